@@ -1,0 +1,40 @@
+# Two commands set everything up on a fresh clone: `make generate` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SOURCES := generator reference tests bench
+
+.PHONY: generate check validate lint typecheck test serve bench corpus clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+generate: $(STAMP)
+	$(BIN)/stubforge generate
+
+check: $(STAMP)
+	$(BIN)/stubforge check
+
+validate: $(STAMP)
+	$(BIN)/stubforge validate
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator generated reference tests
+	$(BIN)/ruff format --check generator generated reference tests
+	$(BIN)/mypy generator generated reference
+
+test: lint
+	$(BIN)/stubforge check
+	$(BIN)/python -m pytest
+
+serve: $(STAMP)
+	$(BIN)/uvicorn reference.app:app --host $(HOST) --port $(PORT)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

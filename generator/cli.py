@@ -1,0 +1,132 @@
+"""The ``stubforge`` command: generate, check, validate, convert.
+
+Exit codes: 0 success, 1 drift found by ``check``, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import generator
+from generator.config import load_config
+from generator.errors import Diagnostic, ExitCode, StubforgeError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stubforge",
+        description="Generate a typed client, a FastAPI server and pydantic models from an OpenAPI or CSDL spec.",
+    )
+    parser.add_argument("--version", action="version", version=f"stubforge {generator.__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser, *, output: bool) -> None:
+        sub.add_argument(
+            "--spec",
+            help="the OpenAPI (.yaml/.json) or CSDL (.xml) file; default from [tool.stubforge]",
+        )
+        sub.add_argument("--overlay", help="an OpenAPI file merged over a converted CSDL spec")
+        sub.add_argument(
+            "--strict", action="store_true", default=None, help="treat spec violations as errors"
+        )
+        sub.add_argument("--debug", action="store_true", help="show a traceback on failure")
+        if output:
+            sub.add_argument(
+                "--out", help="the output package folder; default from [tool.stubforge]"
+            )
+            sub.add_argument(
+                "--templates", help="a folder whose templates override ours, file by file"
+            )
+            sub.add_argument("--package", help="the generated package's name")
+
+    common(commands.add_parser("generate", help="write the generated package"), output=True)
+    common(
+        commands.add_parser(
+            "check", help="exit 1 and show a diff if the package is not what the spec makes"
+        ),
+        output=True,
+    )
+    common(commands.add_parser("validate", help="check the spec only"), output=False)
+    convert = commands.add_parser("convert", help="convert an OData CSDL file to OpenAPI 3.0")
+    convert.add_argument("csdl", help="the CSDL (.xml) file")
+    convert.add_argument("-o", "--output", help="write here instead of standard output")
+    convert.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    return parser
+
+
+def _warn(diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.render(), file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from generator import pipeline
+
+    if args.command == "convert":
+        from generator.csdl import convert_file
+
+        text = convert_file(Path(args.csdl))
+        if args.output:
+            Path(args.output).write_text(text, "utf-8")
+        else:
+            sys.stdout.write(text)
+        return ExitCode.OK
+    overrides = {
+        "spec": args.spec,
+        "overlay": args.overlay,
+        "strict": args.strict,
+        "out": getattr(args, "out", None),
+        "templates": getattr(args, "templates", None),
+        "package": getattr(args, "package", None),
+    }
+    config = load_config(Path.cwd(), overrides)
+    if args.command == "validate":
+        _, warnings = pipeline.validate(config)
+        _warn(warnings)
+        print(f"{config.spec}: valid", file=sys.stderr)
+        return ExitCode.OK
+    if args.command == "generate":
+        warnings = pipeline.generate(config)
+        _warn(warnings)
+        print(f"generated {config.out} from {config.spec}", file=sys.stderr)
+        return ExitCode.OK
+    drift, warnings = pipeline.check(config)
+    _warn(warnings)
+    if drift:
+        print(drift.report(config.out))
+        print(
+            f"{config.out} differs from what {config.spec} generates: run `stubforge generate`",
+            file=sys.stderr,
+        )
+        return ExitCode.DRIFT
+    print(f"{config.out} is up to date with {config.spec}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return ExitCode.BAD_INPUT if exit_.code not in (0, None) else ExitCode.OK
+    try:
+        return _run(args)
+    except StubforgeError as error:
+        _warn(error.diagnostics)
+        if args.debug:
+            traceback.print_exc()
+        return ExitCode.BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a bug: say so plainly, traceback only on request
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"stubforge: internal error: {type(error).__name__}: {error}\n  hint: run again with --debug and report it",
+            file=sys.stderr,
+        )
+        return 3

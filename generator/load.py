@@ -1,0 +1,397 @@
+"""Read a spec (YAML or JSON, one file or several joined by ``$ref``) into one document.
+
+Parsing uses PyYAML's C loader when it is there. Source positions are not kept on every node
+(that would double the cost of reading a large spec): a ``SourceMap`` finds the line and
+column of a JSON pointer on demand, when a diagnostic needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from generator.errors import Diagnostic, Location, StubforgeError
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+Json = Any
+
+
+class _NoDatesLoader(_Loader):  # type: ignore[misc]
+    """Safe loading without YAML's implicit timestamps: a spec's dates are strings."""
+
+
+_NoDatesLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+
+
+def escape_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_token(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def pointer_of(*tokens: str | int) -> str:
+    return "".join("/" + escape_token(str(t)) for t in tokens)
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if pointer in ("", "/"):
+        return [] if pointer == "" else [""]
+    if not pointer.startswith("/"):
+        raise ValueError(f"a JSON pointer starts with '/': {pointer!r}")
+    return [unescape_token(t) for t in pointer[1:].split("/")]
+
+
+def resolve_pointer(document: Json, pointer: str) -> Json:
+    node = document
+    for token in split_pointer(pointer):
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise KeyError(pointer)
+    return node
+
+
+@dataclass
+class SourceMap:
+    """Finds where a JSON pointer is in a file's text, parsing the text again only when asked."""
+
+    path: Path
+    text: str
+    _root: yaml.Node | None = field(default=None, init=False, repr=False)
+    _failed: bool = field(default=False, init=False, repr=False)
+
+    def locate(self, pointer: str) -> Location:
+        node = self._node_at(pointer)
+        if node is None:
+            return Location(self.path, pointer=pointer)
+        mark = node.start_mark
+        return Location(self.path, mark.line + 1, mark.column + 1, pointer)
+
+    def _node_at(self, pointer: str) -> yaml.Node | None:
+        if self._root is None and not self._failed:
+            try:
+                self._root = yaml.compose(self.text, Loader=_Loader)
+            except yaml.YAMLError:
+                self._failed = True
+        node = self._root
+        if node is None:
+            return None
+        try:
+            tokens = split_pointer(pointer)
+        except ValueError:
+            return None
+        for token in tokens:
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if isinstance(key, yaml.ScalarNode) and key.value == token:
+                        node = value
+                        break
+                else:
+                    return node
+            elif isinstance(node, yaml.SequenceNode) and token.isdigit():
+                index = int(token)
+                if index >= len(node.value):
+                    return node
+                node = node.value[index]
+            else:
+                return node
+        return node
+
+
+@dataclass
+class Spec:
+    """A loaded spec: the joined document, and where each part of it came from."""
+
+    path: Path
+    document: dict[str, Json]
+    source: SourceMap
+    sources: dict[Path, SourceMap] = field(default_factory=dict)
+    origins: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def locate(self, pointer: str) -> Location:
+        """Where ``pointer`` (into the joined document) is in its source file."""
+        origin = self.origins.get(pointer)
+        if origin is None:
+            for prefix, found in self.origins.items():
+                if pointer.startswith(prefix + "/"):
+                    origin = (found[0], found[1] + pointer[len(prefix) :])
+                    break
+        if origin is not None:
+            path, inner = origin
+            location = self.sources[path].locate(inner)
+            return Location(location.file, location.line, location.column, pointer)
+        return self.source.locate(pointer)
+
+
+def read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise StubforgeError(
+            Diagnostic(
+                "file not found",
+                Location(path),
+                hint="check the path, or set [tool.stubforge] spec in pyproject.toml",
+            )
+        ) from None
+    except OSError as error:
+        raise StubforgeError(
+            Diagnostic(f"cannot read the file: {error.strerror}", Location(path))
+        ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise StubforgeError(
+            Diagnostic(
+                f"not UTF-8 text (byte {error.start})",
+                Location(path),
+                hint="save the spec as UTF-8",
+            )
+        ) from None
+
+
+def parse_text(text: str, path: Path) -> Json:
+    """Parse YAML or JSON text, reporting syntax errors with their line and column."""
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise StubforgeError(
+                Diagnostic(
+                    f"invalid JSON: {error.msg}",
+                    Location(path, error.lineno, error.colno),
+                    hint="fix the JSON syntax at this position",
+                )
+            ) from None
+    try:
+        return yaml.load(text, Loader=_NoDatesLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        location = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        problem = error.problem or error.context or "syntax error"
+        raise StubforgeError(
+            Diagnostic(
+                f"invalid YAML: {problem}", location, hint="fix the YAML syntax at this position"
+            )
+        ) from None
+    except yaml.YAMLError as error:
+        raise StubforgeError(Diagnostic(f"invalid YAML: {error}", Location(path))) from None
+
+
+def load_spec(path: Path) -> Spec:
+    """Load the spec at ``path`` and join the local files its ``$ref``s point to."""
+    path = path.resolve()
+    text = read_text(path)
+    document = parse_text(text, path)
+    if not isinstance(document, dict):
+        raise StubforgeError(
+            Diagnostic(
+                "a spec must be a mapping at its top level",
+                Location(path, 1, 1, ""),
+                hint="start the file with 'openapi: 3.0.3' or 'openapi: 3.1.0'",
+            )
+        )
+    source = SourceMap(path, text)
+    spec = Spec(path, document, source, {path: source})
+    _Bundler(spec).run()
+    return spec
+
+
+_SCHEMA_KEYS = frozenset(
+    {"type", "properties", "allOf", "oneOf", "anyOf", "enum", "items", "additionalProperties"}
+)
+
+
+class _Bundler:
+    """Joins ``$ref``s to other local files into the root document.
+
+    Schemas are hoisted under ``components/schemas`` (so recursion across files keeps working
+    and each gets one model); anything else is copied in place. References never leave the
+    folder tree of the root spec, and never go to the network.
+    """
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.root_dir = spec.path.parent
+        self.documents: dict[Path, Json] = {spec.path: spec.document}
+        self.hoisted: dict[tuple[Path, str], str] = {}
+        self.errors: list[Diagnostic] = []
+
+    def run(self) -> None:
+        if not self._has_external_refs(self.spec.document):
+            return
+        self._walk(self.spec.document, self.spec.path, (), ())
+        if self.errors:
+            raise StubforgeError(self.errors)
+
+    def _has_external_refs(self, node: Json) -> bool:
+        return any(not ref.startswith("#") for ref in _iter_refs(node))
+
+    def _walk(
+        self, node: Json, file: Path, pointer: tuple[str, ...], stack: tuple[tuple[Path, str], ...]
+    ) -> Json:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                if ref.startswith("#"):
+                    if file != self.spec.path:
+                        return {**node, "$ref": self._local_ref(file, ref[1:], stack)}
+                    return node
+                return self._external(node, ref, file, pointer, stack)
+            for key in list(node):
+                node[key] = self._walk(node[key], file, (*pointer, key), stack)
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                node[index] = self._walk(item, file, (*pointer, str(index)), stack)
+        return node
+
+    def _external(
+        self,
+        node: dict[str, Json],
+        ref: str,
+        file: Path,
+        pointer: tuple[str, ...],
+        stack: tuple[tuple[Path, str], ...],
+    ) -> Json:
+        where = self.spec.sources[file].locate(pointer_of(*pointer))
+        target_text, _, fragment = ref.partition("#")
+        if "://" in target_text or target_text.startswith("//"):
+            self.errors.append(
+                Diagnostic(
+                    f"remote reference {ref!r} is not followed",
+                    where,
+                    hint="download the referenced document next to the spec and refer to it by a relative path",
+                )
+            )
+            return node
+        target = (file.parent / unquote(target_text)).resolve()
+        if not target.is_relative_to(self.root_dir):
+            self.errors.append(
+                Diagnostic(
+                    f"reference {ref!r} leaves the spec's folder",
+                    where,
+                    hint=f"keep referenced files under {self.root_dir}",
+                )
+            )
+            return node
+        document = self._document(target, where)
+        if document is None:
+            return node
+        inner = unquote(fragment)
+        try:
+            resolved = resolve_pointer(document, inner)
+        except (KeyError, ValueError):
+            self.errors.append(
+                Diagnostic(
+                    f"reference {ref!r} points to nothing in {target.name}",
+                    where,
+                    hint="check the JSON pointer after '#'",
+                )
+            )
+            return node
+        return self._place(resolved, target, inner, stack)
+
+    def _local_ref(self, file: Path, inner: str, stack: tuple[tuple[Path, str], ...]) -> str:
+        document = self.documents[file]
+        try:
+            resolved = resolve_pointer(document, inner)
+        except (KeyError, ValueError):
+            return "#" + inner
+        placed = self._place(resolved, file, inner, stack)
+        if isinstance(placed, dict) and "$ref" in placed and len(placed) == 1:
+            return str(placed["$ref"])
+        return "#" + inner
+
+    def _place(
+        self, resolved: Json, file: Path, inner: str, stack: tuple[tuple[Path, str], ...]
+    ) -> Json:
+        key = (file, inner)
+        if key in self.hoisted:
+            return {"$ref": self.hoisted[key]}
+        is_schema = isinstance(resolved, dict) and (
+            "/schemas/" in inner or "/definitions/" in inner or bool(_SCHEMA_KEYS & set(resolved))
+        )
+        if is_schema:
+            name = self._schema_name(file, inner)
+            local = "#/components/schemas/" + escape_token(name)
+            self.hoisted[key] = local
+            copy = json.loads(json.dumps(resolved))
+            schemas = self.spec.document.setdefault("components", {}).setdefault("schemas", {})
+            schemas[name] = copy
+            self.spec.origins[pointer_of("components", "schemas", name)] = (file, inner)
+            schemas[name] = self._walk(copy, file, tuple(split_pointer(inner)), (*stack, key))
+            return {"$ref": local}
+        if key in stack:
+            self.errors.append(
+                Diagnostic(
+                    "reference cycle through a non-schema object",
+                    self.spec.sources[file].locate(inner),
+                    hint="only schemas may refer to themselves",
+                )
+            )
+            return {}
+        copy = json.loads(json.dumps(resolved))
+        return self._walk(copy, file, tuple(split_pointer(inner)), (*stack, key))
+
+    def _schema_name(self, file: Path, inner: str) -> str:
+        tokens = split_pointer(inner)
+        base = tokens[-1] if tokens and tokens[-1] else Path(file.name).stem.split(".")[0]
+        schemas = self.spec.document.get("components", {}).get("schemas", {})
+        name, counter = base, 2
+        while name in schemas:
+            name = f"{base}{counter}"
+            counter += 1
+        return name
+
+    def _document(self, path: Path, where: Location) -> Json | None:
+        if path in self.documents:
+            return self.documents[path]
+        try:
+            text = read_text(path)
+            document = parse_text(text, path)
+        except StubforgeError as error:
+            self.errors.extend(
+                Diagnostic(d.message, where, hint=f"while reading {path}: {d.location}")
+                for d in error.diagnostics
+            )
+            return None
+        self.documents[path] = document
+        self.spec.sources[path] = SourceMap(path, text)
+        return document
+
+
+def _iter_refs(node: Json) -> Iterator[str]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                yield ref
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def relative_posix(path: Path, start: Path) -> str:
+    """``path`` relative to ``start`` with forward slashes (for file headers)."""
+    try:
+        return path.resolve().relative_to(start.resolve()).as_posix()
+    except ValueError:
+        return posixpath.basename(path.as_posix())

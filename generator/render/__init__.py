@@ -1,0 +1,1 @@
+"""Renderers: models through datamodel-code-generator, everything else through Jinja."""

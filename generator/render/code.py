@@ -1,0 +1,142 @@
+"""Jinja rendering of the client, server, runtime and package files.
+
+Templates hold layout; every spec string reaches them through a filter for its context
+(``pystr`` for string literals, ``docstring``, ``comment``, ``ident``). Spec strings are
+values handed to templates, never template source, so Jinja syntax inside them stays text.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+import generator
+from generator.ir import Operation
+
+
+def default_templates() -> Path:
+    """Our templates: shipped inside the package when installed, at the top level in a checkout."""
+    packaged = resources.files("generator") / "templates"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(generator.__file__).resolve().parent.parent / "templates"
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _unsafe(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn") and char not in "\n\t"
+
+
+def pystr(value: object) -> str:
+    """A Python string literal for any text (``repr`` escapes quotes, controls and separators)."""
+    return repr(str(value))
+
+
+def pytuple(values: Iterable[object]) -> str:
+    """A tuple literal of string literals."""
+    items = [pystr(v) for v in values]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def docstring(value: object) -> str:
+    """Text that is safe between triple double quotes, whatever it contains."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    out: list[str] = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif _unsafe(char) or (char == "\t"):
+            out.append(_escape_char(char))
+        else:
+            out.append(char)
+    escaped = "".join(out).replace('"', '\\"')
+    return escaped.strip()
+
+
+def comment(value: object) -> str:
+    """One line of text that is safe after ``#``."""
+    text = " ".join(str(value).split())
+    return "".join(_escape_char(c) if _unsafe(c) else c for c in text)
+
+
+def ident(value: object) -> str:
+    """An identifier decided by the builder; anything else is a bug, not spec input."""
+    text = str(value)
+    if not text.isidentifier() or keyword.iskeyword(text):
+        raise ValueError(f"not a safe identifier: {text!r}")
+    return text
+
+
+def annotation(value: object) -> str:
+    """A type annotation built by the builder from identifiers, dots, brackets and pipes."""
+    text = str(value)
+    allowed = set("[]|., _")
+    if not all(c.isalnum() or c in allowed for c in text) or not text.isascii():
+        raise ValueError(f"not a safe annotation: {text!r}")
+    return text
+
+
+def route_path(path: str, operation: Operation) -> str:
+    """A path template with each parameter named by its Python name (Starlette needs identifiers)."""
+    names = {p.wire_name: p.python_name for p in operation.params_in("path")}
+    return re.sub(r"\{([^{}]+)\}", lambda m: "{" + names.get(m.group(1), "_") + "}", path)
+
+
+def route_order(operations: Iterable[Operation]) -> list[Operation]:
+    """Routes in the order a router must try them: static segments before parameters."""
+
+    def key(operation: Operation) -> tuple[object, ...]:
+        segments = [s for s in operation.path.split("/") if s]
+        return (tuple((1 if "{" in s else 0, s) for s in segments), operation.method)
+
+    return sorted(operations, key=key)
+
+
+def environment(user_templates: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if user_templates is not None:
+        loaders.append(jinja2.FileSystemLoader(str(user_templates)))
+    loaders.append(jinja2.FileSystemLoader(str(default_templates())))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        pystr=pystr,
+        pytuple=pytuple,
+        route_path=route_path,
+        route_order=route_order,
+        docstring=docstring,
+        comment=comment,
+        ident=ident,
+        annotation=annotation,
+    )
+    return env
+
+
+def render(env: jinja2.Environment, template: str, **context: Any) -> str:
+    return env.get_template(template).render(**context)
+
+
+def template_names(env: jinja2.Environment) -> Iterable[str]:
+    return env.list_templates(filter_func=lambda name: name.endswith(".j2"))

@@ -1,0 +1,238 @@
+"""Check a loaded spec: the OpenAPI rules, then the rules this generator relies on.
+
+Violations of the OpenAPI specification are warnings unless ``strict`` is set, because real
+specs break it in small ways whose meaning is still clear. A documented example that does not
+match its schema, or two operations with one operationId, are always errors.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import FormatChecker
+from openapi_schema_validator import (
+    OAS30ReadValidator,
+    OAS30WriteValidator,
+    OAS31Validator,
+    oas30_format_checker,
+    oas31_format_checker,
+)
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from generator.errors import Diagnostic, Location, StubforgeError
+from generator.load import Spec, pointer_of
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+_DATE_TIME = re.compile(
+    r"\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)"
+    r"(\.\d{1,12})?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)\Z"
+)
+_BASE64 = re.compile(r"([A-Za-z0-9+/]*|[A-Za-z0-9_-]*)={0,2}\Z")
+
+
+def _is_date_time(value: object) -> bool:
+    return not isinstance(value, str) or _DATE_TIME.match(value) is not None
+
+
+def _is_base64(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _BASE64.match(value):
+        return False
+    body = value.rstrip("=").replace("-", "+").replace("_", "/")
+    try:
+        binascii.a2b_base64(body + "=" * (-len(body) % 4), strict_mode=True)
+    except binascii.Error:
+        return False
+    return True
+
+
+def _format_checker(base: FormatChecker) -> FormatChecker:
+    checker = FormatChecker(formats=())
+    checker.checkers = dict(base.checkers)
+    checker.checks("date-time")(_is_date_time)
+    checker.checks("byte")(_is_base64)
+    checker.checks("base64url")(_is_base64)
+    return checker
+
+
+_CHECKER_30 = _format_checker(oas30_format_checker)
+_CHECKER_31 = _format_checker(oas31_format_checker)
+
+
+def openapi_version(spec: Spec) -> str:
+    """The spec's OpenAPI version ('3.0' or '3.1'); anything else is refused."""
+    document = spec.document
+    if "swagger" in document:
+        raise StubforgeError(
+            Diagnostic(
+                f"Swagger {document.get('swagger')} documents are not supported",
+                spec.locate("/swagger"),
+                hint="convert it to OpenAPI 3 first (for example with swagger2openapi), then generate from that",
+            )
+        )
+    version = document.get("openapi")
+    if not isinstance(version, str) or not re.match(r"3\.[01]\.\d+", version):
+        raise StubforgeError(
+            Diagnostic(
+                f"unsupported OpenAPI version {version!r}",
+                spec.locate("/openapi") if version is not None else Location(spec.path, 1, 1, ""),
+                hint="this generator reads OpenAPI 3.0.x and 3.1.x documents",
+            )
+        )
+    return version[:3]
+
+
+def validate_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
+    """Return the warnings; raise ``StubforgeError`` with every error found."""
+    version = openapi_version(spec)
+    errors: list[Diagnostic] = []
+    warnings: list[Diagnostic] = list(spec.warnings)
+    for problem in _spec_violations(spec, version):
+        if strict:
+            errors.append(problem)
+        else:
+            warnings.append(
+                Diagnostic(problem.message, problem.location, problem.hint, severity="warning")
+            )
+    errors.extend(_duplicate_operation_ids(spec))
+    errors.extend(_example_mismatches(spec, version))
+    if errors:
+        raise StubforgeError(errors)
+    return warnings
+
+
+def _spec_violations(spec: Spec, version: str) -> Iterator[Diagnostic]:
+    validator_class = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
+    seen: set[tuple[str, str]] = set()
+    for error in validator_class(spec.document).iter_errors():
+        pointer = pointer_of(*error.absolute_path)
+        message = error.message if len(error.message) < 300 else error.message[:297] + "..."
+        if (pointer, message) in seen:
+            continue
+        seen.add((pointer, message))
+        yield Diagnostic(
+            f"not valid OpenAPI {version}: {message}",
+            spec.locate(pointer),
+            hint="fix the spec here; run with --strict to make this an error",
+        )
+
+
+def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    paths = document.get("paths") or {}
+    if not isinstance(paths, dict):
+        return
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                yield path, method, operation
+
+
+def _duplicate_operation_ids(spec: Spec) -> Iterator[Diagnostic]:
+    first: dict[str, str] = {}
+    for path, method, operation in iter_operations(spec.document):
+        operation_id = operation.get("operationId")
+        if not isinstance(operation_id, str):
+            continue
+        pointer = pointer_of("paths", path, method, "operationId")
+        if operation_id in first:
+            yield Diagnostic(
+                f"operationId {operation_id!r} is used twice (first at {first[operation_id]})",
+                spec.locate(pointer),
+                hint="operationIds must be unique: rename one of them",
+            )
+        else:
+            first[operation_id] = str(spec.locate(pointer))
+
+
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            return node
+        target: Any = document
+        for token in ref[2:].split("/"):
+            token = token.replace("~1", "/").replace("~0", "~")
+            if not isinstance(target, dict) or token not in target:
+                return node
+            target = target[token]
+        node = target
+        seen += 1
+    return node
+
+
+def _example_mismatches(spec: Spec, version: str) -> Iterator[Diagnostic]:
+    document = spec.document
+    components = document.get("components") or {}
+    for path, method, operation in iter_operations(document):
+        base = ("paths", path, method)
+        body = _resolve(document, operation.get("requestBody"))
+        if isinstance(body, dict):
+            yield from _media_examples(
+                spec, components, version, body.get("content"), (*base, "requestBody"), write=True
+            )
+        responses = operation.get("responses")
+        if isinstance(responses, dict):
+            for status, response in responses.items():
+                response = _resolve(document, response)
+                if isinstance(response, dict):
+                    yield from _media_examples(
+                        spec,
+                        components,
+                        version,
+                        response.get("content"),
+                        (*base, "responses", str(status)),
+                        write=False,
+                    )
+
+
+def _media_examples(
+    spec: Spec,
+    components: dict[str, Any],
+    version: str,
+    content: Any,
+    base: tuple[str, ...],
+    *,
+    write: bool,
+) -> Iterator[Diagnostic]:
+    if not isinstance(content, dict):
+        return
+    for media_type, media in content.items():
+        if not isinstance(media, dict) or not isinstance(media.get("schema"), dict):
+            continue
+        if "json" not in media_type:
+            continue
+        examples: list[tuple[tuple[str, ...], Any]] = []
+        if "example" in media:
+            examples.append(((*base, "content", media_type, "example"), media["example"]))
+        for name, example in (media.get("examples") or {}).items():
+            example = _resolve(spec.document, example)
+            if isinstance(example, dict) and "value" in example:
+                examples.append(
+                    ((*base, "content", media_type, "examples", name, "value"), example["value"])
+                )
+        if not examples:
+            continue
+        schema = {**media["schema"], "components": components}
+        if version == "3.1":
+            validator: Any = OAS31Validator(schema, format_checker=_CHECKER_31)
+        elif write:
+            validator = OAS30WriteValidator(schema, format_checker=_CHECKER_30)
+        else:
+            validator = OAS30ReadValidator(schema, format_checker=_CHECKER_30)
+        for tokens, value in examples:
+            for error in validator.iter_errors(value):
+                inner = pointer_of(*tokens, *error.absolute_path)
+                yield Diagnostic(
+                    f"documented example does not match its schema: {error.message}",
+                    spec.locate(inner),
+                    hint="fix the example or the schema so that they agree",
+                )
