@@ -1,0 +1,1 @@
+"""A reference implementation of the generated server: in memory, for tests and ``make serve``."""
