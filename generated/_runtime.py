@@ -116,7 +116,7 @@ class DateTimeOffset(datetime):
             return self._text
         return datetime.isoformat(self, sep, timespec)
 
-    def __reduce__(self) -> tuple[type[DateTimeOffset], tuple[str]]:
+    def __reduce_ex__(self, protocol: object) -> tuple[type[DateTimeOffset], tuple[str]]:
         return (type(self), (self._text,))
 
     def __hash__(self) -> int:

@@ -1,0 +1,164 @@
+"""Shared fixtures: the spec's documented examples, read straight from the YAML, and a live server."""
+
+from __future__ import annotations
+
+import functools
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "spec" / "openapi.yaml"
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+@dataclass(frozen=True)
+class ExampleCase:
+    """One documented exchange: the request an operation's docs show, and the answer."""
+
+    operation_id: str
+    method: str
+    path: str
+    name: str
+    request: Any
+    status: int
+    response: Any
+
+    def __str__(self) -> str:
+        return f"{self.operation_id}:{self.name}"
+
+
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = document
+        for token in node["$ref"][2:].split("/"):
+            target = target[token.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+def documented_examples(spec: Path = SPEC) -> list[ExampleCase]:
+    """Every (request example, success response example) pair, matched by example name."""
+    document = yaml.safe_load(spec.read_text("utf-8"))
+    cases: list[ExampleCase] = []
+    for path, item in document["paths"].items():
+        for method in METHODS:
+            operation = item.get(method)
+            if not operation:
+                continue
+            body = _resolve(document, operation.get("requestBody") or {})
+            requests = body.get("content", {}).get("application/json", {}).get("examples", {})
+            for status, response in operation["responses"].items():
+                if not str(status).startswith("2"):
+                    continue
+                response = _resolve(document, response)
+                answers = (
+                    response.get("content", {}).get("application/json", {}).get("examples", {})
+                )
+                for name, answer in answers.items():
+                    request = _resolve(document, requests.get(name, {})).get("value")
+                    cases.append(
+                        ExampleCase(
+                            operation["operationId"],
+                            method,
+                            path,
+                            name,
+                            request,
+                            int(status),
+                            _resolve(document, answer)["value"],
+                        )
+                    )
+    return cases
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class LiveServer:
+    """A uvicorn server on a real 127.0.0.1 socket, in a thread, stopped on exit."""
+
+    def __init__(self, app: Any) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the server did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def reference_impl() -> Any:
+    from reference.app import InMemoryCertificates
+
+    return InMemoryCertificates(token="secret-token")
+
+
+@pytest.fixture
+def live_server(reference_impl: Any) -> Iterator[LiveServer]:
+    from generated.server import create_app
+
+    with LiveServer(create_app(reference_impl, max_body_bytes=64 * 1024)) as server:
+        yield server
+
+
+@functools.cache
+def _plan() -> Any:
+    from generator.build import build
+    from generator.load import load_spec
+
+    return build(load_spec(SPEC), package="generated", spec_name="spec/openapi.yaml")
+
+
+def request_model(operation_id: str) -> Any:
+    """The generated model class an operation takes as its request body."""
+    from generated import models
+
+    (operation,) = [o for o in _plan().api.operations if o.operation_id == operation_id]
+    return getattr(models, operation.request_body.model)
+
+
+def client_method(client: Any, operation_id: str) -> Any:
+    """The bound client method for an operation, found by walking the client's resource tree."""
+    plan = _plan()
+
+    def find(resource: Any, target: Any) -> Any:
+        for operation in resource.operations:
+            if operation.operation_id == operation_id:
+                return getattr(target, operation.resource_method)
+        for child in resource.children:
+            if child.is_parameterised:
+                continue
+            found = find(child, getattr(target, child.attribute))
+            if found is not None:
+                return found
+        return None
+
+    method = find(plan.api.root, client)
+    if method is None:
+        raise LookupError(f"no client method for {operation_id}")
+    return method
