@@ -83,9 +83,9 @@ def test_timestamp_is_an_aware_datetime() -> None:
     assert value.astimezone(UTC) == datetime(2017, 1, 1, 7, 57, 57, 248123, tzinfo=UTC)
     assert value + timedelta(seconds=1) == datetime(2017, 1, 1, 7, 57, 58, 248123, tzinfo=UTC)
     assert DateTimeOffset("2016-12-31T23:57:57+00:00").text.endswith("+00:00")
-    assert DateTimeOffset.from_datetime(
-        datetime(2020, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
-    ).text == ("2020-01-02T03:04:05.000006+00:00")
+    assert DateTimeOffset.from_datetime(datetime(2020, 1, 2, 3, 4, 5, 6, tzinfo=UTC)).text == (
+        "2020-01-02T03:04:05.000006+00:00"
+    )
 
 
 @pytest.mark.parametrize(
