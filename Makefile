@@ -5,7 +5,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-SOURCES := generator reference tests bench
 
 .PHONY: generate check validate lint typecheck test serve bench corpus clean
 
@@ -25,13 +24,16 @@ validate: $(STAMP)
 	$(BIN)/stubforge validate
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator generated reference tests
-	$(BIN)/ruff format --check generator generated reference tests
-	$(BIN)/mypy generator generated reference
+	$(BIN)/ruff check generator generated reference tests tools
+	$(BIN)/ruff format --check generator generated reference tests tools
+	$(BIN)/mypy generator generated reference tools
 
 test: lint
 	$(BIN)/stubforge check
 	$(BIN)/python -m pytest
+
+corpus: $(STAMP)
+	$(BIN)/python -m tools.corpus
 
 serve: $(STAMP)
 	$(BIN)/uvicorn reference.app:app --host $(HOST) --port $(PORT)

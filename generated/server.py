@@ -305,7 +305,7 @@ def create_app(
             body,
         )
         content = _json_response(models.EnterpriseCodeSigningCertificate, result)
-        headers = _location(request, result)
+        headers: dict[str, str] = _location(request, result)
         return 201, content, "application/json", headers
 
     app.add_api_route(

@@ -65,6 +65,33 @@ _RUNTIME_ANNOTATIONS = {
     "binary": "bytes",
 }
 
+# String formats whose pydantic types would change the text (URLs gain a slash, UUIDs lose
+# their case, times and durations their digits) or need extra packages: kept as ``str``.
+LOSSY_STRING_FORMATS = frozenset(
+    {
+        "email",
+        "idn-email",
+        "uri",
+        "uri-reference",
+        "iri",
+        "iri-reference",
+        "url",
+        "hostname",
+        "idn-hostname",
+        "ipv4",
+        "ipv6",
+        "uuid",
+        "duration",
+        "time",
+        "password",
+    }
+)
+
+
+def _is_string(types: Any) -> bool:
+    return types == "string" or (isinstance(types, list) and "string" in types)
+
+
 # Keyword names every generated call takes, so parameters must not use them.
 CALL_RESERVED = frozenset(
     {
@@ -187,7 +214,9 @@ class _Builder:
             )
         placeholder = _FORMAT_TYPES.get(str(node.get("format", "")))
         types = node.get("type")
-        if placeholder and (types == "string" or (isinstance(types, list) and "string" in types)):
+        if node.get("format") in LOSSY_STRING_FORMATS and _is_string(types):
+            node = {k: v for k, v in node.items() if k != "format"}
+        if placeholder and _is_string(types):
             keep = {
                 k: v
                 for k, v in node.items()

@@ -25,7 +25,22 @@ Json = Any
 
 
 class _NoDatesLoader(_Loader):  # type: ignore[misc]
-    """Safe loading without YAML's implicit timestamps: a spec's dates are strings."""
+    """Safe loading with JSON's data model: no implicit timestamps, and every key a string
+    (YAML reads an unquoted ``200:`` response code as an integer)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        if all(type(key) is str for key in mapping):
+            return dict(mapping)
+        return {_json_key(key): value for key, value in mapping.items()}
+
+
+def _json_key(key: object) -> str:
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return str(key)
 
 
 _NoDatesLoader.yaml_implicit_resolvers = {
@@ -255,7 +270,8 @@ class _Bundler:
                     return node
                 return self._external(node, ref, file, pointer, stack)
             for key in list(node):
-                node[key] = self._walk(node[key], file, (*pointer, key), stack)
+                if not str(key).startswith("x-"):  # extensions are opaque: never followed
+                    node[key] = self._walk(node[key], file, (*pointer, key), stack)
         elif isinstance(node, list):
             for index, item in enumerate(node):
                 node[index] = self._walk(item, file, (*pointer, str(index)), stack)
@@ -384,7 +400,7 @@ def _iter_refs(node: Json) -> Iterator[str]:
             ref = item.get("$ref")
             if isinstance(ref, str):
                 yield ref
-            stack.extend(item.values())
+            stack.extend(v for k, v in item.items() if not str(k).startswith("x-"))
         elif isinstance(item, list):
             stack.extend(item)
 

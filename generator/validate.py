@@ -1,8 +1,9 @@
-"""Check a loaded spec: the OpenAPI rules, then the rules this generator relies on.
+"""Check a loaded spec: the OpenAPI rules, its documented examples, then the rules this
+generator relies on.
 
-Violations of the OpenAPI specification are warnings unless ``strict`` is set, because real
-specs break it in small ways whose meaning is still clear. A documented example that does not
-match its schema, or two operations with one operationId, are always errors.
+Violations of the OpenAPI specification and examples that do not match their schema are
+warnings unless ``strict`` is set, because real specs break the rules in small ways whose
+meaning is still clear. Two operations with one operationId are always an error.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def validate_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
     version = openapi_version(spec)
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = list(spec.warnings)
-    for problem in _spec_violations(spec, version):
+    problems = [*_spec_violations(spec, version), *_example_mismatches(spec, version)]
+    for problem in problems:
         if strict:
             errors.append(problem)
         else:
@@ -100,7 +102,6 @@ def validate_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
                 Diagnostic(problem.message, problem.location, problem.hint, severity="warning")
             )
     errors.extend(_duplicate_operation_ids(spec))
-    errors.extend(_example_mismatches(spec, version))
     if errors:
         raise StubforgeError(errors)
     return warnings
@@ -234,5 +235,5 @@ def _media_examples(
                 yield Diagnostic(
                     f"documented example does not match its schema: {error.message}",
                     spec.locate(inner),
-                    hint="fix the example or the schema so that they agree",
+                    hint="fix the example or the schema so that they agree; --strict makes this an error",
                 )

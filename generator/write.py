@@ -72,7 +72,7 @@ def format_python(files: dict[str, bytes]) -> dict[str, bytes]:
                 "--exit-zero",
                 ".",
             ],
-            [ruff, "format", *settings, "--quiet", "."],
+            [ruff, "format", *settings, "."],
         ):
             result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
             if result.returncode != 0:

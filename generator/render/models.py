@@ -21,6 +21,8 @@ _IMPORT = re.compile(rf"^from {_PLACEHOLDER_PACKAGE}\._runtime import ", re.MULT
 
 def render_models(model_document: dict[str, Any], expected: tuple[str, ...]) -> str:
     """Return the source of ``models.py`` for the schemas in ``model_document``."""
+    if not expected:
+        return ""
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType, TargetPydanticVersion
     from datamodel_code_generator.format import PythonVersion
