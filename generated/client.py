@@ -109,6 +109,8 @@ class PreparedRequest:
     params: list[tuple[str, str]] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     content: bytes | None = None
+    files: list[tuple[str, tuple[str, bytes]]] | None = None
+    data: dict[str, str] | None = None
     scopes: tuple[str, ...] = ()
     authenticated: bool = False
 
@@ -219,6 +221,8 @@ class _Settings:
             params=tuple(prepared.params),
             headers=headers,
             content=prepared.content,
+            files=prepared.files,
+            data=prepared.data,
         )
 
 

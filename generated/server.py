@@ -197,6 +197,16 @@ async def _read_body(request: Request, media_type: str, required: bool, limit: i
     return raw
 
 
+async def _form(request: Request, raw: bytes) -> dict[str, Any]:
+    """A form or multipart body as a dict: text fields as str, uploaded files as bytes."""
+    setattr(request, "_body", raw)  # noqa: B010 - Starlette re-reads a consumed body from here
+    form = await request.form()
+    result: dict[str, Any] = {}
+    for key, value in form.multi_items():
+        result[key] = value if isinstance(value, str) else await value.read()
+    return result
+
+
 def _describe(error: ValidationError) -> str:
     problems = []
     for item in error.errors(include_url=False, include_input=False)[:10]:

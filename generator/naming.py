@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 import keyword
 import re
 import unicodedata
@@ -10,7 +9,9 @@ import unicodedata
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NOT_WORD = re.compile(r"[^0-9A-Za-z]+")
 
-RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins))
+# Only keywords are escaped: a parameter or attribute may shadow a builtin (``id``, ``type``),
+# and keeping such names readable matters more than a lint rule about shadowing.
+RESERVED = frozenset(keyword.kwlist)
 
 
 def words(text: str) -> list[str]:
@@ -25,7 +26,7 @@ def snake_case(text: str, *, fallback: str = "value") -> str:
     name = "_".join(w.lower() for w in words(text)) or fallback
     if name[0].isdigit():
         name = f"{fallback}_{name}"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED:
+    if name in RESERVED:
         name += "_"
     return name
 
@@ -35,7 +36,7 @@ def pascal_case(text: str, *, fallback: str = "Model") -> str:
     name = "".join(w[:1].upper() + w[1:] for w in words(text)) or fallback
     if name[0].isdigit():
         name = fallback + name
-    if keyword.iskeyword(name) or name in RESERVED:
+    if name in RESERVED:
         name += "_"
     return name
 

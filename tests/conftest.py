@@ -162,3 +162,50 @@ def client_method(client: Any, operation_id: str) -> Any:
     if method is None:
         raise LookupError(f"no client method for {operation_id}")
     return method
+
+
+def generate_package(
+    folder: Path,
+    document: dict[str, Any] | str,
+    name: str,
+    *,
+    extra_files: dict[str, str] | None = None,
+) -> Any:
+    """Generate a package from a spec written into ``folder`` and import it in this process."""
+    import importlib
+    import json as json_module
+    import sys
+
+    from generator.config import Config
+    from generator.pipeline import generate
+
+    spec = folder / "spec" / "openapi.yaml"
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    spec.write_text(document if isinstance(document, str) else json_module.dumps(document), "utf-8")
+    for relative, text in (extra_files or {}).items():
+        (spec.parent / relative).parent.mkdir(parents=True, exist_ok=True)
+        (spec.parent / relative).write_text(text, "utf-8")
+    out = folder / name
+    generate(Config(spec=spec, out=out, package=name, root=folder))
+    sys.path.insert(0, str(folder))
+    try:
+        for module in ("models", "client", "server"):
+            importlib.import_module(f"{name}.{module}")
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(folder))
+
+
+def openapi(
+    paths: dict[str, Any] | None = None,
+    schemas: dict[str, Any] | None = None,
+    version: str = "3.0.3",
+) -> dict[str, Any]:
+    """A minimal valid OpenAPI document around the given paths and schemas."""
+    return {
+        "openapi": version,
+        "info": {"title": "Test API", "version": "1"},
+        "servers": [{"url": "https://api.example.test/v1"}],
+        "paths": paths or {},
+        "components": {"schemas": schemas or {}},
+    }
