@@ -56,3 +56,7 @@ class StubforgeError(Exception):
     def __init__(self, diagnostics: list[Diagnostic] | Diagnostic) -> None:
         self.diagnostics = diagnostics if isinstance(diagnostics, list) else [diagnostics]
         super().__init__("\n".join(d.render() for d in self.diagnostics))
+
+    def __reduce__(self) -> tuple[type[StubforgeError], tuple[list[Diagnostic]]]:
+        # Raised in the validation process and re-raised in the main one.
+        return (type(self), (self.diagnostics,))

@@ -1,19 +1,26 @@
-"""load -> validate -> IR -> render -> (write | compare): the whole path, one call per command."""
+"""load -> validate -> IR -> render -> (write | compare): the whole path, one call per command.
+
+On a large spec, validation runs in a forked process while the main one builds and renders,
+since the two share nothing but the loaded document. When a cache record (in
+``.stubforge-cache/`` beside pyproject.toml) says the output was made from exactly these inputs
+and no output file changed since, nothing is redone.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import generator
-from generator.build import build
 from generator.config import Config
 from generator.errors import Diagnostic
 from generator.load import Spec, load_spec, relative_posix
-from generator.render.code import environment, render
-from generator.render.models import render_models
-from generator.validate import validate_spec
-from generator.write import Drift, compare, format_python, with_manifest, write_tree
+from generator.write import Drift, Manifest, compare, digest, write_tree
 
 
 @dataclass
@@ -31,6 +38,8 @@ def load(config: Config) -> Spec:
 
 
 def validate(config: Config) -> tuple[Spec, list[Diagnostic]]:
+    from generator.validate import validate_spec
+
     spec = load(config)
     return spec, validate_spec(spec, strict=config.strict)
 
@@ -44,36 +53,144 @@ def header(spec_name: str) -> str:
     )
 
 
-def render_output(config: Config) -> Output:
-    spec, warnings = validate(config)
-    spec_name = relative_posix(config.spec, config.root)
-    plan = build(spec, package=config.package, spec_name=spec_name)
-    env = environment(config.templates)
-    top = header(spec_name)
-    context = {"api": plan.api, "header": top}
-    files: dict[str, bytes] = {
-        "__init__.py": render(env, "__init__.py.j2", **context).encode(),
-        "_runtime.py": render(env, "_runtime.py.j2", **context).encode(),
-        "models.py": (
-            top
-            + '\n"""Models of the schemas in the spec."""\n\n'
-            + render_models(plan.model_document, plan.api.models)
-        ).encode(),
-        "client.py": render(env, "client.py.j2", **context).encode(),
-        "server.py": render(env, "server.py.j2", **context).encode(),
-        "py.typed": b"",
-    }
-    files = format_python(files)
+def _validate_in_child(spec: Spec, strict: bool) -> list[Diagnostic]:
+    from generator.validate import validate_spec
+
+    return validate_spec(spec, strict=strict)
+
+
+def _start_validation(
+    spec: Spec, strict: bool
+) -> tuple[ProcessPoolExecutor | None, Future[list[Diagnostic]] | None]:
+    """Validate in a forked process: it shares the loaded spec for free, and validation (with
+    its imports) then overlaps rendering. Not with other threads running, where fork is unsafe."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return None, None
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    return pool, pool.submit(_validate_in_child, spec, strict)
+
+
+def render_output(config: Config) -> tuple[Output, list[Path]]:
+    from generator.validate import openapi_version, validate_spec
+
+    spec = load(config)
+    openapi_version(spec)
+    pool, pending = _start_validation(spec, config.strict)
+    try:
+        warnings = validate_spec(spec, strict=config.strict) if pending is None else []
+        from generator.build import build
+        from generator.render.code import environment, render
+        from generator.render.models import render_models
+        from generator.write import format_python, with_manifest
+
+        spec_name = relative_posix(config.spec, config.root)
+        plan = build(spec, package=config.package, spec_name=spec_name)
+        env = environment(config.templates)
+        top = header(spec_name)
+        context = {"api": plan.api, "header": top}
+        models = render_models(plan.model_document, plan.api.models)
+        files: dict[str, bytes] = {
+            "__init__.py": render(env, "__init__.py.j2", **context).encode(),
+            "_runtime.py": render(env, "_runtime.py.j2", **context).encode(),
+            "models.py": (top + '\n"""Models of the schemas in the spec."""\n\n' + models).encode(),
+            "client.py": render(env, "client.py.j2", **context).encode(),
+            "server.py": render(env, "server.py.j2", **context).encode(),
+            "py.typed": b"",
+        }
+        files = format_python(files)
+        if pending is not None:
+            warnings = pending.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     files = with_manifest(files, generator.__version__, spec_name)
-    return Output(files, warnings + plan.warnings)
+    return Output(files, warnings + plan.warnings), _sources(config, spec)
+
+
+def _sources(config: Config, spec: Spec) -> list[Path]:
+    paths = {config.spec.resolve(), *spec.sources}
+    if config.overlay is not None:
+        paths.add(config.overlay.resolve())
+    return sorted(paths)
+
+
+def _cache_path(config: Config) -> Path:
+    key = hashlib.sha256(str(config.out.resolve()).encode()).hexdigest()[:16]
+    return config.root / ".stubforge-cache" / f"{key}.json"
+
+
+def inputs_digest(config: Config, sources: list[Path]) -> str:
+    """A fingerprint of everything the output depends on: the spec files, the templates, the
+    settings and the generator's own source."""
+    from generator.render.code import default_templates
+
+    h = hashlib.sha256()
+    h.update(f"{generator.__version__}|{config.package}|{config.strict}|{config.spec}".encode())
+    own = Path(generator.__file__).resolve().parent
+    folders = [default_templates(), *([config.templates] if config.templates else [])]
+    templates = sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.j2"))
+    for path in [*sources, *templates, *sorted(own.rglob("*.py"))]:
+        try:
+            h.update(str(path).encode() + b"\0" + path.read_bytes())
+        except OSError:
+            h.update(str(path).encode() + b"\0missing")
+    return h.hexdigest()
+
+
+def _remember(config: Config, sources: list[Path]) -> None:
+    """Record what the output in ``config.out`` was made from (outside the output folder)."""
+    manifest = Manifest.read(config.out)
+    if manifest is None:
+        return
+    record = {
+        "inputs": inputs_digest(config, sources),
+        "sources": [str(p) for p in sources],
+        "files": manifest.files,
+    }
+    path = _cache_path(config)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(record), "utf-8")
+    except OSError:
+        pass  # a read-only checkout just regenerates next time
+
+
+def up_to_date(config: Config) -> bool:
+    """Whether the output was made from exactly these inputs and is unchanged since."""
+    try:
+        record = json.loads(_cache_path(config).read_text("utf-8"))
+        sources = [Path(p) for p in record["sources"]]
+        files: dict[str, str] = dict(record["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    manifest = Manifest.read(config.out)
+    if manifest is None or manifest.files != files:
+        return False
+    if inputs_digest(config, sources) != record["inputs"]:
+        return False
+    for name, recorded in files.items():
+        try:
+            if digest((config.out / name).read_bytes()) != recorded:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def generate(config: Config) -> list[Diagnostic]:
-    output = render_output(config)
+    if up_to_date(config):
+        return []
+    output, sources = render_output(config)
     notes = write_tree(config.out, output.files)
+    _remember(config, sources)
     return output.warnings + [Diagnostic(note, severity="warning") for note in notes]
 
 
 def check(config: Config) -> tuple[Drift, list[Diagnostic]]:
-    output = render_output(config)
-    return compare(Path(config.out), output.files), output.warnings
+    if up_to_date(config):
+        return Drift(), []
+    output, sources = render_output(config)
+    drift = compare(Path(config.out), output.files)
+    if not drift:
+        _remember(config, sources)
+    return drift, output.warnings

@@ -11,17 +11,8 @@ from __future__ import annotations
 import binascii
 import re
 from collections.abc import Iterator
-from typing import Any
-
-from jsonschema import FormatChecker
-from openapi_schema_validator import (
-    OAS30ReadValidator,
-    OAS30WriteValidator,
-    OAS31Validator,
-    oas30_format_checker,
-    oas31_format_checker,
-)
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import Diagnostic, Location, StubforgeError
 from generator.load import Spec, pointer_of
@@ -52,7 +43,13 @@ def _is_base64(value: object) -> bool:
     return True
 
 
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
+
+
 def _format_checker(base: FormatChecker) -> FormatChecker:
+    from jsonschema import FormatChecker
+
     checker = FormatChecker(formats=())
     checker.checkers = dict(base.checkers)
     checker.checks("date-time")(_is_date_time)
@@ -61,8 +58,12 @@ def _format_checker(base: FormatChecker) -> FormatChecker:
     return checker
 
 
-_CHECKER_30 = _format_checker(oas30_format_checker)
-_CHECKER_31 = _format_checker(oas31_format_checker)
+@cache
+def _checkers() -> tuple[FormatChecker, FormatChecker]:
+    """Format checkers for OpenAPI 3.0 and 3.1 that know Graph's date-times and base64url."""
+    from openapi_schema_validator import oas30_format_checker, oas31_format_checker
+
+    return _format_checker(oas30_format_checker), _format_checker(oas31_format_checker)
 
 
 def openapi_version(spec: Spec) -> str:
@@ -108,6 +109,8 @@ def validate_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
 
 
 def _spec_violations(spec: Spec, version: str) -> Iterator[Diagnostic]:
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
     validator_class = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
     seen: set[tuple[str, str]] = set()
     for error in validator_class(spec.document).iter_errors():
@@ -222,13 +225,16 @@ def _media_examples(
                 )
         if not examples:
             continue
+        from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, OAS31Validator
+
+        checker_30, checker_31 = _checkers()
         schema = {**media["schema"], "components": components}
         if version == "3.1":
-            validator: Any = OAS31Validator(schema, format_checker=_CHECKER_31)
+            validator: Any = OAS31Validator(schema, format_checker=checker_31)
         elif write:
-            validator = OAS30WriteValidator(schema, format_checker=_CHECKER_30)
+            validator = OAS30WriteValidator(schema, format_checker=checker_30)
         else:
-            validator = OAS30ReadValidator(schema, format_checker=_CHECKER_30)
+            validator = OAS30ReadValidator(schema, format_checker=checker_30)
         for tokens, value in examples:
             for error in validator.iter_errors(value):
                 inner = pointer_of(*tokens, *error.absolute_path)

@@ -7,7 +7,6 @@ decided by the builder and the lossless runtime types swapped in for date-times 
 from __future__ import annotations
 
 import ast
-import json
 import re
 import warnings
 from typing import Any
@@ -34,7 +33,7 @@ def render_models(model_document: dict[str, Any], expected: tuple[str, ...]) -> 
         warnings.simplefilter("ignore")
         try:
             source = generate(
-                json.dumps(model_document),
+                model_document,
                 input_file_type=InputFileType.OpenAPI,
                 output_model_type=DataModelType.PydanticV2BaseModel,
                 target_python_version=PythonVersion.PY_311,
