@@ -42,9 +42,10 @@ class Result:
     files: int
     lines: int
     refused: bool = False
+    mypy: str = "-"
 
 
-def run_one(spec: Path, work: Path, timeout: float) -> Result:
+def run_one(spec: Path, work: Path, timeout: float, *, typecheck: bool = False) -> Result:
     out = work / "pkg"
     started = time.perf_counter()
     try:
@@ -130,19 +131,50 @@ def run_one(spec: Path, work: Path, timeout: float) -> Result:
         return Result(
             spec.name, False, "import: " + last[:300], seconds, peak, len(files), line_count
         )
-    return Result(spec.name, True, "", seconds, peak, len(files), line_count)
+    result = Result(spec.name, True, "", seconds, peak, len(files), line_count)
+    if typecheck:
+        result.mypy = _mypy(work, timeout)
+    return result
+
+
+def _mypy(work: Path, timeout: float) -> str:
+    """``mypy --strict`` on the generated package: 'clean', or the number of errors."""
+    try:
+        checked = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mypy",
+                "--strict",
+                "--no-incremental",
+                "--cache-dir",
+                str(work / ".mypy"),
+                "pkg",
+            ],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"over {timeout:.0f} s"
+    if checked.returncode == 0:
+        return "clean"
+    summary = [line for line in checked.stdout.splitlines() if line.startswith("Found ")]
+    return summary[-1] if summary else "failed"
 
 
 def report(results: list[Result]) -> str:
     rows = [
-        "| spec | ok | reason | seconds | peak MB | files | lines |",
-        "|---|---|---|---|---|---|---|",
+        "| spec | ok | reason | seconds | peak MB | files | lines | mypy --strict |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         mark = "ok" if r.ok else ("refused" if r.refused else "FAIL")
         reason = r.reason.replace("|", "\\|")
         rows.append(
-            f"| {r.spec} | {mark} | {reason} | {r.seconds:.2f} | {r.peak_mb:.0f} | {r.files} | {r.lines} |"
+            f"| {r.spec} | {mark} | {reason} | {r.seconds:.2f} | {r.peak_mb:.0f} | {r.files} | {r.lines} | {r.mypy} |"
         )
     return "\n".join(rows)
 
@@ -160,6 +192,7 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "corpus" / "results.md")
     parser.add_argument("--only", nargs="*", help="spec file names to run")
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--no-mypy", action="store_true", help="skip mypy --strict on the output")
     args = parser.parse_args()
     specs = sorted(p for p in args.corpus.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
     if args.only:
@@ -167,9 +200,10 @@ def main() -> int:
     results = []
     for spec in specs:
         with tempfile.TemporaryDirectory(prefix="stubforge-corpus-") as folder:
-            result = run_one(spec, Path(folder), args.timeout)
+            result = run_one(spec, Path(folder), args.timeout, typecheck=not args.no_mypy)
         print(
-            f"{result.spec}: {'ok' if result.ok else result.reason} ({result.seconds:.1f} s)",
+            f"{result.spec}: {f'ok, mypy {result.mypy}' if result.ok else result.reason}"
+            f" ({result.seconds:.1f} s)",
             flush=True,
         )
         results.append(result)
