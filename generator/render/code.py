@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -46,6 +47,20 @@ def _unsafe(char: str) -> bool:
 def pystr(value: object) -> str:
     """A Python string literal for any text (``repr`` escapes quotes, controls and separators)."""
     return repr(str(value))
+
+
+_TOKEN_CHARS = frozenset(
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+
+
+def http_token(value: object) -> str:
+    """Text reduced to an HTTP token (RFC 9110), for a header such as ``User-Agent``.
+
+    httpx refuses a header value that is not ASCII, so a spec version with an en dash
+    in the user agent would fail every request the client makes.
+    """
+    return "".join(c for c in str(value) if c in _TOKEN_CHARS)
 
 
 def pytuple(values: Iterable[object]) -> str:
@@ -92,6 +107,21 @@ def annotation(value: object) -> str:
     return text
 
 
+_PLACEHOLDER = re.compile(r"(\{[^{}]+\})")
+
+
+def url_segment(segment: str) -> str:
+    """A path segment as it goes on the wire: literal text percent-encoded, ``{name}`` kept.
+
+    A spec's path is what the server routes on after decoding, so a static segment such as
+    ``a b?`` must be sent as ``a%20b%3F`` or it would end the path early or be refused.
+    """
+    parts = _PLACEHOLDER.split(segment)
+    return "".join(
+        part if index % 2 else quote(part, safe="!$&'()*+,;=:@") for index, part in enumerate(parts)
+    )
+
+
 def route_path(path: str, operation: Operation) -> str:
     """A path template with each parameter named by its Python name (Starlette needs identifiers)."""
     names = {p.wire_name: p.python_name for p in operation.params_in("path")}
@@ -124,6 +154,8 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
     env.filters.update(
         pystr=pystr,
         pytuple=pytuple,
+        http_token=http_token,
+        url_segment=url_segment,
         route_path=route_path,
         route_order=route_order,
         docstring=docstring,
