@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.build import RUNTIME_TYPES
 from generator.errors import Diagnostic, StubforgeError
+from generator.render.code import escape_invisible
 
 _PLACEHOLDER_PACKAGE = "stubforge_runtime_placeholder"
 _IMPORT = re.compile(rf"^from {_PLACEHOLDER_PACKAGE}\._runtime import ", re.MULTILINE)
@@ -63,6 +64,7 @@ def render_models(model_document: dict[str, Any], expected: tuple[str, ...]) -> 
             ) from error
     if not isinstance(source, str):
         raise StubforgeError(Diagnostic("the model generator returned no single module"))
+    source = escape_invisible(source)
     source = _IMPORT.sub("from ._runtime import ", source)
     source = re.sub(r"\A(#[^\n]*\n)+\n?", "", source)
     _check_classes(source, expected)
