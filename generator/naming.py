@@ -36,7 +36,9 @@ def pascal_case(text: str, *, fallback: str = "Model") -> str:
     if name[0].isdigit():
         name = fallback + name
     if keyword.iskeyword(name) or name in RESERVED:
-        name += "_"
+        # Not a trailing underscore: the model renderer strips it from class names, which
+        # would leave ``None`` (a syntax error) or shadow a builtin such as ``Exception``.
+        name += fallback
     return name
 
 
