@@ -542,6 +542,15 @@ def _resource_tree(operations: list[Operation]) -> Resource:
 
     classes = Namespace({"Client", "AsyncClient"})
 
+    def class_name_of(base: str) -> str:
+        """A resource class name whose ``Async`` twin is free too (``/async/root`` must not
+        redefine the async twin of the root's class)."""
+        name, counter = base, 2
+        while name in classes or "Async" + name in classes:
+            name, counter = f"{base}{counter}", counter + 1
+        classes.claim("Async" + name)
+        return classes.claim(name)
+
     def freeze(node: Node, attribute: str) -> Resource:
         members = Namespace(CALL_RESERVED | {"with_options"})
         ops: list[Operation] = []
@@ -558,7 +567,7 @@ def _resource_tree(operations: list[Operation]) -> Resource:
                 base = snake_case(segment, fallback="segment")
             children.append(freeze(child, members.claim(base)))
         words = "".join(pascal_case(s, fallback="Segment") for s in node.chain if "{" not in s)
-        class_name = classes.claim((words or "Root") + "Resource", separator="")
+        class_name = class_name_of((words or "Root") + "Resource")
         params = _segment_parameters(node.segment, node, operations) if node.segment else ()
         return Resource(
             class_name=class_name,
