@@ -84,6 +84,32 @@ CALL_RESERVED = frozenset(
         "prepared",
         "segment",
         "adapter",
+        # Module-level names that generated function bodies use: a parameter of the same
+        # name would shadow them (a query parameter ``max_body_bytes`` broke every request).
+        "models",
+        "json",
+        "quote",
+        "httpx",
+        "uuid",
+        "time",
+        "asyncio",
+        "inspect",
+        "random",
+        "email",
+        "date",
+        "datetime",
+        "field",
+        "dataclass",
+        "cache",
+        "app",
+        "route",
+        "title",
+        "max_body_bytes",
+        "http_error",
+        "check_token",
+        "send",
+        "close",
+        "aclose",
     }
 )
 # Headers that OpenAPI says are described elsewhere and must be ignored as parameters.
