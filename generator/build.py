@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.errors import Diagnostic, StubforgeError
 from generator.ir import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
-from generator.load import Spec, pointer_of
+from generator.load import Spec, local_ref_tokens, pointer_of
 from generator.naming import Namespace, model_names, pascal_case, snake_case
 from generator.validate import iter_operations
 
@@ -235,10 +235,10 @@ class _Builder:
         return result
 
     def _schema_ref_name(self, ref: str) -> str | None:
-        if not ref.startswith(SCHEMA_PREFIX):
+        tokens = local_ref_tokens(ref)
+        if tokens is None or len(tokens) != 3 or tokens[:2] != ["components", "schemas"]:
             return None
-        name = ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~")
-        return self.class_names.get(name)
+        return self.class_names.get(tokens[2])
 
     def annotation(self, schema: Any, hoist_as: str | None = None) -> tuple[str, str | None]:
         """The Python type of a schema outside the models module, and the model it names."""
@@ -345,11 +345,11 @@ class _Builder:
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
                 return node
             ref = node["$ref"]
-            if not ref.startswith("#/"):
+            tokens = local_ref_tokens(ref)
+            if tokens is None:
                 return node
             target: Any = self.document
-            for token in ref[2:].split("/"):
-                token = token.replace("~1", "/").replace("~0", "~")
+            for token in tokens:
                 if not isinstance(target, dict) or token not in target:
                     self.errors.append(
                         Diagnostic(

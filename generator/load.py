@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import yaml
 
@@ -52,6 +52,20 @@ def split_pointer(pointer: str) -> list[str]:
     if not pointer.startswith("/"):
         raise ValueError(f"a JSON pointer starts with '/': {pointer!r}")
     return [unescape_token(t) for t in pointer[1:].split("/")]
+
+
+def local_ref_tokens(ref: str) -> list[str] | None:
+    """The JSON pointer tokens of a same-document ``$ref`` (``#/...``), or None for any other.
+
+    A ``$ref`` is a URI, so its fragment is percent-decoded before it is read as a pointer
+    (RFC 6901, section 6): ``#/components/schemas/caf%C3%A9`` names the schema ``café``.
+    """
+    if not ref.startswith("#/") and ref != "#":
+        return None
+    try:
+        return split_pointer(unquote(ref[1:]))
+    except ValueError:
+        return None
 
 
 def resolve_pointer(document: Json, pointer: str) -> Json:
@@ -251,7 +265,8 @@ class _Bundler:
             if isinstance(ref, str):
                 if ref.startswith("#"):
                     if file != self.spec.path:
-                        return {**node, "$ref": self._local_ref(file, ref[1:], stack)}
+                        inner = unquote(ref[1:])
+                        return {**node, "$ref": self._local_ref(file, inner, stack)}
                     return node
                 return self._external(node, ref, file, pointer, stack)
             for key in list(node):
@@ -312,11 +327,11 @@ class _Bundler:
         try:
             resolved = resolve_pointer(document, inner)
         except (KeyError, ValueError):
-            return "#" + inner
+            return "#" + quote(inner, safe="/~")
         placed = self._place(resolved, file, inner, stack)
         if isinstance(placed, dict) and "$ref" in placed and len(placed) == 1:
             return str(placed["$ref"])
-        return "#" + inner
+        return "#" + quote(inner, safe="/~")
 
     def _place(
         self, resolved: Json, file: Path, inner: str, stack: tuple[tuple[Path, str], ...]
@@ -329,7 +344,7 @@ class _Bundler:
         )
         if is_schema:
             name = self._schema_name(file, inner)
-            local = "#/components/schemas/" + escape_token(name)
+            local = "#/components/schemas/" + quote(escape_token(name), safe="~")
             self.hoisted[key] = local
             copy = json.loads(json.dumps(resolved))
             schemas = self.spec.document.setdefault("components", {}).setdefault("schemas", {})

@@ -23,7 +23,7 @@ from openapi_schema_validator import (
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
 from generator.errors import Diagnostic, Location, StubforgeError
-from generator.load import Spec, pointer_of
+from generator.load import Spec, local_ref_tokens, pointer_of
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -155,12 +155,11 @@ def _duplicate_operation_ids(spec: Spec) -> Iterator[Diagnostic]:
 def _resolve(document: dict[str, Any], node: Any) -> Any:
     seen = 0
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
-        ref = node["$ref"]
-        if not ref.startswith("#/"):
+        tokens = local_ref_tokens(node["$ref"])
+        if tokens is None:
             return node
         target: Any = document
-        for token in ref[2:].split("/"):
-            token = token.replace("~1", "/").replace("~0", "~")
+        for token in tokens:
             if not isinstance(target, dict) or token not in target:
                 return node
             target = target[token]
