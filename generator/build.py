@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pydantic_core import SchemaError, SchemaValidator, core_schema
+
 from generator.errors import Diagnostic, StubforgeError
 from generator.ir import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
 from generator.load import Spec, local_ref_tokens, pointer_of
@@ -64,6 +66,10 @@ _RUNTIME_ANNOTATIONS = {
     "base64url": "bytes",
     "binary": "bytes",
 }
+
+# The renderer's own extensions that only name or describe enum members. The others turn spec
+# text into code: ``x-python-type: this.s`` makes the models import any module (and run it).
+_RENDERER_EXTENSIONS = frozenset({"x-enum-varnames", "x-enumNames", "x-enum-descriptions"})
 
 # Keyword names every generated call takes, so parameters must not use them.
 CALL_RESERVED = frozenset(
@@ -149,6 +155,7 @@ class _Builder:
             set(self.class_names.values()) | MODEL_MODULE_NAMES | set(RUNTIME_TYPES)
         )
         self.hoisted: dict[str, Any] = {}
+        self.hoisted_at: dict[str, tuple[str, ...]] = {}
         self.warnings: list[Diagnostic] = []
         self.errors: list[Diagnostic] = []
 
@@ -160,9 +167,11 @@ class _Builder:
             raise StubforgeError(self.errors)
         schemas: dict[str, Any] = {}
         for name, schema in self.schemas.items():
-            schemas[self.class_names[name]] = self._prepare(schema)
+            schemas[self.class_names[name]] = self._prepare(schema, ("components", "schemas", name))
         for name, schema in self.hoisted.items():
-            schemas[name] = self._prepare(schema)
+            schemas[name] = self._prepare(schema, self.hoisted_at[name])
+        if self.errors:
+            raise StubforgeError(self.errors)
         for placeholder in RUNTIME_TYPES:
             schemas[placeholder] = {"type": "string"}
         version = str(self.document.get("openapi", "3.0.3"))
@@ -191,16 +200,23 @@ class _Builder:
         )
         return Plan(api, model_document, self.warnings)
 
-    def _prepare(self, node: Any) -> Any:
-        """A copy of a schema for the model renderer: refs renamed, lossless types swapped in."""
+    def _prepare(self, node: Any, at: tuple[str, ...]) -> Any:
+        """A copy of a schema for the model renderer: refs renamed, lossless types swapped in.
+
+        ``at`` is where the schema is in the spec, for the problems found on the way: a
+        property with an empty name is left to the extra properties (the renderer would
+        rename it and lose its wire name), and a pattern the models cannot compile stops
+        generation (the package would not import, and dropping it would loosen the server's
+        input checks).
+        """
         if isinstance(node, list):
-            return [self._prepare(item) for item in node]
+            return [self._prepare(item, (*at, str(index))) for index, item in enumerate(node)]
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
         if isinstance(ref, str):
             target = self._schema_ref_name(ref)
-            copy = {k: self._prepare(v) for k, v in node.items() if k != "$ref"}
+            copy = {k: self._prepare(v, (*at, k)) for k, v in node.items() if k != "$ref"}
             if target is None:
                 return copy or {}
             return (
@@ -224,15 +240,44 @@ class _Builder:
             return {"allOf": [{"$ref": SCHEMA_PREFIX + placeholder}], **keep}
         result: dict[str, Any] = {}
         for key, value in node.items():
+            if key == "properties" and isinstance(value, dict) and "" in value:
+                self.warnings.append(
+                    Diagnostic(
+                        "a property with an empty name gets no field; its value is kept with "
+                        "the model's extra properties",
+                        self.spec.locate(pointer_of(*at, key, "")),
+                        hint="give the property a name",
+                        severity="warning",
+                    )
+                )
+                value = {k: v for k, v in value.items() if k != ""}
             if key in ("properties", "patternProperties", "$defs", "definitions") and isinstance(
                 value, dict
             ):
-                result[key] = {k: self._prepare(v) for k, v in value.items()}
-            elif key in ("example", "examples", "default", "enum", "const", "x-examples"):
+                result[key] = {k: self._prepare(v, (*at, key, k)) for k, v in value.items()}
+            elif key in ("example", "examples", "default", "enum", "const"):
                 result[key] = value
+            elif key.startswith("x-"):
+                if key in _RENDERER_EXTENSIONS:
+                    result[key] = value
             else:
-                result[key] = self._prepare(value)
+                if key == "pattern" and isinstance(value, str):
+                    self._check_pattern(value, (*at, key))
+                result[key] = self._prepare(value, (*at, key))
         return result
+
+    def _check_pattern(self, pattern: str, at: tuple[str, ...]) -> None:
+        try:
+            SchemaValidator(core_schema.str_schema(pattern=pattern))
+        except SchemaError as error:
+            reason = str(error).strip().splitlines()[-1]
+            self.errors.append(
+                Diagnostic(
+                    f"pattern {pattern!r} cannot be compiled by the generated models: {reason}",
+                    self.spec.locate(pointer_of(*at)),
+                    hint="write it in a syntax both ECMA and Rust's regex accept, or remove it",
+                )
+            )
 
     def _schema_ref_name(self, ref: str) -> str | None:
         tokens = local_ref_tokens(ref)
@@ -240,8 +285,13 @@ class _Builder:
             return None
         return self.class_names.get(tokens[2])
 
-    def annotation(self, schema: Any, hoist_as: str | None = None) -> tuple[str, str | None]:
-        """The Python type of a schema outside the models module, and the model it names."""
+    def annotation(
+        self, schema: Any, hoist_as: str | None = None, at: tuple[str, ...] = ()
+    ) -> tuple[str, str | None]:
+        """The Python type of a schema outside the models module, and the model it names.
+
+        ``at`` is where the schema is in the spec, kept for the problems found in a hoisted one.
+        """
         if not isinstance(schema, dict) or not schema:
             return "Any", None
         ref = schema.get("$ref")
@@ -267,7 +317,9 @@ class _Builder:
         elif types == "boolean":
             base = "bool"
         elif types == "array":
-            inner, model = self.annotation(schema.get("items"), hoist_as and hoist_as + "Item")
+            inner, model = self.annotation(
+                schema.get("items"), hoist_as and hoist_as + "Item", (*at, "items")
+            )
             base = f"list[{inner}]"
         elif hoist_as and (
             types == "object"
@@ -282,6 +334,7 @@ class _Builder:
             else:
                 model = self.class_namespace.claim(hoist_as, separator="")
                 self.hoisted[model] = schema
+                self.hoisted_at[model] = at
                 base = f"models.{model}"
         elif types == "object":
             base = "dict[str, Any]"
@@ -304,8 +357,10 @@ class _Builder:
             pascal = pascal_case(operation_id, fallback="Operation")
             base_pointer = ("paths", path, method)
             parameters = self._parameters(path, raw, base_pointer)
-            request_body = self._request_body(raw.get("requestBody"), pascal + "Request")
-            responses = self._responses(raw.get("responses"), pascal)
+            request_body = self._request_body(
+                raw.get("requestBody"), pascal + "Request", base_pointer
+            )
+            responses = self._responses(raw.get("responses"), pascal, base_pointer)
             security = raw.get("security", self.document.get("security")) or []
             scheme_names = tuple(
                 sorted(
@@ -426,7 +481,13 @@ class _Builder:
         return tuple(result)
 
     def _body(
-        self, content: Any, hoist_as: str, *, required: bool, description: str
+        self,
+        content: Any,
+        hoist_as: str,
+        at: tuple[str, ...],
+        *,
+        required: bool,
+        description: str,
     ) -> Body | None:
         if not isinstance(content, dict) or not content:
             return None
@@ -434,7 +495,7 @@ class _Builder:
         media = content[media_type] if isinstance(content[media_type], dict) else {}
         schema = media.get("schema")
         if kind == "json":
-            annotation, model = self.annotation(schema, hoist_as)
+            annotation, model = self.annotation(schema, hoist_as, (*at, media_type, "schema"))
         elif kind == "text":
             annotation, model = "str", None
         elif kind == "binary":
@@ -450,18 +511,19 @@ class _Builder:
             description=description,
         )
 
-    def _request_body(self, raw: Any, hoist_as: str) -> Body | None:
+    def _request_body(self, raw: Any, hoist_as: str, at: tuple[str, ...]) -> Body | None:
         body = self._resolve(raw)
         if not isinstance(body, dict):
             return None
         return self._body(
             body.get("content"),
             hoist_as,
+            (*at, "requestBody", "content"),
             required=body.get("required") is True,
             description=str(body.get("description") or ""),
         )
 
-    def _responses(self, raw: Any, pascal: str) -> tuple[Response, ...]:
+    def _responses(self, raw: Any, pascal: str, at: tuple[str, ...]) -> tuple[Response, ...]:
         if not isinstance(raw, dict):
             return ()
         result: list[Response] = []
@@ -476,7 +538,11 @@ class _Builder:
                     status=status_text,
                     description=str(response.get("description") or ""),
                     body=self._body(
-                        response.get("content"), pascal + suffix, required=True, description=""
+                        response.get("content"),
+                        pascal + suffix,
+                        (*at, "responses", str(status), "content"),
+                        required=True,
+                        description="",
                     ),
                 )
             )
