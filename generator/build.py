@@ -120,6 +120,7 @@ CALL_RESERVED = frozenset(
 )
 # Headers that OpenAPI says are described elsewhere and must be ignored as parameters.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 _GRAPH_VERB = re.compile(r"\.(List|Get|Create|Update|Delete|Set|Replace)[A-Z0-9]")
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
@@ -423,15 +424,31 @@ class _Builder:
     ) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], dict[str, Any]] = {}
         path_item = self.document["paths"][path]
-        for source in (path_item.get("parameters") or [], raw.get("parameters") or []):
-            for item in source:
+        sources = (
+            (("paths", path, "parameters"), path_item.get("parameters") or []),
+            ((*base, "parameters"), raw.get("parameters") or []),
+        )
+        for at, source in sources:
+            for index, item in enumerate(source):
                 resolved = self._resolve(item)
                 if not isinstance(resolved, dict) or "name" not in resolved:
                     continue
                 location = str(resolved.get("in", "query"))
-                if location == "header" and str(resolved["name"]).lower() in _IGNORED_HEADERS:
+                name = str(resolved["name"])
+                if location == "header" and name.lower() in _IGNORED_HEADERS:
                     continue
-                merged[(str(resolved["name"]), location)] = resolved
+                if location in ("header", "cookie") and not _HTTP_TOKEN.fullmatch(name):
+                    self.warnings.append(
+                        Diagnostic(
+                            f"{location} parameter {name!r} is left out: it is not a name HTTP "
+                            "can carry (letters, digits and !#$%&'*+-.^_`|~ only)",
+                            self.spec.locate(pointer_of(*at, str(index), "name")),
+                            hint="rename the parameter",
+                            severity="warning",
+                        )
+                    )
+                    continue
+                merged[(name, location)] = resolved
         for name in _PATH_PARAMETER.findall(path):
             if (name, "path") not in merged:
                 self.warnings.append(
