@@ -10,6 +10,7 @@ from __future__ import annotations
 import binascii
 import re
 from collections.abc import Iterator
+from difflib import get_close_matches
 from typing import Any
 
 from jsonschema import FormatChecker
@@ -90,6 +91,9 @@ def openapi_version(spec: Spec) -> str:
 def validate_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
     """Return the warnings; raise ``StubforgeError`` with every error found."""
     version = openapi_version(spec)
+    broken = sorted(_broken_refs(spec), key=_in_file_order)
+    if broken:
+        raise StubforgeError(broken)
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = list(spec.warnings)
     for problem in _spec_violations(spec, version):
@@ -104,6 +108,82 @@ def validate_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
     if errors:
         raise StubforgeError(errors)
     return warnings
+
+
+def _in_file_order(diagnostic: Diagnostic) -> tuple[str, int, int]:
+    where = diagnostic.location
+    return (str(where.file), where.line or 0, where.column or 0)
+
+
+# Keys whose values are data: a "$ref" in an example or a default is not a reference.
+_DATA_KEYS = frozenset({"example", "default", "enum", "const", "value"})
+# Maps whose keys are names: a property called "default" is a schema like any other.
+_NAME_MAPS = frozenset(
+    {
+        *("properties", "patternProperties", "definitions", "$defs", "schemas", "examples"),
+        *("responses", "parameters", "headers", "requestBodies", "securitySchemes", "links"),
+        *("callbacks", "pathItems", "content", "encoding", "variables"),
+    }
+)
+
+
+def _holds_references(key: str, value: Any, names: bool) -> bool:
+    if names:
+        return True
+    if key == "examples":  # a map of Example objects, or (in a 3.1 schema) a list of values
+        return isinstance(value, dict)
+    return key not in _DATA_KEYS and not key.startswith("x-")
+
+
+def _broken_refs(spec: Spec) -> Iterator[Diagnostic]:
+    """References in the document that point to nothing (the validator would stop on them)."""
+    stack: list[tuple[Any, tuple[str, ...], bool]] = [(spec.document, (), False)]
+    while stack:
+        node, at, names = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(
+                (
+                    value,
+                    (*at, str(key)),
+                    not names and key in _NAME_MAPS and isinstance(value, dict),
+                )
+                for key, value in node.items()
+                if _holds_references(str(key), value, names)
+            )
+            ref = None if names else node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                problem = _ref_problem(spec.document, ref)
+                if problem:
+                    yield Diagnostic(
+                        f"reference {ref!r} {problem}",
+                        spec.locate(pointer_of(*at, "$ref")),
+                        hint="refer to an existing part of the spec, as '#/components/schemas/Name' "
+                        "(percent-encode special characters: %20 for a space)",
+                    )
+        elif isinstance(node, list):
+            stack.extend((value, (*at, str(index)), False) for index, value in enumerate(node))
+
+
+def _ref_problem(document: dict[str, Any], ref: str) -> str | None:
+    tokens = local_ref_tokens(ref)
+    if tokens is None:
+        return "is not a JSON pointer ('#/' and names separated by '/')"
+    target: Any = document
+    for depth, token in enumerate(tokens):
+        if isinstance(target, dict) and token in target:
+            target = target[token]
+        elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
+            target = target[int(token)]
+        else:
+            where = "/".join(tokens[:depth]) or "the document"
+            close = (
+                get_close_matches(token, [str(k) for k in target], n=1)
+                if isinstance(target, dict)
+                else []
+            )
+            suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+            return f"points to nothing: {where} has no {token!r}{suggestion}"
+    return None
 
 
 def _spec_violations(spec: Spec, version: str) -> Iterator[Diagnostic]:
