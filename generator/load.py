@@ -80,6 +80,34 @@ def resolve_pointer(document: Json, pointer: str) -> Json:
     return node
 
 
+def physical_pointer(document: Json, pointer: str) -> str:
+    """``pointer`` with every local ``$ref`` it passes through followed to its target."""
+    try:
+        tokens = split_pointer(pointer)
+    except ValueError:
+        return pointer
+    node, physical = document, []
+    for index, token in enumerate(tokens):
+        for _ in range(32):
+            ref = node.get("$ref") if isinstance(node, dict) and token not in node else None
+            target = local_ref_tokens(ref) if isinstance(ref, str) else None
+            if target is None:
+                break
+            try:
+                node = resolve_pointer(document, pointer_of(*target))
+            except (KeyError, ValueError):
+                break
+            physical = list(target)
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return pointer_of(*physical, *tokens[index:])
+        physical.append(token)
+    return pointer_of(*physical)
+
+
 @dataclass
 class SourceMap:
     """Finds where a JSON pointer is in a file's text, parsing the text again only when asked."""
@@ -139,7 +167,12 @@ class Spec:
     warnings: list[Diagnostic] = field(default_factory=list)
 
     def locate(self, pointer: str) -> Location:
-        """Where ``pointer`` (into the joined document) is in its source file."""
+        """Where ``pointer`` (into the joined document) is in its source file.
+
+        A pointer that passes through a ``$ref`` (as a validator walking from an operation
+        into a component reports it) is followed to the component, where the text is.
+        """
+        pointer = physical_pointer(self.document, pointer)
         origin = self.origins.get(pointer)
         if origin is None:
             for prefix, found in self.origins.items():

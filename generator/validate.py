@@ -14,6 +14,8 @@ from difflib import get_close_matches
 from typing import Any
 
 from jsonschema import FormatChecker
+from jsonschema.exceptions import best_match, relevance
+from jsonschema_path import SchemaPath
 from openapi_schema_validator import (
     OAS30ReadValidator,
     OAS30WriteValidator,
@@ -22,6 +24,7 @@ from openapi_schema_validator import (
     oas31_format_checker,
 )
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
 
 from generator.errors import Diagnostic, Location, StubforgeError
 from generator.load import Spec, local_ref_tokens, pointer_of
@@ -88,6 +91,9 @@ def openapi_version(spec: Spec) -> str:
     return version[:3]
 
 
+VIOLATION = "not valid OpenAPI"
+
+
 def validate_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
     """Return the warnings; raise ``StubforgeError`` with every error found."""
     version = openapi_version(spec)
@@ -96,8 +102,8 @@ def validate_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
         raise StubforgeError(broken)
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = list(spec.warnings)
-    for problem in _spec_violations(spec, version):
-        if strict:
+    for problem in _spec_violations(spec, version, strict=strict):
+        if strict and problem.severity == "error":
             errors.append(problem)
         else:
             warnings.append(
@@ -186,20 +192,82 @@ def _ref_problem(document: dict[str, Any], ref: str) -> str | None:
     return None
 
 
-def _spec_violations(spec: Spec, version: str) -> Iterator[Diagnostic]:
-    validator_class = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
-    seen: set[tuple[str, str]] = set()
-    for error in validator_class(spec.document).iter_errors():
-        pointer = pointer_of(*error.absolute_path)
-        message = error.message if len(error.message) < 300 else error.message[:297] + "..."
-        if (pointer, message) in seen:
-            continue
-        seen.add((pointer, message))
-        yield Diagnostic(
-            f"not valid OpenAPI {version}: {message}",
-            spec.locate(pointer),
-            hint="fix the spec here; run with --strict to make this an error",
-        )
+_PLACE = "_stubforge_place"
+
+
+def _with_places(validator_class: Any) -> Any:
+    """The spec validator, with each finding's place in the whole document recorded.
+
+    openapi-spec-validator checks each schema, default and parameter list with a validator
+    that sees only that part, so those findings carry paths relative to the part. Each of its
+    keyword validators is wrapped to record where its part is, the first (innermost) time a
+    finding passes through.
+    """
+
+    def wrap(cls: Any, suffix: tuple[str, ...]) -> Any:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            place = next((a.parts for a in args if isinstance(a, SchemaPath)), None)
+            for error in cls.__call__(self, *args, **kwargs):
+                if place is not None and not hasattr(error, _PLACE):
+                    setattr(error, _PLACE, (*place, *suffix))
+                yield error
+
+        return type(cls.__name__, (cls,), {"__call__": call})
+
+    keywords = {
+        key: wrap(cls, ("default",) if key == "default" else ())
+        for key, cls in validator_class.keyword_validators.items()
+    }
+    return type(validator_class.__name__, (validator_class,), {"keyword_validators": keywords})
+
+
+def _relevance(error: Any) -> tuple[bool, ...]:
+    """jsonschema's relevance, except that "'$ref' is a required property" comes last: it
+    is the other branch of every "a schema or a reference", and never what went wrong."""
+    is_reference_branch = error.validator == "required" and error.validator_value == ["$ref"]
+    return (is_reference_branch, *relevance(error))
+
+
+_VALIDATORS = {
+    "3.0": _with_places(OpenAPIV30SpecValidator),
+    "3.1": _with_places(OpenAPIV31SpecValidator),
+}
+
+
+def _spec_violations(spec: Spec, version: str, *, strict: bool) -> Iterator[Diagnostic]:
+    seen: set[str | None] = set()
+    hint = (
+        "fix the spec here"
+        if strict
+        else "fix the spec here; run with --strict to make this an error"
+    )
+    for error in _VALIDATORS[version](spec.document).iter_errors():
+        if isinstance(error, DuplicateOperationIDError):
+            continue  # reported as an error of its own, with both places
+        place = getattr(error, _PLACE, ())
+        if error.context:
+            error = best_match([error], key=_relevance)
+        location = spec.locate(pointer_of(*place, *error.absolute_path))
+        if location.pointer in seen:
+            continue  # one message per place: the first is the most specific
+        seen.add(location.pointer)
+        yield Diagnostic(f"{VIOLATION} {version}: {_message(error)}", location, hint=hint)
+
+
+def _message(error: Any) -> str:
+    """The validator's message, without the full text of a large offending value."""
+    text = str(error.message)
+    shown = repr(error.instance)
+    if len(shown) > 60 and text.startswith(shown):
+        if isinstance(error.instance, dict | list):
+            kind = "this object" if isinstance(error.instance, dict) else "this list"
+        else:
+            kind = shown[:57] + "..."
+        text = kind + text[len(shown) :]
+    head, each, _ = text.partition(" is valid under each of ")
+    if each:
+        text = head + " matches more than one of the forms allowed here"
+    return text if len(text) < 300 else text[:297] + "..."
 
 
 def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
