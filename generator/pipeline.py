@@ -8,11 +8,11 @@ from pathlib import Path
 import generator
 from generator.build import build
 from generator.config import Config
-from generator.errors import Diagnostic
+from generator.errors import Diagnostic, StubforgeError
 from generator.load import Spec, load_spec, relative_posix
 from generator.render.code import environment, render
 from generator.render.models import render_models
-from generator.validate import validate_spec
+from generator.validate import cannot_generate, validate_spec
 from generator.write import Drift, compare, format_python, with_manifest, write_tree
 
 
@@ -46,6 +46,15 @@ def header(spec_name: str) -> str:
 
 def render_output(config: Config) -> Output:
     spec, warnings = validate(config)
+    try:
+        return _render(config, spec, warnings)
+    except StubforgeError:
+        raise
+    except Exception as error:
+        raise cannot_generate(warnings, error) from error
+
+
+def _render(config: Config, spec: Spec, warnings: list[Diagnostic]) -> Output:
     spec_name = relative_posix(config.spec, config.root)
     plan = build(spec, package=config.package, spec_name=spec_name)
     env = environment(config.templates)

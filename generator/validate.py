@@ -110,10 +110,41 @@ def validate_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
                 Diagnostic(problem.message, problem.location, problem.hint, severity="warning")
             )
     errors.extend(_duplicate_operation_ids(spec))
-    errors.extend(_example_mismatches(spec, version))
+    try:
+        errors.extend(_example_mismatches(spec, version))
+    except Exception as error:
+        raise cannot_generate(warnings, error) from error
     if errors:
         raise StubforgeError(errors)
     return warnings
+
+
+def cannot_generate(warnings: list[Diagnostic], error: Exception) -> Exception:
+    """What to raise when a step fails on a spec that breaks OpenAPI: the violations, as errors.
+
+    Violations are warnings because most leave the meaning clear; when one does not (a
+    parameter that is a number, ``paths`` that is a list), a later step fails on it, and the
+    violation is the message to show, not the failure. With no violation, it is a bug.
+    """
+    violations = [w for w in warnings if w.message.startswith(VIOLATION)]
+    if not violations:
+        return error
+    return StubforgeError(
+        [Diagnostic(v.message, v.location, "fix the spec here") for v in violations]
+        + [
+            Diagnostic(
+                f"cannot generate from this spec: {len(violations)} violation(s) of OpenAPI above "
+                f"leave it without a clear meaning ({type(error).__name__}: {_first_line(error)})",
+                Location(violations[0].location.file),
+                hint="fix the errors above; `stubforge validate --strict` lists them all",
+            )
+        ]
+    )
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:200] if lines else ""
 
 
 def _in_file_order(diagnostic: Diagnostic) -> tuple[str, int, int]:
@@ -236,12 +267,26 @@ _VALIDATORS = {
 
 def _spec_violations(spec: Spec, version: str, *, strict: bool) -> Iterator[Diagnostic]:
     seen: set[str | None] = set()
+    found = iter(_VALIDATORS[version](spec.document).iter_errors())
     hint = (
         "fix the spec here"
         if strict
         else "fix the spec here; run with --strict to make this an error"
     )
-    for error in _VALIDATORS[version](spec.document).iter_errors():
+    while True:
+        try:
+            error = next(found)
+        except StopIteration:
+            return
+        except Exception as crash:  # the library assumes a document it can walk; say so
+            yield Diagnostic(
+                f"the OpenAPI validator stopped early ({type(crash).__name__}: {_first_line(crash)}); "
+                "the checks after that point were skipped",
+                Location(spec.path),
+                hint="the spec has a shape the validator cannot read; look for the warnings above",
+                severity="warning",
+            )
+            return
         if isinstance(error, DuplicateOperationIDError):
             continue  # reported as an error of its own, with both places
         place = getattr(error, _PLACE, ())
