@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from generator.errors import Diagnostic, StubforgeError
 
@@ -164,6 +164,7 @@ def _stale(
 
 
 def compare(out: Path, files: dict[str, bytes]) -> Drift:
+    check_names(out, files)
     existing = _existing_files(out)
     drift = Drift()
     for name, content in sorted(files.items()):
@@ -199,11 +200,35 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
+def check_names(out: Path, files: dict[str, bytes]) -> None:
+    """Refuse any file name that is not a plain relative path inside ``out``.
+
+    The names come from the generator, never from the spec; this makes sure of it, so no
+    template or future change can write ``../x`` or ``/etc/x`` next to or above the output.
+    """
+    for name in files:
+        parts = name.split("/")
+        if (
+            not name
+            or PurePosixPath(name).is_absolute()
+            or "\\" in name
+            or "\x00" in name
+            or any(part in ("", ".", "..") for part in parts)
+        ):
+            raise StubforgeError(
+                Diagnostic(
+                    f"refusing to write {name!r}: not a relative path inside {out}",
+                    hint="a generator or template bug; please report it",
+                )
+            )
+
+
 def write_tree(out: Path, files: dict[str, bytes]) -> list[str]:
     """Make ``out`` hold exactly ``files`` plus the files a user added; return warnings.
 
     Nothing is written when the output is already up to date.
     """
+    check_names(out, files)
     out = out.resolve()
     existing = _existing_files(out)
     removable, modified = _stale(out, files, existing)
