@@ -338,7 +338,7 @@ class _Bundler:
                 )
             )
             return node
-        document = self._document(target, where)
+        document = self._document(target, where, ref)
         if document is None:
             return node
         inner = unquote(fragment)
@@ -407,7 +407,7 @@ class _Bundler:
             counter += 1
         return name
 
-    def _document(self, path: Path, where: Location) -> Json | None:
+    def _document(self, path: Path, where: Location, ref: str) -> Json | None:
         if path in self.documents:
             return self.documents[path]
         try:
@@ -415,7 +415,13 @@ class _Bundler:
             document = parse_text(text, path)
         except StubforgeError as error:
             self.errors.extend(
-                Diagnostic(d.message, where, hint=f"while reading {path}: {d.location}")
+                Diagnostic(
+                    f"cannot follow {ref!r}: {d.message} ({d.location})",
+                    where,
+                    hint=f"{d.hint}: {d.location}"
+                    if d.location.line
+                    else "check the path; it is relative to the file that holds the $ref",
+                )
                 for d in error.diagnostics
             )
             return None
