@@ -24,7 +24,10 @@ from openapi_schema_validator import (
     oas31_format_checker,
 )
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError
+from openapi_spec_validator.validation.exceptions import (
+    DuplicateOperationIDError,
+    OpenAPIValidationError,
+)
 
 from generator.errors import Diagnostic, Location, StubforgeError
 from generator.load import Spec, local_ref_tokens, pointer_of
@@ -240,6 +243,9 @@ def _with_places(validator_class: Any) -> Any:
             place = next((a.parts for a in args if isinstance(a, SchemaPath)), None)
             for error in cls.__call__(self, *args, **kwargs):
                 if place is not None and not hasattr(error, _PLACE):
+                    # The validator rewraps any other kind of error, losing the attribute.
+                    if not isinstance(error, OpenAPIValidationError):
+                        error = OpenAPIValidationError.create_from(error)
                     setattr(error, _PLACE, (*place, *suffix))
                 yield error
 
