@@ -83,15 +83,25 @@ def openapi_version(spec: Spec) -> str:
             )
         )
     version = document.get("openapi")
-    if not isinstance(version, str) or not re.match(r"3\.[01]\.\d+", version):
+    if version is None:
         raise StubforgeError(
             Diagnostic(
-                f"unsupported OpenAPI version {version!r}",
-                spec.locate("/openapi") if version is not None else Location(spec.path, 1, 1, ""),
-                hint="this generator reads OpenAPI 3.0.x and 3.1.x documents",
+                "not an OpenAPI document: there is no 'openapi' field",
+                Location(spec.path, 1, 1, ""),
+                hint="start the file with 'openapi: 3.0.3' or 'openapi: 3.1.0'",
             )
         )
-    return version[:3]
+    if isinstance(version, str) and re.match(r"3\.[01]\.\d+", version):
+        return version[:3]
+    hint = "this generator reads OpenAPI 3.0.x and 3.1.x documents"
+    if isinstance(version, int | float) and not isinstance(version, bool) and version >= 3:
+        written = f"{version}.0" if isinstance(version, float) else f"{version}.0.0"
+        hint = f'write the version as a string: openapi: "{written}" (YAML reads {version} as a number)'
+    elif str(version).startswith(("1", "2")):
+        hint = "OpenAPI 2 is Swagger 2: convert it to OpenAPI 3 first (for example with swagger2openapi)"
+    raise StubforgeError(
+        Diagnostic(f"unsupported OpenAPI version {version!r}", spec.locate("/openapi"), hint=hint)
+    )
 
 
 VIOLATION = "not valid OpenAPI"
