@@ -197,6 +197,22 @@ def read_text(path: Path) -> str:
                 hint="check the path, or set [tool.stubforge] spec in pyproject.toml",
             )
         ) from None
+    except IsADirectoryError:
+        raise StubforgeError(
+            Diagnostic(
+                "cannot read the file: it is a folder",
+                Location(path),
+                hint="give the path of the spec file itself",
+            )
+        ) from None
+    except PermissionError:
+        raise StubforgeError(
+            Diagnostic(
+                "cannot read the file: permission denied",
+                Location(path),
+                hint="make the file readable by this user",
+            )
+        ) from None
     except OSError as error:
         raise StubforgeError(
             Diagnostic(f"cannot read the file: {error.strerror}", Location(path))
@@ -204,10 +220,11 @@ def read_text(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
         raise StubforgeError(
             Diagnostic(
-                f"not UTF-8 text (byte {error.start})",
-                Location(path),
+                f"not UTF-8 text: {error.reason} (byte 0x{data[error.start]:02x})",
+                Location(path, data.count(b"\n", 0, error.start) + 1, error.start - line_start + 1),
                 hint="save the spec as UTF-8",
             )
         ) from None
