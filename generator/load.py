@@ -25,7 +25,26 @@ Json = Any
 
 
 class _NoDatesLoader(_Loader):  # type: ignore[misc]
-    """Safe loading without YAML's implicit timestamps: a spec's dates are strings."""
+    """Safe loading without YAML's implicit timestamps (a spec's dates are strings), and
+    without duplicate keys: PyYAML keeps the last of two ``Thing:`` schemas and silently
+    drops the first."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first: dict[str, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            if key_node.value in first:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"duplicate key {key_node.value!r} (first at line "
+                    f"{first[key_node.value].line + 1}); the first would be lost",
+                    key_node.start_mark,
+                )
+            first[key_node.value] = key_node.start_mark
+        result: dict[Any, Any] = super().construct_mapping(node, deep)
+        return result
 
 
 _NoDatesLoader.yaml_implicit_resolvers = {
@@ -232,9 +251,113 @@ def read_text(path: Path) -> str:
 
 def parse_text(text: str, path: Path) -> Json:
     """Parse YAML or JSON text, reporting syntax errors with their line and column."""
+    try:
+        document = _parse(text, path)
+    except RecursionError:
+        raise StubforgeError(_too_deep(path)) from None
+    _check_size(document, path, text)
+    return document
+
+
+MAX_DEPTH = 128  # real specs nest 20 to 40 levels; later steps recurse once or more per level
+MAX_EXPANSION = 10  # times the values written, for YAML aliases to expand a document to
+
+
+def _too_deep(path: Path) -> Diagnostic:
+    return Diagnostic(
+        f"the document nests more than {MAX_DEPTH} levels deep",
+        Location(path),
+        hint="flatten it with components and $ref",
+    )
+
+
+def _check_size(document: Json, path: Path, text: str) -> None:
+    """Refuse documents that only look small: deep nesting, or YAML aliases that expand a few
+    lines into billions of values (every later step walks the expanded document), or refer
+    to themselves (a value that contains itself has no JSON form)."""
+    if not isinstance(document, dict | list):
+        return
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[Json, int, bool]] = [(document, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        children = list(node.values()) if isinstance(node, dict) else node
+        if done:
+            sizes[id(node)] = 1 + sum(
+                sizes.get(id(c), 1) if isinstance(c, dict | list) else 1 for c in children
+            )
+            active.discard(id(node))
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in active:
+            raise StubforgeError(
+                Diagnostic(
+                    "a YAML alias refers to a value that contains it",
+                    _first_alias(text, path),
+                    hint="write the value out, or use $ref",
+                )
+            )
+        if depth > MAX_DEPTH:
+            raise StubforgeError(_too_deep(path))
+        active.add(id(node))
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if isinstance(c, dict | list))
+    written = len(sizes) + sum(
+        1
+        for node in _unique_containers(document)
+        for c in (node.values() if isinstance(node, dict) else node)
+        if not isinstance(c, dict | list)
+    )
+    expanded = sizes.get(id(document), 1)
+    if expanded > 100_000 and expanded > MAX_EXPANSION * written:
+        raise StubforgeError(
+            Diagnostic(
+                f"YAML aliases expand this document from {written:,} values to {expanded:,}",
+                _first_alias(text, path),
+                hint="write repeated parts once, under components, and refer to them with $ref",
+            )
+        )
+
+
+def _unique_containers(document: Json) -> Iterator[Json]:
+    seen: set[int] = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict | list) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        stack.extend(node.values() if isinstance(node, dict) else node)
+
+
+def _first_alias(text: str, path: Path) -> Location:
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+                return Location(path, event.start_mark.line + 1, event.start_mark.column + 1)
+    except yaml.YAMLError:
+        pass
+    return Location(path)
+
+
+def _reject_duplicates(pairs: list[tuple[str, Json]]) -> dict[str, Json]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey
+    return result
+
+
+class _DuplicateKey(Exception):
+    """A JSON object with a key twice; the YAML reader says where."""
+
+
+def _parse(text: str, path: Path) -> Json:
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_reject_duplicates)
         except json.JSONDecodeError as error:
             raise StubforgeError(
                 Diagnostic(
@@ -243,19 +366,35 @@ def parse_text(text: str, path: Path) -> Json:
                     hint="fix the JSON syntax at this position",
                 )
             ) from None
+        except _DuplicateKey:
+            _parse_yaml(text, path, "JSON")  # JSON is YAML: the YAML reader says where
+            raise StubforgeError(
+                Diagnostic(
+                    "invalid JSON: an object has the same key twice",
+                    Location(path),
+                    hint="remove one of them",
+                )
+            ) from None
+    return _parse_yaml(text, path)
+
+
+def _parse_yaml(text: str, path: Path, kind: str = "YAML") -> Json:
     try:
         return yaml.load(text, Loader=_NoDatesLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         problem = error.problem or error.context or "syntax error"
+        hint = (
+            "rename or remove one of the two"
+            if problem.startswith("duplicate key")
+            else f"fix the {kind} syntax at this position"
+        )
         raise StubforgeError(
-            Diagnostic(
-                f"invalid YAML: {problem}", location, hint="fix the YAML syntax at this position"
-            )
+            Diagnostic(f"invalid {kind}: {problem}", location, hint=hint)
         ) from None
     except yaml.YAMLError as error:
-        raise StubforgeError(Diagnostic(f"invalid YAML: {error}", Location(path))) from None
+        raise StubforgeError(Diagnostic(f"invalid {kind}: {error}", Location(path))) from None
 
 
 def load_spec(path: Path) -> Spec:
