@@ -90,8 +90,12 @@ CALL_RESERVED = frozenset(
         "prepared",
         "segment",
         "adapter",
-        # Module-level names that generated function bodies use: a parameter of the same
-        # name would shadow them (a query parameter ``max_body_bytes`` broke every request).
+    }
+)
+# Module-level names that generated function bodies use: a parameter of the same name would
+# shadow them (a query parameter ``max_body_bytes`` broke every request to its operation).
+PARAMETER_RESERVED = CALL_RESERVED | frozenset(
+    {
         "models",
         "json",
         "quote",
@@ -112,12 +116,12 @@ CALL_RESERVED = frozenset(
         "title",
         "max_body_bytes",
         "http_error",
-        "check_token",
-        "send",
-        "close",
-        "aclose",
     }
 )
+# The server's own method on the implementation, beside the operations.
+OPERATION_RESERVED = CALL_RESERVED | {"check_token"}
+# What a resource class has besides its children and operations (the root is the Client).
+MEMBER_RESERVED = CALL_RESERVED | {"with_options", "send", "close", "aclose"}
 # Headers that OpenAPI says are described elsewhere and must be ignored as parameters.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -348,7 +352,7 @@ class _Builder:
     # -- operations ----------------------------------------------------------------------
 
     def _operations(self) -> list[Operation]:
-        names = Namespace(CALL_RESERVED)
+        names = Namespace(OPERATION_RESERVED)
         operations: list[Operation] = []
         for path, method, raw in iter_operations(self.document):
             operation_id = raw.get("operationId")
@@ -465,7 +469,7 @@ class _Builder:
                     "required": True,
                     "schema": {"type": "string"},
                 }
-        names = Namespace(CALL_RESERVED)
+        names = Namespace(PARAMETER_RESERVED)
         order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
         result: list[Parameter] = []
         for (wire_name, location), item in sorted(
@@ -661,7 +665,7 @@ def _resource_tree(operations: list[Operation]) -> Resource:
         return classes.claim(name)
 
     def freeze(node: Node, attribute: str) -> Resource:
-        members = Namespace(CALL_RESERVED | {"with_options"})
+        members = Namespace(MEMBER_RESERVED)
         ops: list[Operation] = []
         for operation in sorted(node.operations, key=lambda o: (o.method, o.operation_id)):
             name = members.claim(operation.resource_method)
@@ -705,7 +709,7 @@ def _segment_parameters(
                 if parameter.wire_name in names and parameter.wire_name not in found:
                     found[parameter.wire_name] = parameter
         stack.extend(current.children[k] for k in sorted(current.children, reverse=True))
-    namespace = Namespace(CALL_RESERVED)
+    namespace = Namespace(PARAMETER_RESERVED)
     result = []
     for name in names:
         parameter = found.get(name) or Parameter(
