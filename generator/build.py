@@ -161,6 +161,7 @@ class _Builder:
         )
         self.hoisted: dict[str, Any] = {}
         self.hoisted_at: dict[str, tuple[str, ...]] = {}
+        self.patterns: list[tuple[str, tuple[str, ...]]] = []
         self.warnings: list[Diagnostic] = []
         self.errors: list[Diagnostic] = []
 
@@ -172,9 +173,11 @@ class _Builder:
             raise StubforgeError(self.errors)
         schemas: dict[str, Any] = {}
         for name, schema in self.schemas.items():
-            schemas[self.class_names[name]] = self._prepare(schema, ("components", "schemas", name))
+            schemas[self.class_names[name]] = self._prepare_model(
+                schema, ("components", "schemas", name)
+            )
         for name, schema in self.hoisted.items():
-            schemas[name] = self._prepare(schema, self.hoisted_at[name])
+            schemas[name] = self._prepare_model(schema, self.hoisted_at[name])
         if self.errors:
             raise StubforgeError(self.errors)
         for placeholder in RUNTIME_TYPES:
@@ -267,20 +270,48 @@ class _Builder:
                     result[key] = value
             else:
                 if key == "pattern" and isinstance(value, str):
-                    self._check_pattern(value, (*at, key))
+                    self.patterns.append((value, (*at, key)))
                 result[key] = self._prepare(value, (*at, key))
         return result
 
-    def _check_pattern(self, pattern: str, at: tuple[str, ...]) -> None:
-        try:
-            SchemaValidator(core_schema.str_schema(pattern=pattern))
-        except SchemaError as error:
-            reason = str(error).strip().splitlines()[-1]
+    def _prepare_model(self, schema: Any, at: tuple[str, ...]) -> Any:
+        self.patterns = []
+        prepared = self._prepare(schema, at)
+        self._check_patterns(self.patterns)
+        return prepared
+
+    def _check_patterns(self, patterns: list[tuple[str, tuple[str, ...]]]) -> None:
+        """Patterns the models of one schema cannot compile.
+
+        pydantic compiles patterns with Rust's regex; where Rust cannot compile one (a
+        look-around, a backreference), the renderer switches the whole model to Python's
+        ``re``, which must then compile every pattern of the model (``\\p{L}`` it cannot).
+        """
+        rust = {pattern: _pattern_error(pattern, "rust-regex") for pattern, _ in patterns}
+        python = {
+            pattern: _pattern_error(pattern, "python-re") for pattern in rust if rust[pattern]
+        }
+        python_only = [pattern for pattern, error in python.items() if error is None]
+        for pattern, at in patterns:
+            if rust[pattern] and python[pattern]:
+                message = f"pattern {pattern!r} cannot be compiled by the generated models: {rust[pattern]}"
+            elif (
+                rust[pattern] is None
+                and python_only
+                and (error := _pattern_error(pattern, "python-re"))
+            ):
+                message = (
+                    f"pattern {pattern!r} cannot be compiled by Python's re ({error}), which "
+                    f"this model needs for {python_only[0]!r}, a pattern Rust's regex cannot compile"
+                )
+            else:
+                continue
             self.errors.append(
                 Diagnostic(
-                    f"pattern {pattern!r} cannot be compiled by the generated models: {reason}",
+                    message,
                     self.spec.locate(pointer_of(*at)),
-                    hint="write it in a syntax both ECMA and Rust's regex accept, or remove it",
+                    hint="write it in a syntax that Python's re and Rust's regex both accept, "
+                    "or remove it",
                 )
             )
 
@@ -597,6 +628,18 @@ class _Builder:
                 )
             )
         return tuple(result)
+
+
+def _pattern_error(pattern: str, engine: str) -> str | None:
+    """Why pydantic cannot compile ``pattern`` with ``engine``, or None when it can."""
+    try:
+        SchemaValidator(
+            core_schema.str_schema(pattern=pattern),
+            config=core_schema.CoreConfig(regex_engine=engine),  # type: ignore[typeddict-item]
+        )
+    except SchemaError as error:
+        return str(error).strip().splitlines()[-1].strip()
+    return None
 
 
 def _ref_pointer(ref: str) -> str:
