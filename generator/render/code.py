@@ -57,7 +57,7 @@ def escape_invisible(source: str) -> str:
     review shows them as line breaks, or reorders the code around them ("Trojan Source").
     Inside a (non-raw) string literal, ``\\u202e`` is the same value as the character itself.
     """
-    if not _NOT_PLAIN.search(source):
+    if not _NOT_PLAIN.search(source) or not any(_unsafe(c) for c in set(source)):
         return source
     starts = [0]
     for line in source.split("\n")[:-1]:
