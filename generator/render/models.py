@@ -65,10 +65,10 @@ def render_models(model_document: dict[str, Any], expected: tuple[str, ...]) -> 
             ) from error
     if not isinstance(source, str):
         raise StubforgeError(Diagnostic("the model generator returned no single module"))
-    source = _without_class(escape_invisible(source), order_name)
+    source, defined = _without_class(escape_invisible(source), order_name)
     source = _IMPORT.sub("from ._runtime import ", source)
     source = re.sub(r"\A(#[^\n]*\n)+\n?", "", source)
-    _check_classes(source, expected)
+    _check_classes(defined, expected)
     return source
 
 
@@ -87,32 +87,30 @@ def _names_first(
     order_name, counter = "StubforgeNameOrder", 2
     while order_name in schemas:
         order_name, counter = f"StubforgeNameOrder{counter}", counter + 1
-    order = {
-        "type": "object",
-        "properties": {
-            f"p{index}": {"$ref": SCHEMA_PREFIX + name} for index, name in enumerate(expected)
-        },
-    }
+    order = {"anyOf": [{"$ref": SCHEMA_PREFIX + name} for name in expected]}
     components = {**model_document["components"], "schemas": {order_name: order, **schemas}}
     return {**model_document, "components": components}, order_name
 
 
-def _without_class(source: str, name: str) -> str:
-    """``source`` without the class ``name`` and the statements that mention it."""
+def _without_class(source: str, name: str) -> tuple[str, set[str]]:
+    """``source`` without the class ``name`` and the statements that mention it, and the names
+    of the classes left."""
     lines = source.split("\n")
     drop: set[int] = set()
+    defined: set[str] = set()
     for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef) and node.name != name:
+            defined.add(node.name)
         mentions = isinstance(node, ast.ClassDef) and node.name == name
         if not mentions and not isinstance(node, ast.ClassDef | ast.ImportFrom | ast.Import):
             mentions = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
         if mentions:
             first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
             drop.update(range(first - 1, node.end_lineno or node.lineno))
-    return "\n".join(line for index, line in enumerate(lines) if index not in drop)
+    return "\n".join(line for index, line in enumerate(lines) if index not in drop), defined
 
 
-def _check_classes(source: str, expected: tuple[str, ...]) -> None:
-    defined = {node.name for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
+def _check_classes(defined: set[str], expected: tuple[str, ...]) -> None:
     missing = sorted(set(expected) - defined)
     if missing:
         raise StubforgeError(
