@@ -36,8 +36,6 @@ from generator.load import load_spec, pointer_of
 from generator.pipeline import generate
 from generator.write import _ruff
 
-CANARY = "CANARY_PATH"  # replaced by the test's own canary file
-
 
 def payloads(canary: Path) -> dict[str, str]:
     """Hand-picked hostile strings; the code payloads try to create ``canary``."""
