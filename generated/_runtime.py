@@ -274,6 +274,8 @@ class WireModel(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         use_enum_values=False,
+        # Property names come from the spec: ``model_dump_`` is a field, not a clash to warn about.
+        protected_namespaces=(),
     )
 
     def to_wire(self) -> dict[str, Any]:

@@ -10,9 +10,11 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pydantic_core import SchemaError, SchemaValidator, core_schema
+
 from generator.errors import Diagnostic, StubforgeError
 from generator.ir import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
-from generator.load import Spec, pointer_of
+from generator.load import Spec, local_ref_tokens, pointer_of
 from generator.naming import Namespace, model_names, pascal_case, snake_case
 from generator.validate import iter_operations
 
@@ -92,6 +94,10 @@ def _is_string(types: Any) -> bool:
     return types == "string" or (isinstance(types, list) and "string" in types)
 
 
+# The renderer's own extensions that only name or describe enum members. The others turn spec
+# text into code: ``x-python-type: this.s`` makes the models import any module (and run it).
+_RENDERER_EXTENSIONS = frozenset({"x-enum-varnames", "x-enumNames", "x-enum-descriptions"})
+
 # Keyword names every generated call takes, so parameters must not use them.
 CALL_RESERVED = frozenset(
     {
@@ -113,8 +119,39 @@ CALL_RESERVED = frozenset(
         "adapter",
     }
 )
+# Module-level names that generated function bodies use: a parameter of the same name would
+# shadow them (a query parameter ``max_body_bytes`` broke every request to its operation).
+PARAMETER_RESERVED = CALL_RESERVED | frozenset(
+    {
+        "models",
+        "json",
+        "quote",
+        "httpx",
+        "uuid",
+        "time",
+        "asyncio",
+        "inspect",
+        "random",
+        "email",
+        "date",
+        "datetime",
+        "field",
+        "dataclass",
+        "cache",
+        "app",
+        "route",
+        "title",
+        "max_body_bytes",
+        "http_error",
+    }
+)
+# The server's own method on the implementation, beside the operations.
+OPERATION_RESERVED = CALL_RESERVED | {"check_token"}
+# What a resource class has besides its children and operations (the root is the Client).
+MEMBER_RESERVED = CALL_RESERVED | {"with_options", "send", "close", "aclose"}
 # Headers that OpenAPI says are described elsewhere and must be ignored as parameters.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 
 _GRAPH_VERB = re.compile(r"\.(List|Get|Create|Update|Delete|Set|Replace)[A-Z0-9]")
 _PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
@@ -150,6 +187,8 @@ class _Builder:
             set(self.class_names.values()) | MODEL_MODULE_NAMES | set(RUNTIME_TYPES)
         )
         self.hoisted: dict[str, Any] = {}
+        self.hoisted_at: dict[str, tuple[str, ...]] = {}
+        self.patterns: list[tuple[str, tuple[str, ...]]] = []
         self.warnings: list[Diagnostic] = []
         self.errors: list[Diagnostic] = []
 
@@ -161,9 +200,13 @@ class _Builder:
             raise StubforgeError(self.errors)
         schemas: dict[str, Any] = {}
         for name, schema in self.schemas.items():
-            schemas[self.class_names[name]] = self._prepare(schema)
+            schemas[self.class_names[name]] = self._prepare_model(
+                schema, ("components", "schemas", name)
+            )
         for name, schema in self.hoisted.items():
-            schemas[name] = self._prepare(schema)
+            schemas[name] = self._prepare_model(schema, self.hoisted_at[name])
+        if self.errors:
+            raise StubforgeError(self.errors)
         for placeholder in RUNTIME_TYPES:
             schemas[placeholder] = {"type": "string"}
         version = str(self.document.get("openapi", "3.0.3"))
@@ -192,16 +235,23 @@ class _Builder:
         )
         return Plan(api, model_document, self.warnings)
 
-    def _prepare(self, node: Any) -> Any:
-        """A copy of a schema for the model renderer: refs renamed, lossless types swapped in."""
+    def _prepare(self, node: Any, at: tuple[str, ...]) -> Any:
+        """A copy of a schema for the model renderer: refs renamed, lossless types swapped in.
+
+        ``at`` is where the schema is in the spec, for the problems found on the way: a
+        property with an empty name is left to the extra properties (the renderer would
+        rename it and lose its wire name), and a pattern the models cannot compile stops
+        generation (the package would not import, and dropping it would loosen the server's
+        input checks).
+        """
         if isinstance(node, list):
-            return [self._prepare(item) for item in node]
+            return [self._prepare(item, (*at, str(index))) for index, item in enumerate(node)]
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
         if isinstance(ref, str):
             target = self._schema_ref_name(ref)
-            copy = {k: self._prepare(v) for k, v in node.items() if k != "$ref"}
+            copy = {k: self._prepare(v, (*at, k)) for k, v in node.items() if k != "$ref"}
             if target is None:
                 return copy or {}
             return (
@@ -227,24 +277,86 @@ class _Builder:
             return {"allOf": [{"$ref": SCHEMA_PREFIX + placeholder}], **keep}
         result: dict[str, Any] = {}
         for key, value in node.items():
+            if key == "properties" and isinstance(value, dict) and "" in value:
+                self.warnings.append(
+                    Diagnostic(
+                        "a property with an empty name gets no field; its value is kept with "
+                        "the model's extra properties",
+                        self.spec.locate(pointer_of(*at, key, "")),
+                        hint="give the property a name",
+                        severity="warning",
+                    )
+                )
+                value = {k: v for k, v in value.items() if k != ""}
             if key in ("properties", "patternProperties", "$defs", "definitions") and isinstance(
                 value, dict
             ):
-                result[key] = {k: self._prepare(v) for k, v in value.items()}
-            elif key in ("example", "examples", "default", "enum", "const", "x-examples"):
+                result[key] = {k: self._prepare(v, (*at, key, k)) for k, v in value.items()}
+            elif key in ("example", "examples", "default", "enum", "const"):
                 result[key] = value
+            elif key.startswith("x-"):
+                if key in _RENDERER_EXTENSIONS:
+                    result[key] = value
             else:
-                result[key] = self._prepare(value)
+                if key == "pattern" and isinstance(value, str):
+                    self.patterns.append((value, (*at, key)))
+                result[key] = self._prepare(value, (*at, key))
         return result
 
-    def _schema_ref_name(self, ref: str) -> str | None:
-        if not ref.startswith(SCHEMA_PREFIX):
-            return None
-        name = ref[len(SCHEMA_PREFIX) :].replace("~1", "/").replace("~0", "~")
-        return self.class_names.get(name)
+    def _prepare_model(self, schema: Any, at: tuple[str, ...]) -> Any:
+        self.patterns = []
+        prepared = self._prepare(schema, at)
+        self._check_patterns(self.patterns)
+        return prepared
 
-    def annotation(self, schema: Any, hoist_as: str | None = None) -> tuple[str, str | None]:
-        """The Python type of a schema outside the models module, and the model it names."""
+    def _check_patterns(self, patterns: list[tuple[str, tuple[str, ...]]]) -> None:
+        """Patterns the models of one schema cannot compile.
+
+        pydantic compiles patterns with Rust's regex; where Rust cannot compile one (a
+        look-around, a backreference), the renderer switches the whole model to Python's
+        ``re``, which must then compile every pattern of the model (``\\p{L}`` it cannot).
+        """
+        rust = {pattern: _pattern_error(pattern, "rust-regex") for pattern, _ in patterns}
+        python = {
+            pattern: _pattern_error(pattern, "python-re") for pattern in rust if rust[pattern]
+        }
+        python_only = [pattern for pattern, error in python.items() if error is None]
+        for pattern, at in patterns:
+            if rust[pattern] and python[pattern]:
+                message = f"pattern {pattern!r} cannot be compiled by the generated models: {rust[pattern]}"
+            elif (
+                rust[pattern] is None
+                and python_only
+                and (error := _pattern_error(pattern, "python-re"))
+            ):
+                message = (
+                    f"pattern {pattern!r} cannot be compiled by Python's re ({error}), which "
+                    f"this model needs for {python_only[0]!r}, a pattern Rust's regex cannot compile"
+                )
+            else:
+                continue
+            self.errors.append(
+                Diagnostic(
+                    message,
+                    self.spec.locate(pointer_of(*at)),
+                    hint="write it in a syntax that Python's re and Rust's regex both accept, "
+                    "or remove it",
+                )
+            )
+
+    def _schema_ref_name(self, ref: str) -> str | None:
+        tokens = local_ref_tokens(ref)
+        if tokens is None or len(tokens) != 3 or tokens[:2] != ["components", "schemas"]:
+            return None
+        return self.class_names.get(tokens[2])
+
+    def annotation(
+        self, schema: Any, hoist_as: str | None = None, at: tuple[str, ...] = ()
+    ) -> tuple[str, str | None]:
+        """The Python type of a schema outside the models module, and the model it names.
+
+        ``at`` is where the schema is in the spec, kept for the problems found in a hoisted one.
+        """
         if not isinstance(schema, dict) or not schema:
             return "Any", None
         ref = schema.get("$ref")
@@ -270,7 +382,9 @@ class _Builder:
         elif types == "boolean":
             base = "bool"
         elif types == "array":
-            inner, model = self.annotation(schema.get("items"), hoist_as and hoist_as + "Item")
+            inner, model = self.annotation(
+                schema.get("items"), hoist_as and hoist_as + "Item", (*at, "items")
+            )
             base = f"list[{inner}]"
         elif hoist_as and (
             types == "object"
@@ -285,6 +399,7 @@ class _Builder:
             else:
                 model = self.class_namespace.claim(hoist_as, separator="")
                 self.hoisted[model] = schema
+                self.hoisted_at[model] = at
                 base = f"models.{model}"
         elif types == "object":
             base = "dict[str, Any]"
@@ -297,7 +412,7 @@ class _Builder:
     # -- operations ----------------------------------------------------------------------
 
     def _operations(self) -> list[Operation]:
-        names = Namespace(CALL_RESERVED)
+        names = Namespace(OPERATION_RESERVED)
         operations: list[Operation] = []
         for path, method, raw in iter_operations(self.document):
             operation_id = raw.get("operationId")
@@ -307,8 +422,10 @@ class _Builder:
             pascal = pascal_case(operation_id, fallback="Operation")
             base_pointer = ("paths", path, method)
             parameters = self._parameters(path, raw, base_pointer)
-            request_body = self._request_body(raw.get("requestBody"), pascal + "Request")
-            responses = self._responses(raw.get("responses"), pascal)
+            request_body = self._request_body(
+                raw.get("requestBody"), pascal + "Request", base_pointer
+            )
+            responses = self._responses(raw.get("responses"), pascal, base_pointer)
             security = raw.get("security", self.document.get("security")) or []
             scheme_names = tuple(
                 sorted(
@@ -348,11 +465,11 @@ class _Builder:
             if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
                 return node
             ref = node["$ref"]
-            if not ref.startswith("#/"):
+            tokens = local_ref_tokens(ref)
+            if tokens is None:
                 return node
             target: Any = self.document
-            for token in ref[2:].split("/"):
-                token = token.replace("~1", "/").replace("~0", "~")
+            for token in tokens:
                 if not isinstance(target, dict) or token not in target:
                     self.errors.append(
                         Diagnostic(
@@ -371,15 +488,31 @@ class _Builder:
     ) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], dict[str, Any]] = {}
         path_item = self.document["paths"][path]
-        for source in (path_item.get("parameters") or [], raw.get("parameters") or []):
-            for item in source:
+        sources = (
+            (("paths", path, "parameters"), path_item.get("parameters") or []),
+            ((*base, "parameters"), raw.get("parameters") or []),
+        )
+        for at, source in sources:
+            for index, item in enumerate(source):
                 resolved = self._resolve(item)
                 if not isinstance(resolved, dict) or "name" not in resolved:
                     continue
                 location = str(resolved.get("in", "query"))
-                if location == "header" and str(resolved["name"]).lower() in _IGNORED_HEADERS:
+                name = str(resolved["name"])
+                if location == "header" and name.lower() in _IGNORED_HEADERS:
                     continue
-                merged[(str(resolved["name"]), location)] = resolved
+                if location in ("header", "cookie") and not _HTTP_TOKEN.fullmatch(name):
+                    self.warnings.append(
+                        Diagnostic(
+                            f"{location} parameter {name!r} is left out: it is not a name HTTP "
+                            "can carry (letters, digits and !#$%&'*+-.^_`|~ only)",
+                            self.spec.locate(pointer_of(*at, str(index), "name")),
+                            hint="rename the parameter",
+                            severity="warning",
+                        )
+                    )
+                    continue
+                merged[(name, location)] = resolved
         for name in _PATH_PARAMETER.findall(path):
             if (name, "path") not in merged:
                 self.warnings.append(
@@ -396,7 +529,7 @@ class _Builder:
                     "required": True,
                     "schema": {"type": "string"},
                 }
-        names = Namespace(CALL_RESERVED)
+        names = Namespace(PARAMETER_RESERVED)
         order = {"path": 0, "query": 1, "header": 2, "cookie": 3}
         result: list[Parameter] = []
         for (wire_name, location), item in sorted(
@@ -429,7 +562,13 @@ class _Builder:
         return tuple(result)
 
     def _body(
-        self, content: Any, hoist_as: str, *, required: bool, description: str
+        self,
+        content: Any,
+        hoist_as: str,
+        at: tuple[str, ...],
+        *,
+        required: bool,
+        description: str,
     ) -> Body | None:
         if not isinstance(content, dict) or not content:
             return None
@@ -437,7 +576,7 @@ class _Builder:
         media = content[media_type] if isinstance(content[media_type], dict) else {}
         schema = media.get("schema")
         if kind == "json":
-            annotation, model = self.annotation(schema, hoist_as)
+            annotation, model = self.annotation(schema, hoist_as, (*at, media_type, "schema"))
         elif kind == "text":
             annotation, model = "str", None
         elif kind == "binary":
@@ -453,18 +592,19 @@ class _Builder:
             description=description,
         )
 
-    def _request_body(self, raw: Any, hoist_as: str) -> Body | None:
+    def _request_body(self, raw: Any, hoist_as: str, at: tuple[str, ...]) -> Body | None:
         body = self._resolve(raw)
         if not isinstance(body, dict):
             return None
         return self._body(
             body.get("content"),
             hoist_as,
+            (*at, "requestBody", "content"),
             required=body.get("required") is True,
             description=str(body.get("description") or ""),
         )
 
-    def _responses(self, raw: Any, pascal: str) -> tuple[Response, ...]:
+    def _responses(self, raw: Any, pascal: str, at: tuple[str, ...]) -> tuple[Response, ...]:
         if not isinstance(raw, dict):
             return ()
         result: list[Response] = []
@@ -479,7 +619,11 @@ class _Builder:
                     status=status_text,
                     description=str(response.get("description") or ""),
                     body=self._body(
-                        response.get("content"), pascal + suffix, required=True, description=""
+                        response.get("content"),
+                        pascal + suffix,
+                        (*at, "responses", str(status), "content"),
+                        required=True,
+                        description="",
                     ),
                 )
             )
@@ -513,6 +657,18 @@ class _Builder:
                 )
             )
         return tuple(result)
+
+
+def _pattern_error(pattern: str, engine: str) -> str | None:
+    """Why pydantic cannot compile ``pattern`` with ``engine``, or None when it can."""
+    try:
+        SchemaValidator(
+            core_schema.str_schema(pattern=pattern),
+            config=core_schema.CoreConfig(regex_engine=engine),  # type: ignore[typeddict-item]
+        )
+    except SchemaError as error:
+        return str(error).strip().splitlines()[-1].strip()
+    return None
 
 
 def _ref_pointer(ref: str) -> str:
@@ -571,8 +727,17 @@ def _resource_tree(operations: list[Operation]) -> Resource:
 
     classes = Namespace({"Client", "AsyncClient"})
 
+    def class_name_of(base: str) -> str:
+        """A resource class name whose ``Async`` twin is free too (``/async/root`` must not
+        redefine the async twin of the root's class)."""
+        name, counter = base, 2
+        while name in classes or "Async" + name in classes:
+            name, counter = f"{base}{counter}", counter + 1
+        classes.claim("Async" + name)
+        return classes.claim(name)
+
     def freeze(node: Node, attribute: str) -> Resource:
-        members = Namespace(CALL_RESERVED | {"with_options"})
+        members = Namespace(MEMBER_RESERVED)
         ops: list[Operation] = []
         for operation in sorted(node.operations, key=lambda o: (o.method, o.operation_id)):
             name = members.claim(operation.resource_method)
@@ -587,7 +752,7 @@ def _resource_tree(operations: list[Operation]) -> Resource:
                 base = snake_case(segment, fallback="segment")
             children.append(freeze(child, members.claim(base)))
         words = "".join(pascal_case(s, fallback="Segment") for s in node.chain if "{" not in s)
-        class_name = classes.claim((words or "Root") + "Resource", separator="")
+        class_name = class_name_of((words or "Root") + "Resource")
         params = _segment_parameters(node.segment, node, operations) if node.segment else ()
         return Resource(
             class_name=class_name,
@@ -616,7 +781,7 @@ def _segment_parameters(
                 if parameter.wire_name in names and parameter.wire_name not in found:
                     found[parameter.wire_name] = parameter
         stack.extend(current.children[k] for k in sorted(current.children, reverse=True))
-    namespace = Namespace(CALL_RESERVED)
+    namespace = Namespace(PARAMETER_RESERVED)
     result = []
     for name in names:
         parameter = found.get(name) or Parameter(

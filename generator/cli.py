@@ -31,7 +31,10 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--overlay", help="an OpenAPI file merged over a converted CSDL spec")
         sub.add_argument(
-            "--strict", action="store_true", default=None, help="treat spec violations as errors"
+            "--strict",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="treat spec violations as errors (--no-strict: as warnings)",
         )
         sub.add_argument("--debug", action="store_true", help="show a traceback on failure")
         if output:

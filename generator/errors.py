@@ -47,7 +47,13 @@ class Diagnostic:
             text += f" (at {self.location.pointer or '/'})"
         if self.hint:
             text += f"\n  hint: {self.hint}"
-        return text
+        return _visible(text)
+
+
+def _visible(text: str) -> str:
+    """``text`` with control and bidi characters escaped: a message may quote the spec, and a
+    spec must not clear the terminal or reorder the line it is printed on."""
+    return "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in text)
 
 
 class StubforgeError(Exception):

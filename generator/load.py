@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import yaml
 
@@ -25,11 +25,25 @@ Json = Any
 
 
 class _NoDatesLoader(_Loader):  # type: ignore[misc]
-    """Safe loading with JSON's data model: no implicit timestamps, and every key a string
-    (YAML reads an unquoted ``200:`` response code as an integer)."""
+    """Safe loading with JSON's data model: no implicit timestamps (a spec's dates are
+    strings), every key a string (YAML reads an unquoted ``200:`` response code as an integer),
+    and no duplicate keys (PyYAML keeps the last of two ``Thing:`` schemas and drops the first)."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first: dict[str, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            if key_node.value in first:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"duplicate key {key_node.value!r} (first at line "
+                    f"{first[key_node.value].line + 1}); the first would be lost",
+                    key_node.start_mark,
+                )
+            first[key_node.value] = key_node.start_mark
+        mapping = super().construct_mapping(node, deep)
         if all(type(key) is str for key in mapping):
             return dict(mapping)
         return {_json_key(key): value for key, value in mapping.items()}
@@ -69,6 +83,20 @@ def split_pointer(pointer: str) -> list[str]:
     return [unescape_token(t) for t in pointer[1:].split("/")]
 
 
+def local_ref_tokens(ref: str) -> list[str] | None:
+    """The JSON pointer tokens of a same-document ``$ref`` (``#/...``), or None for any other.
+
+    A ``$ref`` is a URI, so its fragment is percent-decoded before it is read as a pointer
+    (RFC 6901, section 6): ``#/components/schemas/caf%C3%A9`` names the schema ``café``.
+    """
+    if not ref.startswith("#/") and ref != "#":
+        return None
+    try:
+        return split_pointer(unquote(ref[1:]))
+    except ValueError:
+        return None
+
+
 def resolve_pointer(document: Json, pointer: str) -> Json:
     node = document
     for token in split_pointer(pointer):
@@ -79,6 +107,34 @@ def resolve_pointer(document: Json, pointer: str) -> Json:
         else:
             raise KeyError(pointer)
     return node
+
+
+def physical_pointer(document: Json, pointer: str) -> str:
+    """``pointer`` with every local ``$ref`` it passes through followed to its target."""
+    try:
+        tokens = split_pointer(pointer)
+    except ValueError:
+        return pointer
+    node, physical = document, []
+    for index, token in enumerate(tokens):
+        for _ in range(32):
+            ref = node.get("$ref") if isinstance(node, dict) and token not in node else None
+            target = local_ref_tokens(ref) if isinstance(ref, str) else None
+            if target is None:
+                break
+            try:
+                node = resolve_pointer(document, pointer_of(*target))
+            except (KeyError, ValueError):
+                break
+            physical = list(target)
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return pointer_of(*physical, *tokens[index:])
+        physical.append(token)
+    return pointer_of(*physical)
 
 
 @dataclass
@@ -140,7 +196,12 @@ class Spec:
     warnings: list[Diagnostic] = field(default_factory=list)
 
     def locate(self, pointer: str) -> Location:
-        """Where ``pointer`` (into the joined document) is in its source file."""
+        """Where ``pointer`` (into the joined document) is in its source file.
+
+        A pointer that passes through a ``$ref`` (as a validator walking from an operation
+        into a component reports it) is followed to the component, where the text is.
+        """
+        pointer = physical_pointer(self.document, pointer)
         origin = self.origins.get(pointer)
         if origin is None:
             for prefix, found in self.origins.items():
@@ -165,6 +226,22 @@ def read_text(path: Path) -> str:
                 hint="check the path, or set [tool.stubforge] spec in pyproject.toml",
             )
         ) from None
+    except IsADirectoryError:
+        raise StubforgeError(
+            Diagnostic(
+                "cannot read the file: it is a folder",
+                Location(path),
+                hint="give the path of the spec file itself",
+            )
+        ) from None
+    except PermissionError:
+        raise StubforgeError(
+            Diagnostic(
+                "cannot read the file: permission denied",
+                Location(path),
+                hint="make the file readable by this user",
+            )
+        ) from None
     except OSError as error:
         raise StubforgeError(
             Diagnostic(f"cannot read the file: {error.strerror}", Location(path))
@@ -172,10 +249,11 @@ def read_text(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line_start = data.rfind(b"\n", 0, error.start) + 1
         raise StubforgeError(
             Diagnostic(
-                f"not UTF-8 text (byte {error.start})",
-                Location(path),
+                f"not UTF-8 text: {error.reason} (byte 0x{data[error.start]:02x})",
+                Location(path, data.count(b"\n", 0, error.start) + 1, error.start - line_start + 1),
                 hint="save the spec as UTF-8",
             )
         ) from None
@@ -183,9 +261,113 @@ def read_text(path: Path) -> str:
 
 def parse_text(text: str, path: Path) -> Json:
     """Parse YAML or JSON text, reporting syntax errors with their line and column."""
+    try:
+        document = _parse(text, path)
+    except RecursionError:
+        raise StubforgeError(_too_deep(path)) from None
+    _check_size(document, path, text)
+    return document
+
+
+MAX_DEPTH = 128  # real specs nest 20 to 40 levels; later steps recurse once or more per level
+MAX_EXPANSION = 10  # times the values written, for YAML aliases to expand a document to
+
+
+def _too_deep(path: Path) -> Diagnostic:
+    return Diagnostic(
+        f"the document nests more than {MAX_DEPTH} levels deep",
+        Location(path),
+        hint="flatten it with components and $ref",
+    )
+
+
+def _check_size(document: Json, path: Path, text: str) -> None:
+    """Refuse documents that only look small: deep nesting, or YAML aliases that expand a few
+    lines into billions of values (every later step walks the expanded document), or refer
+    to themselves (a value that contains itself has no JSON form)."""
+    if not isinstance(document, dict | list):
+        return
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[Json, int, bool]] = [(document, 0, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        children = list(node.values()) if isinstance(node, dict) else node
+        if done:
+            sizes[id(node)] = 1 + sum(
+                sizes.get(id(c), 1) if isinstance(c, dict | list) else 1 for c in children
+            )
+            active.discard(id(node))
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in active:
+            raise StubforgeError(
+                Diagnostic(
+                    "a YAML alias refers to a value that contains it",
+                    _first_alias(text, path),
+                    hint="write the value out, or use $ref",
+                )
+            )
+        if depth > MAX_DEPTH:
+            raise StubforgeError(_too_deep(path))
+        active.add(id(node))
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if isinstance(c, dict | list))
+    written = len(sizes) + sum(
+        1
+        for node in _unique_containers(document)
+        for c in (node.values() if isinstance(node, dict) else node)
+        if not isinstance(c, dict | list)
+    )
+    expanded = sizes.get(id(document), 1)
+    if expanded > 100_000 and expanded > MAX_EXPANSION * written:
+        raise StubforgeError(
+            Diagnostic(
+                f"YAML aliases expand this document from {written:,} values to {expanded:,}",
+                _first_alias(text, path),
+                hint="write repeated parts once, under components, and refer to them with $ref",
+            )
+        )
+
+
+def _unique_containers(document: Json) -> Iterator[Json]:
+    seen: set[int] = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict | list) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        stack.extend(node.values() if isinstance(node, dict) else node)
+
+
+def _first_alias(text: str, path: Path) -> Location:
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+                return Location(path, event.start_mark.line + 1, event.start_mark.column + 1)
+    except yaml.YAMLError:
+        pass
+    return Location(path)
+
+
+def _reject_duplicates(pairs: list[tuple[str, Json]]) -> dict[str, Json]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _DuplicateKey
+    return result
+
+
+class _DuplicateKey(Exception):
+    """A JSON object with a key twice; the YAML reader says where."""
+
+
+def _parse(text: str, path: Path) -> Json:
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_reject_duplicates)
         except json.JSONDecodeError as error:
             raise StubforgeError(
                 Diagnostic(
@@ -194,19 +376,35 @@ def parse_text(text: str, path: Path) -> Json:
                     hint="fix the JSON syntax at this position",
                 )
             ) from None
+        except _DuplicateKey:
+            _parse_yaml(text, path, "JSON")  # JSON is YAML: the YAML reader says where
+            raise StubforgeError(
+                Diagnostic(
+                    "invalid JSON: an object has the same key twice",
+                    Location(path),
+                    hint="remove one of them",
+                )
+            ) from None
+    return _parse_yaml(text, path)
+
+
+def _parse_yaml(text: str, path: Path, kind: str = "YAML") -> Json:
     try:
         return yaml.load(text, Loader=_NoDatesLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
         problem = error.problem or error.context or "syntax error"
+        hint = (
+            "rename or remove one of the two"
+            if problem.startswith("duplicate key")
+            else f"fix the {kind} syntax at this position"
+        )
         raise StubforgeError(
-            Diagnostic(
-                f"invalid YAML: {problem}", location, hint="fix the YAML syntax at this position"
-            )
+            Diagnostic(f"invalid {kind}: {problem}", location, hint=hint)
         ) from None
     except yaml.YAMLError as error:
-        raise StubforgeError(Diagnostic(f"invalid YAML: {error}", Location(path))) from None
+        raise StubforgeError(Diagnostic(f"invalid {kind}: {error}", Location(path))) from None
 
 
 def load_spec(path: Path) -> Spec:
@@ -266,7 +464,8 @@ class _Bundler:
             if isinstance(ref, str):
                 if ref.startswith("#"):
                     if file != self.spec.path:
-                        return {**node, "$ref": self._local_ref(file, ref[1:], stack)}
+                        inner = unquote(ref[1:])
+                        return {**node, "$ref": self._local_ref(file, inner, stack)}
                     return node
                 return self._external(node, ref, file, pointer, stack)
             for key in list(node):
@@ -306,7 +505,7 @@ class _Bundler:
                 )
             )
             return node
-        document = self._document(target, where)
+        document = self._document(target, where, ref)
         if document is None:
             return node
         inner = unquote(fragment)
@@ -328,11 +527,11 @@ class _Bundler:
         try:
             resolved = resolve_pointer(document, inner)
         except (KeyError, ValueError):
-            return "#" + inner
+            return "#" + quote(inner, safe="/~")
         placed = self._place(resolved, file, inner, stack)
         if isinstance(placed, dict) and "$ref" in placed and len(placed) == 1:
             return str(placed["$ref"])
-        return "#" + inner
+        return "#" + quote(inner, safe="/~")
 
     def _place(
         self, resolved: Json, file: Path, inner: str, stack: tuple[tuple[Path, str], ...]
@@ -345,7 +544,7 @@ class _Bundler:
         )
         if is_schema:
             name = self._schema_name(file, inner)
-            local = "#/components/schemas/" + escape_token(name)
+            local = "#/components/schemas/" + quote(escape_token(name), safe="~")
             self.hoisted[key] = local
             copy = json.loads(json.dumps(resolved))
             schemas = self.spec.document.setdefault("components", {}).setdefault("schemas", {})
@@ -375,7 +574,7 @@ class _Bundler:
             counter += 1
         return name
 
-    def _document(self, path: Path, where: Location) -> Json | None:
+    def _document(self, path: Path, where: Location, ref: str) -> Json | None:
         if path in self.documents:
             return self.documents[path]
         try:
@@ -383,7 +582,13 @@ class _Bundler:
             document = parse_text(text, path)
         except StubforgeError as error:
             self.errors.extend(
-                Diagnostic(d.message, where, hint=f"while reading {path}: {d.location}")
+                Diagnostic(
+                    f"cannot follow {ref!r}: {d.message} ({d.location})",
+                    where,
+                    hint=f"{d.hint}: {d.location}"
+                    if d.location.line
+                    else "check the path; it is relative to the file that holds the $ref",
+                )
                 for d in error.diagnostics
             )
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 import unicodedata
@@ -12,6 +13,8 @@ _NOT_WORD = re.compile(r"[^0-9A-Za-z]+")
 # Only keywords are escaped: a parameter or attribute may shadow a builtin (``id``, ``type``),
 # and keeping such names readable matters more than a lint rule about shadowing.
 RESERVED = frozenset(keyword.kwlist)
+# Class names may not shadow builtins: generated modules use ``Exception``, ``dict`` and so on.
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 def words(text: str) -> list[str]:
@@ -36,8 +39,10 @@ def pascal_case(text: str, *, fallback: str = "Model") -> str:
     name = "".join(w[:1].upper() + w[1:] for w in words(text)) or fallback
     if name[0].isdigit():
         name = fallback + name
-    if name in RESERVED:
-        name += "_"
+    if name in RESERVED or name in _BUILTIN_NAMES:
+        # Not a trailing underscore: the model renderer strips it from class names, which
+        # would leave ``None`` (a syntax error) or shadow a builtin such as ``Exception``.
+        name += fallback
     return name
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import generator
 from generator.config import Config
-from generator.errors import Diagnostic
+from generator.errors import Diagnostic, StubforgeError
 from generator.load import Spec, load_spec, relative_posix
 from generator.write import Drift, Manifest, compare, digest, write_tree
 
@@ -71,40 +71,54 @@ def _start_validation(
 
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:
-    from generator.validate import openapi_version, validate_spec
+    from generator.validate import cannot_generate, openapi_version, validate_spec
 
     spec = load(config)
     openapi_version(spec)
     pool, pending = _start_validation(spec, config.strict)
     try:
         warnings = validate_spec(spec, strict=config.strict) if pending is None else []
-        from generator.build import build
-        from generator.render.code import environment, render
-        from generator.render.models import render_models
-        from generator.write import format_python, with_manifest
-
-        spec_name = relative_posix(config.spec, config.root)
-        plan = build(spec, package=config.package, spec_name=spec_name)
-        env = environment(config.templates)
-        top = header(spec_name)
-        context = {"api": plan.api, "header": top}
-        models = render_models(plan.model_document, plan.api.models)
-        files: dict[str, bytes] = {
-            "__init__.py": render(env, "__init__.py.j2", **context).encode(),
-            "_runtime.py": render(env, "_runtime.py.j2", **context).encode(),
-            "models.py": (top + '\n"""Models of the schemas in the spec."""\n\n' + models).encode(),
-            "client.py": render(env, "client.py.j2", **context).encode(),
-            "server.py": render(env, "server.py.j2", **context).encode(),
-            "py.typed": b"",
-        }
-        files = format_python(files)
+        try:
+            output = _render(config, spec)
+        except StubforgeError:
+            raise
+        except Exception as error:
+            # A spec that breaks OpenAPI can break a later step: its violations are the message.
+            if pending is not None:
+                warnings = pending.result()
+            raise cannot_generate(warnings, error) from error
         if pending is not None:
             warnings = pending.result()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    output.warnings[:0] = warnings
+    return output, _sources(config, spec)
+
+
+def _render(config: Config, spec: Spec) -> Output:
+    from generator.build import build
+    from generator.render.code import environment, render
+    from generator.render.models import render_models
+    from generator.write import format_python, with_manifest
+
+    spec_name = relative_posix(config.spec, config.root)
+    plan = build(spec, package=config.package, spec_name=spec_name)
+    env = environment(config.templates)
+    top = header(spec_name)
+    context = {"api": plan.api, "header": top}
+    models = render_models(plan.model_document, plan.api.models)
+    files: dict[str, bytes] = {
+        "__init__.py": render(env, "__init__.py.j2", **context).encode(),
+        "_runtime.py": render(env, "_runtime.py.j2", **context).encode(),
+        "models.py": (top + '\n"""Models of the schemas in the spec."""\n\n' + models).encode(),
+        "client.py": render(env, "client.py.j2", **context).encode(),
+        "server.py": render(env, "server.py.j2", **context).encode(),
+        "py.typed": b"",
+    }
+    files = format_python(files)
     files = with_manifest(files, generator.__version__, spec_name)
-    return Output(files, warnings + plan.warnings), _sources(config, spec)
+    return Output(files, list(plan.warnings))
 
 
 def _sources(config: Config, spec: Spec) -> list[Path]:

@@ -11,11 +11,28 @@ from __future__ import annotations
 import binascii
 import re
 from collections.abc import Iterator
+from difflib import get_close_matches
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from jsonschema import FormatChecker
+from jsonschema.exceptions import best_match, relevance
+from jsonschema_path import SchemaPath
+from openapi_schema_validator import (
+    OAS30ReadValidator,
+    OAS30WriteValidator,
+    OAS31Validator,
+    oas30_format_checker,
+    oas31_format_checker,
+)
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation.exceptions import (
+    DuplicateOperationIDError,
+    OpenAPIValidationError,
+)
 
 from generator.errors import Diagnostic, Location, StubforgeError
-from generator.load import Spec, pointer_of
+from generator.load import Spec, local_ref_tokens, pointer_of
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -43,13 +60,7 @@ def _is_base64(value: object) -> bool:
     return True
 
 
-if TYPE_CHECKING:
-    from jsonschema import FormatChecker
-
-
 def _format_checker(base: FormatChecker) -> FormatChecker:
-    from jsonschema import FormatChecker
-
     checker = FormatChecker(formats=())
     checker.checkers = dict(base.checkers)
     checker.checks("date-time")(_is_date_time)
@@ -61,8 +72,6 @@ def _format_checker(base: FormatChecker) -> FormatChecker:
 @cache
 def _checkers() -> tuple[FormatChecker, FormatChecker]:
     """Format checkers for OpenAPI 3.0 and 3.1 that know Graph's date-times and base64url."""
-    from openapi_schema_validator import oas30_format_checker, oas31_format_checker
-
     return _format_checker(oas30_format_checker), _format_checker(oas31_format_checker)
 
 
@@ -78,25 +87,44 @@ def openapi_version(spec: Spec) -> str:
             )
         )
     version = document.get("openapi")
-    if not isinstance(version, str) or not re.match(r"3\.[01]\.\d+", version):
+    if version is None:
         raise StubforgeError(
             Diagnostic(
-                f"unsupported OpenAPI version {version!r}",
-                spec.locate("/openapi") if version is not None else Location(spec.path, 1, 1, ""),
-                hint="this generator reads OpenAPI 3.0.x and 3.1.x documents",
+                "not an OpenAPI document: there is no 'openapi' field",
+                Location(spec.path, 1, 1, ""),
+                hint="start the file with 'openapi: 3.0.3' or 'openapi: 3.1.0'",
             )
         )
-    return version[:3]
+    if isinstance(version, str) and re.match(r"3\.[01]\.\d+", version):
+        return version[:3]
+    hint = "this generator reads OpenAPI 3.0.x and 3.1.x documents"
+    if isinstance(version, int | float) and not isinstance(version, bool) and version >= 3:
+        written = f"{version}.0" if isinstance(version, float) else f"{version}.0.0"
+        hint = f'write the version as a string: openapi: "{written}" (YAML reads {version} as a number)'
+    elif str(version).startswith(("1", "2")):
+        hint = "OpenAPI 2 is Swagger 2: convert it to OpenAPI 3 first (for example with swagger2openapi)"
+    raise StubforgeError(
+        Diagnostic(f"unsupported OpenAPI version {version!r}", spec.locate("/openapi"), hint=hint)
+    )
+
+
+VIOLATION = "not valid OpenAPI"
 
 
 def validate_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
     """Return the warnings; raise ``StubforgeError`` with every error found."""
     version = openapi_version(spec)
+    broken = sorted(_broken_refs(spec), key=_in_file_order)
+    if broken:
+        raise StubforgeError(broken)
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = list(spec.warnings)
-    problems = [*_spec_violations(spec, version), *_example_mismatches(spec, version)]
+    problems = [
+        *_spec_violations(spec, version, strict=strict),
+        *_examples_or_violations(spec, version, warnings),
+    ]
     for problem in problems:
-        if strict:
+        if strict and problem.severity == "error":
             errors.append(problem)
         else:
             warnings.append(
@@ -108,22 +136,212 @@ def validate_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
     return warnings
 
 
-def _spec_violations(spec: Spec, version: str) -> Iterator[Diagnostic]:
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+def _examples_or_violations(
+    spec: Spec, version: str, warnings: list[Diagnostic]
+) -> list[Diagnostic]:
+    try:
+        return list(_example_mismatches(spec, version))
+    except Exception as error:
+        raise cannot_generate(warnings, error) from error
 
-    validator_class = OpenAPIV31SpecValidator if version == "3.1" else OpenAPIV30SpecValidator
-    seen: set[tuple[str, str]] = set()
-    for error in validator_class(spec.document).iter_errors():
-        pointer = pointer_of(*error.absolute_path)
-        message = error.message if len(error.message) < 300 else error.message[:297] + "..."
-        if (pointer, message) in seen:
-            continue
-        seen.add((pointer, message))
-        yield Diagnostic(
-            f"not valid OpenAPI {version}: {message}",
-            spec.locate(pointer),
-            hint="fix the spec here; run with --strict to make this an error",
-        )
+
+def cannot_generate(warnings: list[Diagnostic], error: Exception) -> Exception:
+    """What to raise when a step fails on a spec that breaks OpenAPI: the violations, as errors.
+
+    Violations are warnings because most leave the meaning clear; when one does not (a
+    parameter that is a number, ``paths`` that is a list), a later step fails on it, and the
+    violation is the message to show, not the failure. With no violation, it is a bug.
+    """
+    violations = [w for w in warnings if w.message.startswith(VIOLATION)]
+    if not violations:
+        return error
+    return StubforgeError(
+        [Diagnostic(v.message, v.location, "fix the spec here") for v in violations]
+        + [
+            Diagnostic(
+                f"cannot generate from this spec: {len(violations)} violation(s) of OpenAPI above "
+                f"leave it without a clear meaning ({type(error).__name__}: {_first_line(error)})",
+                Location(violations[0].location.file),
+                hint="fix the errors above; `stubforge validate --strict` lists them all",
+            )
+        ]
+    )
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0][:200] if lines else ""
+
+
+def _in_file_order(diagnostic: Diagnostic) -> tuple[str, int, int]:
+    where = diagnostic.location
+    return (str(where.file), where.line or 0, where.column or 0)
+
+
+# Keys whose values are data: a "$ref" in an example or a default is not a reference.
+_DATA_KEYS = frozenset({"example", "default", "enum", "const", "value"})
+# Maps whose keys are names: a property called "default" is a schema like any other.
+_NAME_MAPS = frozenset(
+    {
+        *("properties", "patternProperties", "definitions", "$defs", "schemas", "examples"),
+        *("responses", "parameters", "headers", "requestBodies", "securitySchemes", "links"),
+        *("callbacks", "pathItems", "content", "encoding", "variables"),
+    }
+)
+
+
+def _holds_references(key: str, value: Any, names: bool) -> bool:
+    if names:
+        return True
+    if key == "examples":  # a map of Example objects, or (in a 3.1 schema) a list of values
+        return isinstance(value, dict)
+    return key not in _DATA_KEYS and not key.startswith("x-")
+
+
+def _broken_refs(spec: Spec) -> Iterator[Diagnostic]:
+    """References in the document that point to nothing (the validator would stop on them)."""
+    stack: list[tuple[Any, tuple[str, ...], bool]] = [(spec.document, (), False)]
+    while stack:
+        node, at, names = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(
+                (
+                    value,
+                    (*at, str(key)),
+                    not names and key in _NAME_MAPS and isinstance(value, dict),
+                )
+                for key, value in node.items()
+                if _holds_references(str(key), value, names)
+            )
+            ref = None if names else node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#"):
+                problem = _ref_problem(spec.document, ref)
+                if problem:
+                    yield Diagnostic(
+                        f"reference {ref!r} {problem}",
+                        spec.locate(pointer_of(*at, "$ref")),
+                        hint="refer to an existing part of the spec, as '#/components/schemas/Name' "
+                        "(percent-encode special characters: %20 for a space)",
+                    )
+        elif isinstance(node, list):
+            stack.extend((value, (*at, str(index)), False) for index, value in enumerate(node))
+
+
+def _ref_problem(document: dict[str, Any], ref: str) -> str | None:
+    tokens = local_ref_tokens(ref)
+    if tokens is None:
+        return "is not a JSON pointer ('#/' and names separated by '/')"
+    target: Any = document
+    for depth, token in enumerate(tokens):
+        if isinstance(target, dict) and token in target:
+            target = target[token]
+        elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
+            target = target[int(token)]
+        else:
+            where = "/".join(tokens[:depth]) or "the document"
+            close = (
+                get_close_matches(token, [str(k) for k in target], n=1)
+                if isinstance(target, dict)
+                else []
+            )
+            suggestion = f" (did you mean {close[0]!r}?)" if close else ""
+            return f"points to nothing: {where} has no {token!r}{suggestion}"
+    return None
+
+
+_PLACE = "_stubforge_place"
+
+
+def _with_places(validator_class: Any) -> Any:
+    """The spec validator, with each finding's place in the whole document recorded.
+
+    openapi-spec-validator checks each schema, default and parameter list with a validator
+    that sees only that part, so those findings carry paths relative to the part. Each of its
+    keyword validators is wrapped to record where its part is, the first (innermost) time a
+    finding passes through.
+    """
+
+    def wrap(cls: Any, suffix: tuple[str, ...]) -> Any:
+        def call(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            place = next((a.parts for a in args if isinstance(a, SchemaPath)), None)
+            for error in cls.__call__(self, *args, **kwargs):
+                if place is not None and not hasattr(error, _PLACE):
+                    # The validator rewraps any other kind of error, losing the attribute.
+                    if not isinstance(error, OpenAPIValidationError):
+                        error = OpenAPIValidationError.create_from(error)
+                    setattr(error, _PLACE, (*place, *suffix))
+                yield error
+
+        return type(cls.__name__, (cls,), {"__call__": call})
+
+    keywords = {
+        key: wrap(cls, ("default",) if key == "default" else ())
+        for key, cls in validator_class.keyword_validators.items()
+    }
+    return type(validator_class.__name__, (validator_class,), {"keyword_validators": keywords})
+
+
+def _relevance(error: Any) -> tuple[bool, ...]:
+    """jsonschema's relevance, except that "'$ref' is a required property" comes last: it
+    is the other branch of every "a schema or a reference", and never what went wrong."""
+    is_reference_branch = error.validator == "required" and error.validator_value == ["$ref"]
+    return (is_reference_branch, *relevance(error))
+
+
+_VALIDATORS = {
+    "3.0": _with_places(OpenAPIV30SpecValidator),
+    "3.1": _with_places(OpenAPIV31SpecValidator),
+}
+
+
+def _spec_violations(spec: Spec, version: str, *, strict: bool) -> Iterator[Diagnostic]:
+    seen: set[str | None] = set()
+    found = iter(_VALIDATORS[version](spec.document).iter_errors())
+    hint = (
+        "fix the spec here"
+        if strict
+        else "fix the spec here; run with --strict to make this an error"
+    )
+    while True:
+        try:
+            error = next(found)
+        except StopIteration:
+            return
+        except Exception as crash:  # the library assumes a document it can walk; say so
+            yield Diagnostic(
+                f"the OpenAPI validator stopped early ({type(crash).__name__}: {_first_line(crash)}); "
+                "the checks after that point were skipped",
+                Location(spec.path),
+                hint="the spec has a shape the validator cannot read; look for the warnings above",
+                severity="warning",
+            )
+            return
+        if isinstance(error, DuplicateOperationIDError):
+            continue  # reported as an error of its own, with both places
+        place = getattr(error, _PLACE, ())
+        if error.context:
+            error = best_match([error], key=_relevance)
+        location = spec.locate(pointer_of(*place, *error.absolute_path))
+        if location.pointer in seen:
+            continue  # one message per place: the first is the most specific
+        seen.add(location.pointer)
+        yield Diagnostic(f"{VIOLATION} {version}: {_message(error)}", location, hint=hint)
+
+
+def _message(error: Any) -> str:
+    """The validator's message, without the full text of a large offending value."""
+    text = str(error.message)
+    shown = repr(error.instance)
+    if len(shown) > 60 and text.startswith(shown):
+        if isinstance(error.instance, dict | list):
+            kind = "this object" if isinstance(error.instance, dict) else "this list"
+        else:
+            kind = shown[:57] + "..."
+        text = kind + text[len(shown) :]
+    head, each, _ = text.partition(" is valid under each of ")
+    if each:
+        text = head + " matches more than one of the forms allowed here"
+    return text if len(text) < 300 else text[:297] + "..."
 
 
 def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -159,12 +377,11 @@ def _duplicate_operation_ids(spec: Spec) -> Iterator[Diagnostic]:
 def _resolve(document: dict[str, Any], node: Any) -> Any:
     seen = 0
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
-        ref = node["$ref"]
-        if not ref.startswith("#/"):
+        tokens = local_ref_tokens(node["$ref"])
+        if tokens is None:
             return node
         target: Any = document
-        for token in ref[2:].split("/"):
-            token = token.replace("~1", "/").replace("~0", "~")
+        for token in tokens:
             if not isinstance(target, dict) or token not in target:
                 return node
             target = target[token]
@@ -225,8 +442,6 @@ def _media_examples(
                 )
         if not examples:
             continue
-        from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator, OAS31Validator
-
         checker_30, checker_31 = _checkers()
         schema = {**media["schema"], "components": components}
         if version == "3.1":

@@ -10,17 +10,20 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import difflib
+import glob
 import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from generator.errors import Diagnostic, StubforgeError
+from generator.errors import Diagnostic, Location, StubforgeError
 
 MANIFEST = ".stubforge-manifest.json"
 _SKIP_DIRS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
@@ -133,16 +136,45 @@ class Drift:
         return "\n".join(lines)
 
 
+def _unreadable(error: OSError) -> None:
+    raise StubforgeError(
+        Diagnostic(
+            f"cannot read {error.filename}: {error.strerror}; generating would lose what it holds",
+            hint="make it readable, or move it out of the output folder",
+        )
+    )
+
+
 def _existing_files(out: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     if not out.is_dir():
         return found
-    for folder, dirs, names in os.walk(out):
+    for folder, dirs, names in os.walk(out, onerror=_unreadable):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
         for name in names:
             path = Path(folder) / name
             found[path.relative_to(out).as_posix()] = path
     return found
+
+
+def _kept_folders(out: Path) -> tuple[dict[str, int], dict[str, Path]]:
+    """What the file list misses: the folders in ``out`` (empty ones too) with their modes,
+    and the symbolic links to folders."""
+    folders: dict[str, int] = {}
+    links: dict[str, Path] = {}
+    if not out.is_dir():
+        return folders, links
+    for folder, dirs, _ in os.walk(out, onerror=_unreadable):
+        here = Path(folder)
+        for name in dirs:
+            if (here / name).is_symlink():
+                links[(here / name).relative_to(out).as_posix()] = here / name
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not (here / d).is_symlink())
+        for name in dirs:
+            folders[(here / name).relative_to(out).as_posix()] = stat.S_IMODE(
+                (here / name).stat().st_mode
+            )
+    return folders, links
 
 
 def _stale(
@@ -164,6 +196,7 @@ def _stale(
 
 
 def compare(out: Path, files: dict[str, bytes]) -> Drift:
+    check_names(out, files)
     existing = _existing_files(out)
     drift = Drift()
     for name, content in sorted(files.items()):
@@ -199,12 +232,87 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(result == 0)
 
 
+def check_names(out: Path, files: dict[str, bytes]) -> None:
+    """Refuse any file name that is not a plain relative path inside ``out``.
+
+    The names come from the generator, never from the spec; this makes sure of it, so no
+    template or future change can write ``../x`` or ``/etc/x`` next to or above the output.
+    """
+    for name in files:
+        parts = name.split("/")
+        if (
+            not name
+            or PurePosixPath(name).is_absolute()
+            or "\\" in name
+            or "\x00" in name
+            or any(part in ("", ".", "..") for part in parts)
+        ):
+            raise StubforgeError(
+                Diagnostic(
+                    f"refusing to write {name!r}: not a relative path inside {out}",
+                    hint="a generator or template bug; please report it",
+                )
+            )
+
+
+def _staging_prefix(out: Path) -> str:
+    return f".{out.name}.stubforge-"
+
+
+def _in_use(leftover: Path, prefix: str) -> bool:
+    """Whether the run that made a staging folder may still be writing it."""
+    pid = leftover.name[len(prefix) :].split("-", 1)[0]
+    if os.name != "posix":  # no safe liveness check: leave anything younger than a day
+        return time.time() - leftover.stat().st_mtime < 86400
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _clean_leftovers(out: Path) -> list[str]:
+    """Remove the staging folders of runs that were killed before they could clean up.
+
+    A run that died between the two renames of the fallback swap (where the kernel cannot
+    exchange two folders in one step) left ``out`` missing and its contents in a
+    ``-previous`` folder: that one is put back, not removed.
+    """
+    notes: list[str] = []
+    prefix = _staging_prefix(out)
+    for leftover in sorted(out.parent.glob(glob.escape(prefix) + "*")):
+        if leftover.is_symlink() or not leftover.is_dir() or _in_use(leftover, prefix):
+            continue
+        if leftover.name.endswith("-previous") and not out.exists():
+            os.replace(leftover, out)
+            notes.append(f"{out}: put back from {leftover.name}, left by an interrupted run")
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
+    return notes
+
+
 def write_tree(out: Path, files: dict[str, bytes]) -> list[str]:
     """Make ``out`` hold exactly ``files`` plus the files a user added; return warnings.
 
-    Nothing is written when the output is already up to date.
+    Nothing is written when the output is already up to date. What a user added is kept as
+    it is: files (links as links), empty folders and links to folders. Staging folders left
+    by killed runs are removed first.
     """
+    check_names(out, files)
     out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise StubforgeError(
+            Diagnostic(
+                "the output path is a file, not a folder",
+                Location(out),
+                hint="pass --out a folder (it is created if it does not exist)",
+            )
+        )
+    notes = _clean_leftovers(out) if out.parent.is_dir() else []
     existing = _existing_files(out)
     removable, modified = _stale(out, files, existing)
     unchanged = all(
@@ -212,15 +320,19 @@ def write_tree(out: Path, files: dict[str, bytes]) -> list[str]:
         for name, content in files.items()
     )
     if unchanged and not removable:
-        return [
+        return notes + [
             f"{out / name}: no longer generated, but edited by hand; left in place"
             for name in modified
         ]
+    folders, folder_links = _kept_folders(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.stubforge-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_staging_prefix(out)}{os.getpid()}-", dir=out.parent))
+    if out.exists():
+        staging.chmod(stat.S_IMODE(out.stat().st_mode))
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
     try:
         for name, content in files.items():
             target = staging / name
@@ -231,11 +343,18 @@ def write_tree(out: Path, files: dict[str, bytes]) -> list[str]:
                 continue
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
+            shutil.copy2(path, target, follow_symlinks=False)
+        for name, link in folder_links.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(os.readlink(link), staging / name)
+        for name in folders:
+            (staging / name).mkdir(parents=True, exist_ok=True)
         for target in staging.rglob("*"):
-            if target.is_file():
+            if target.is_file() and not target.is_symlink():
                 with open(target, "rb") as handle:
                     os.fsync(handle.fileno())
+        for name, mode in sorted(folders.items(), reverse=True):  # deepest first
+            (staging / name).chmod(mode)
         if out.exists():
             if not _exchange(staging, out):
                 previous = staging.with_name(staging.name + "-previous")
@@ -246,6 +365,6 @@ def write_tree(out: Path, files: dict[str, bytes]) -> list[str]:
             os.replace(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return [
+    return notes + [
         f"{out / name}: no longer generated, but edited by hand; left in place" for name in modified
     ]

@@ -7,13 +7,17 @@ values handed to templates, never template source, so Jinja syntax inside them s
 
 from __future__ import annotations
 
+import ast
+import io
 import keyword
 import re
+import tokenize
 import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -43,9 +47,58 @@ def _unsafe(char: str) -> bool:
     return category in ("Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn") and char not in "\n\t"
 
 
+_NOT_PLAIN = re.compile(r"[^\t\n\x20-\x7e]")
+
+
+def escape_invisible(source: str) -> str:
+    """``source`` with every control, separator or bidi character in its strings escaped.
+
+    Such characters in a docstring are still the same text to Python, but an editor or a
+    review shows them as line breaks, or reorders the code around them ("Trojan Source").
+    Inside a (non-raw) string literal, ``\\u202e`` is the same value as the character itself.
+    """
+    if not _NOT_PLAIN.search(source) or not any(_unsafe(c) for c in set(source)):
+        return source
+    starts = [0]
+    for line in source.split("\n")[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    pieces: list[str] = []
+    done = 0
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type not in (tokenize.STRING, tokenize.COMMENT):
+            continue
+        if not any(_unsafe(c) for c in token.string):
+            continue
+        begin = starts[token.start[0] - 1] + token.start[1]
+        end = starts[token.end[0] - 1] + token.end[1]
+        prefix = token.string[: len(token.string) - len(token.string.lstrip("rRbBuUfF"))]
+        if token.type == tokenize.STRING and "r" in prefix.lower():
+            text = repr(ast.literal_eval(token.string))
+        else:
+            text = "".join(_escape_char(c) if _unsafe(c) else c for c in token.string)
+        pieces.extend((source[done:begin], text))
+        done = end
+    pieces.append(source[done:])
+    return "".join(pieces)
+
+
 def pystr(value: object) -> str:
     """A Python string literal for any text (``repr`` escapes quotes, controls and separators)."""
     return repr(str(value))
+
+
+_TOKEN_CHARS = frozenset(
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+
+
+def http_token(value: object) -> str:
+    """Text reduced to an HTTP token (RFC 9110), for a header such as ``User-Agent``.
+
+    httpx refuses a header value that is not ASCII, so a spec version with an en dash
+    in the user agent would fail every request the client makes.
+    """
+    return "".join(c for c in str(value) if c in _TOKEN_CHARS)
 
 
 def pytuple(values: Iterable[object]) -> str:
@@ -92,6 +145,21 @@ def annotation(value: object) -> str:
     return text
 
 
+_PLACEHOLDER = re.compile(r"(\{[^{}]+\})")
+
+
+def url_segment(segment: str) -> str:
+    """A path segment as it goes on the wire: literal text percent-encoded, ``{name}`` kept.
+
+    A spec's path is what the server routes on after decoding, so a static segment such as
+    ``a b?`` must be sent as ``a%20b%3F`` or it would end the path early or be refused.
+    """
+    parts = _PLACEHOLDER.split(segment)
+    return "".join(
+        part if index % 2 else quote(part, safe="!$&'()*+,;=:@") for index, part in enumerate(parts)
+    )
+
+
 def route_path(path: str, operation: Operation) -> str:
     """A path template with each parameter named by its Python name (Starlette needs identifiers)."""
     names = {p.wire_name: p.python_name for p in operation.params_in("path")}
@@ -124,6 +192,8 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
     env.filters.update(
         pystr=pystr,
         pytuple=pytuple,
+        http_token=http_token,
+        url_segment=url_segment,
         route_path=route_path,
         route_order=route_order,
         docstring=docstring,

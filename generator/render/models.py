@@ -11,8 +11,9 @@ import re
 import warnings
 from typing import Any
 
-from generator.build import RUNTIME_TYPES
+from generator.build import RUNTIME_TYPES, SCHEMA_PREFIX
 from generator.errors import Diagnostic, StubforgeError
+from generator.render.code import escape_invisible
 
 _PLACEHOLDER_PACKAGE = "stubforge_runtime_placeholder"
 _IMPORT = re.compile(rf"^from {_PLACEHOLDER_PACKAGE}\._runtime import ", re.MULTILINE)
@@ -26,6 +27,7 @@ def render_models(model_document: dict[str, Any], expected: tuple[str, ...]) -> 
     from datamodel_code_generator.enums import DataModelType, InputFileType, TargetPydanticVersion
     from datamodel_code_generator.format import PythonVersion
 
+    document, order_name = _names_first(model_document, expected)
     overrides = {
         name: f"{_PLACEHOLDER_PACKAGE}._runtime.{target}" for name, target in RUNTIME_TYPES.items()
     }
@@ -33,7 +35,7 @@ def render_models(model_document: dict[str, Any], expected: tuple[str, ...]) -> 
         warnings.simplefilter("ignore")
         try:
             source = generate(
-                model_document,
+                document,
                 input_file_type=InputFileType.OpenAPI,
                 output_model_type=DataModelType.PydanticV2BaseModel,
                 target_python_version=PythonVersion.PY_311,
@@ -64,14 +66,52 @@ def render_models(model_document: dict[str, Any], expected: tuple[str, ...]) -> 
             ) from error
     if not isinstance(source, str):
         raise StubforgeError(Diagnostic("the model generator returned no single module"))
+    source, defined = _without_class(escape_invisible(source), order_name)
     source = _IMPORT.sub("from ._runtime import ", source)
     source = re.sub(r"\A(#[^\n]*\n)+\n?", "", source)
-    _check_classes(source, expected)
+    _check_classes(defined, expected)
     return source
 
 
-def _check_classes(source: str, expected: tuple[str, ...]) -> None:
-    defined = {node.name for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
+def _names_first(
+    model_document: dict[str, Any], expected: tuple[str, ...]
+) -> tuple[dict[str, Any], str]:
+    """The document with a first schema that refers to every named schema, and its name.
+
+    The model renderer names an inline schema (a property's enum, say) after its property
+    when it meets it, and a component schema met later with that name gets a number: the
+    ``Status`` the client returns would be the ``status`` enum of an earlier schema. A first
+    schema that refers to every component claims their names before any inline schema is
+    seen; its class is removed from the output.
+    """
+    schemas = model_document["components"]["schemas"]
+    order_name, counter = "StubforgeNameOrder", 2
+    while order_name in schemas:
+        order_name, counter = f"StubforgeNameOrder{counter}", counter + 1
+    order = {"anyOf": [{"$ref": SCHEMA_PREFIX + name} for name in expected]}
+    components = {**model_document["components"], "schemas": {order_name: order, **schemas}}
+    return {**model_document, "components": components}, order_name
+
+
+def _without_class(source: str, name: str) -> tuple[str, set[str]]:
+    """``source`` without the class ``name`` and the statements that mention it, and the names
+    of the classes left."""
+    lines = source.split("\n")
+    drop: set[int] = set()
+    defined: set[str] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef) and node.name != name:
+            defined.add(node.name)
+        mentions = isinstance(node, ast.ClassDef) and node.name == name
+        if not mentions and not isinstance(node, ast.ClassDef | ast.ImportFrom | ast.Import):
+            mentions = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+        if mentions:
+            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+            drop.update(range(first - 1, node.end_lineno or node.lineno))
+    return "\n".join(line for index, line in enumerate(lines) if index not in drop), defined
+
+
+def _check_classes(defined: set[str], expected: tuple[str, ...]) -> None:
     missing = sorted(set(expected) - defined)
     if missing:
         raise StubforgeError(
