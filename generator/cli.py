@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     common(commands.add_parser("validate", help="check the spec only"), output=False)
     convert = commands.add_parser("convert", help="convert an OData CSDL file to OpenAPI 3.0")
     convert.add_argument("csdl", help="the CSDL (.xml) file")
-    convert.add_argument("-o", "--output", help="write here instead of standard output")
+    convert.add_argument(
+        "-o", "--output", help="write here instead of standard output (JSON if it ends in .json)"
+    )
     convert.add_argument("--overlay", help="an OpenAPI file merged over the converted document")
     convert.add_argument(
         "--paths",
@@ -84,7 +86,7 @@ def _run(args: argparse.Namespace) -> int:
     from generator import pipeline
 
     if args.command == "convert":
-        from generator.csdl import load_csdl
+        from generator.csdl import load_csdl, openapi_text
 
         converted = load_csdl(
             Path(args.csdl),
@@ -94,7 +96,8 @@ def _run(args: argparse.Namespace) -> int:
             every_type=args.all_types,
         )
         _warn(converted.warnings)
-        text = converted.source.text
+        as_json = bool(args.output) and Path(args.output).suffix.lower() == ".json"
+        text = openapi_text(converted, as_json=as_json)
         if args.output:
             Path(args.output).write_text(text, "utf-8")
         else:

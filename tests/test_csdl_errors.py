@@ -3,6 +3,7 @@ in a CSDL file can make stubforge expand entities or read other files."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,5 @@ def test_converted_parts_point_at_their_csdl_elements() -> None:
     )
     errors = spec.locate("/components/schemas/microsoft.graph.ODataErrors.ODataError")
     assert (errors.file, errors.line) == (SEED_CSDL, None)  # built in: no element to show
+    copied = pickle.loads(pickle.dumps(spec))  # validation may run in another process
+    assert copied.locate(status.pointer or "") == status

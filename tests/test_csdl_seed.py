@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 import generator
+from generator.cli import main
 from generator.config import Config
 from generator.csdl import convert_file, load_csdl
 from generator.pipeline import generate
@@ -104,6 +107,16 @@ def test_convert_file_writes_the_document_that_generation_reads() -> None:
     assert text.startswith('# Converted by stubforge from "enterpriseCodeSigningCertificate')
     assert yaml.safe_load(text) == load_csdl(SEED_CSDL, overlay=OVERLAY).document
     assert convert_file(SEED_CSDL) == convert_file(SEED_CSDL)
+
+
+def test_convert_command_prints_yaml_or_writes_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["convert", str(SEED_CSDL), "--overlay", str(OVERLAY)]) == 0
+    assert yaml.safe_load(capsys.readouterr().out) == _openapi()
+    target = tmp_path / "seed.json"
+    assert main(["convert", str(SEED_CSDL), "--overlay", str(OVERLAY), "-o", str(target)]) == 0
+    assert json.loads(target.read_text("utf-8")) == _openapi()
 
 
 def test_converting_the_seed_is_fast() -> None:

@@ -13,13 +13,13 @@ from pathlib import Path
 from generator.csdl.check import check_model
 from generator.csdl.convert import ConvertOptions, convert_model
 from generator.csdl.overlay import merge, read_overlay
-from generator.csdl.parse import parse_file
+from generator.csdl.parse import parse_csdl
 from generator.csdl.paths import VERBS, PathOptions
-from generator.csdl.source import CsdlSourceMap, to_yaml
+from generator.csdl.source import CsdlSourceMap, to_json, to_yaml
 from generator.errors import Diagnostic, Location, StubforgeError
-from generator.load import SourceMap, Spec
+from generator.load import SourceMap, Spec, read_text
 
-__all__ = ["VERBS", "convert_file", "load_csdl"]
+__all__ = ["VERBS", "convert_file", "load_csdl", "openapi_text"]
 
 
 def _options(
@@ -55,7 +55,8 @@ def load_csdl(
     """
     path = path.resolve()
     options = _options(paths, verbs, every_type)
-    model = parse_file(path)
+    text = read_text(path)
+    model = parse_csdl(path, text)
     check_model(model)
     conversion = convert_model(model, options, Location(path))
     document = conversion.document
@@ -66,7 +67,7 @@ def load_csdl(
         patch, overlay_source = read_overlay(overlay)
         sources[overlay] = overlay_source
         origins = {pointer: (overlay, pointer) for pointer in merge(document, patch)}
-    source = CsdlSourceMap(path, to_yaml(document, path), elements=conversion.origins)
+    source = CsdlSourceMap(path, text, elements=conversion.origins)
     sources[path] = source
     return Spec(path, document, source, sources, origins, warnings=conversion.warnings)
 
@@ -81,4 +82,9 @@ def convert_file(
 ) -> str:
     """The OpenAPI 3.0 document converted from the CSDL at ``path``, as YAML text."""
     spec = load_csdl(path, overlay=overlay, paths=paths, verbs=verbs, every_type=every_type)
-    return spec.source.text
+    return openapi_text(spec)
+
+
+def openapi_text(spec: Spec, *, as_json: bool = False) -> str:
+    """A converted spec's document as YAML (or JSON, much faster for a large one)."""
+    return to_json(spec.document) if as_json else to_yaml(spec.document, spec.path)

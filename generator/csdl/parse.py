@@ -65,9 +65,14 @@ def children(element: ET.Element, name: str) -> Iterator[ET.Element]:
     return (child for child in element if local(child.tag) == name)
 
 
+def parse_csdl(path: Path, text: str) -> Model:
+    """The model of the CSDL ``text`` read from ``path``."""
+    return _Parser(parse_xml(path, text)).run()
+
+
 def parse_file(path: Path) -> Model:
     """Read the XML at ``path`` (UTF-8, as for OpenAPI specs) and return its model."""
-    return _Parser(parse_xml(path, read_text(path))).run()
+    return parse_csdl(path, read_text(path))
 
 
 class _Parser:

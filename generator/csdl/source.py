@@ -1,7 +1,9 @@
-"""Where a converted document's parts came from: the CSDL element behind each JSON pointer.
+"""Where a converted document's parts came from, and the document as text.
 
 The converted document has no file of its own, so a diagnostic about it points at the CSDL
 element that produced the part (the nearest one recorded for the pointer or a parent of it).
+The YAML text is only made when asked for: on a large CSDL, dumping it costs more than
+converting.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 @dataclass
 class CsdlSourceMap(SourceMap):
-    """A ``SourceMap`` over the emitted YAML whose locations are those of CSDL elements."""
+    """A ``SourceMap`` over the CSDL text that locates a pointer by its recorded element."""
 
     elements: dict[str, Location] = field(default_factory=dict)
 
@@ -40,3 +42,8 @@ def to_yaml(document: dict[str, Any], source: Path) -> str:
     """The document as block YAML in its own key order, with a comment naming its source."""
     body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return f"# Converted by stubforge from {json.dumps(source.name)} (OData CSDL).\n{body}"
+
+
+def to_json(document: dict[str, Any]) -> str:
+    """The document as JSON (also YAML), some thirty times faster to write than block YAML."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
