@@ -221,3 +221,20 @@ def test_converted_parts_point_at_their_csdl_elements() -> None:
     assert (errors.file, errors.line) == (SEED_CSDL, None)  # built in: no element to show
     copied = pickle.loads(pickle.dumps(spec))  # validation may run in another process
     assert copied.locate(status.pointer or "") == status
+
+
+def test_names_must_be_simple_identifiers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = THING + (
+        '      <EntityType Name="holder">\n'
+        '        <Key><PropertyRef Name="id" /></Key>\n'
+        '        <Property Name="id" Type="Edm.String" Nullable="false" />\n'
+        '        <NavigationProperty Name="x/{evil}" Type="Collection(ex.thing)" ContainsTarget="true" />\n'
+        "      </EntityType>\n"
+    )
+    path = _write(tmp_path, body)
+    err = _fails(capsys, "convert", str(path))
+    assert err.startswith(
+        f"{path}:12:9: error: <NavigationProperty Name='x/{{evil}}'> is not a CSDL simple identifier\n"
+    )

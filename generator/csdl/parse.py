@@ -274,6 +274,14 @@ class _Parser:
         if not name:
             self.error(f"<{local(element.tag)}> has no Name attribute", element, hint=what)
             return None
+        if not name.isidentifier() or len(name) > 128:
+            self.error(
+                f"<{local(element.tag)} Name={name!r}> is not a CSDL simple identifier",
+                element,
+                hint="names are letters, digits and underscores, not starting with a digit; "
+                "they become URL path segments and JSON keys",
+            )
+            return None
         return name
 
     def _type(self, element: ET.Element, attribute: str = "Type") -> TypeRef | None:
