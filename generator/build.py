@@ -248,6 +248,7 @@ class _Builder:
             return [self._prepare(item, (*at, str(index))) for index, item in enumerate(node)]
         if not isinstance(node, dict):
             return node
+        node = _nullable_reference(node)
         ref = node.get("$ref")
         if isinstance(ref, str):
             target = self._schema_ref_name(ref)
@@ -669,6 +670,19 @@ def _pattern_error(pattern: str, engine: str) -> str | None:
     except SchemaError as error:
         return str(error).strip().splitlines()[-1].strip()
     return None
+
+
+def _nullable_reference(node: dict[str, Any]) -> dict[str, Any]:
+    """Graph's nullable reference, ``anyOf: [$ref, {type: object, nullable: true}]``, as
+    ``allOf: [$ref], nullable: true``: the model renderer reads the first as "the model or any
+    object" and would refuse null."""
+    options = node.get("anyOf")
+    if not (isinstance(options, list) and len(options) == 2 and isinstance(options[0], dict)):
+        return node
+    if set(options[0]) != {"$ref"} or options[1] != {"type": "object", "nullable": True}:
+        return node
+    rest = {k: v for k, v in node.items() if k != "anyOf"}
+    return {"allOf": [options[0]], **rest, "nullable": True}
 
 
 def _ref_pointer(ref: str) -> str:

@@ -56,7 +56,26 @@ def _parser() -> argparse.ArgumentParser:
     common(commands.add_parser("validate", help="check the spec only"), output=False)
     convert = commands.add_parser("convert", help="convert an OData CSDL file to OpenAPI 3.0")
     convert.add_argument("csdl", help="the CSDL (.xml) file")
-    convert.add_argument("-o", "--output", help="write here instead of standard output")
+    convert.add_argument(
+        "-o", "--output", help="write here instead of standard output (JSON if it ends in .json)"
+    )
+    convert.add_argument("--overlay", help="an OpenAPI file merged over the converted document")
+    convert.add_argument(
+        "--paths",
+        action="append",
+        metavar="PATTERN",
+        help="keep only paths matching this shell-style pattern (repeatable); default: all",
+    )
+    convert.add_argument(
+        "--verbs",
+        metavar="LIST",
+        help="keep only these HTTP methods, comma-separated (get,post,patch,delete); default: all",
+    )
+    convert.add_argument(
+        "--all-types",
+        action="store_true",
+        help="keep every type, not only those the kept operations use",
+    )
     convert.add_argument("--debug", action="store_true", help="show a traceback on failure")
     return parser
 
@@ -70,9 +89,18 @@ def _run(args: argparse.Namespace) -> int:
     from generator import pipeline
 
     if args.command == "convert":
-        from generator.csdl import convert_file
+        from generator.csdl import load_csdl, openapi_text
 
-        text = convert_file(Path(args.csdl))
+        converted = load_csdl(
+            Path(args.csdl),
+            overlay=Path(args.overlay) if args.overlay else None,
+            paths=args.paths,
+            verbs=args.verbs.split(",") if args.verbs is not None else None,
+            every_type=args.all_types,
+        )
+        _warn(converted.warnings)
+        as_json = bool(args.output) and Path(args.output).suffix.lower() == ".json"
+        text = openapi_text(converted, as_json=as_json)
         if args.output:
             Path(args.output).write_text(text, "utf-8")
         else:
