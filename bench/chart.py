@@ -38,11 +38,13 @@ def _generation(axes: Any, rows: list[dict[str, Any]], title: str) -> None:
     axes.invert_yaxis()
     axes.set_xlabel("wall time, s (median; bars: min, max)")
     axes.set_title(title, fontsize=10)
+    highest = max(row["wall_s"]["high"] for row in done)
+    axes.set_xlim(0, highest * 1.3)
     for position, median, row in zip(positions, medians, done, strict=True):
         axes.text(
-            median,
+            row["wall_s"]["high"] + highest * 0.01,
             position,
-            f" {median:.2f} s, {row['peak_mib']['median']:.0f} MiB",
+            f"{median:.2f} s, {row['peak_mib']['median']:.0f} MiB",
             va="center",
             fontsize=7,
         )
@@ -90,7 +92,7 @@ def draw(results: dict[str, Any], png: Path) -> None:
         f"stubforge vs peers — {machine['cpu']}, {machine['cores']} cores, Python {machine['python']}",
         fontsize=11,
     )
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0, 1, 0.98))
     figure.savefig(png, dpi=110)
     plt.close(figure)
 

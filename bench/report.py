@@ -239,6 +239,7 @@ def render(results: Results) -> str:
     lines += _import_section(results)
     lines += _server_section(results)
     lines += _environment_section(results)
+    lines += NOTES
     return "\n".join(lines) + "\n"
 
 
@@ -272,7 +273,7 @@ def _generation_table(results: Results, spec: str) -> list[str]:
 
 
 def _ratio_text(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
+    return "" if value is None else _number(value)
 
 
 def _codec_section(results: Results) -> list[str]:
@@ -384,6 +385,26 @@ def _server_section(results: Results) -> list[str]:
         table,
     )
     return [*lines, ""]
+
+
+NOTES = [
+    "## Reading the figures",
+    "",
+    "- The tools do not write the same thing: stubforge writes models, a client and a server;"
+    " openapi-python-client a client with its models; datamodel-code-generator models only;"
+    " fastapi-code-generator a server with models. Generation time here is exit status 0, not"
+    " usable output: `../shared/corpus/PEER_RESULTS.md` records which outputs import"
+    " (fastapi-code-generator's Graph output does not).",
+    "- openapi-python-client and stubforge both format with ruff in a child process; its peak"
+    " memory is counted only if larger than the parent's. Each tool runs with its own venv's"
+    " bin/ first on PATH, as if activated.",
+    "- A Kiota parse runs the SDK's function-level imports again on every call; its first call"
+    " (module loading) is excluded, as is every implementation's.",
+    "- Ratios are medians over medians from this run. Absolute times on a shared 2-core machine"
+    " move by 10-30% between runs (see the [min, max] spread); single-run figures from other"
+    " days are not comparable.",
+    "",
+]
 
 
 def _environment_section(results: Results) -> list[str]:
