@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.measure import Stats, run_process
+from bench.measure import Stats, run_process, tool_environment
 from bench.peers import PeerEnv
 
 Argv = Callable[[Path, Path, Path], list[str]]  # (bin folder, spec, output) -> command
@@ -91,71 +90,74 @@ def measure_spec(
     workdir: Path,
     tools: tuple[Tool, ...],
     peers: Mapping[str, PeerEnv],
+    warmup: int = 0,
     timeout_s: float = 600.0,
 ) -> list[GenerationResult]:
-    """Each tool ``runs`` times in a row; a failed run stops that tool and says why."""
-    results: list[GenerationResult] = []
-    statuses: dict[str, str] = {}
-    for tool in tools:
-        result = _measure_tool(spec_name, spec, tool, runs, workdir, peers, statuses, timeout_s)
-        statuses[tool.key] = result.status
-        results.append(result)
-        print(f"bench: {spec_name:5} {tool.label}: {_brief(result)}", file=sys.stderr)
+    """Every tool once per round, for ``warmup`` untimed rounds and then ``runs`` timed ones.
+
+    Interleaving the tools spreads whatever else the machine is doing over all of them alike,
+    so a busy spell does not land on one tool's runs and skew the ratios. A failed run stops
+    that tool and says why.
+    """
+    runners = {tool.key: _Runner(spec_name, spec, tool, workdir, peers) for tool in tools}
+    for round_ in range(warmup + runs):
+        kind = "warm-up" if round_ < warmup else f"run {round_ - warmup + 1}/{runs}"
+        print(f"bench: {spec_name}, {kind}", file=sys.stderr)
+        for runner in runners.values():
+            reused = runners.get(runner.tool.reuses or "")
+            if reused is not None and reused.status != "ok":
+                runner.status = f"not run ({reused.tool.key} did not generate)"
+            runner.run(timed=round_ >= warmup, timeout_s=timeout_s)
+    results = [runner.result() for runner in runners.values()]
+    for result in results:
+        print(f"bench: {spec_name:5} {result.label}: {_brief(result)}", file=sys.stderr)
     return results
 
 
-def _measure_tool(
-    spec_name: str,
-    spec: Path,
-    tool: Tool,
-    runs: int,
-    workdir: Path,
-    peers: Mapping[str, PeerEnv],
-    statuses: Mapping[str, str],
-    timeout_s: float,
-) -> GenerationResult:
-    def result(
-        status: str, walls: Sequence[float] = (), peaks: Sequence[float] = ()
-    ) -> GenerationResult:
-        wall = Stats.of(walls) if walls else None
-        peak = Stats.of(peaks) if peaks else None
-        return GenerationResult(spec_name, tool.key, tool.label, status, wall, peak)
+class _Runner:
+    """One tool on one spec: where it runs, and what its runs have measured so far."""
 
-    if tool.peer is None:
-        bin_ = Path(sys.executable).parent
-    else:
-        peer = peers.get(tool.peer)
-        if peer is None:
-            return result("not run (peers skipped)")
-        if not peer.available:
-            return result(f"unavailable ({peer.reason})")
-        bin_ = peer.bin
-    if tool.reuses is not None and statuses.get(tool.reuses) != "ok":
-        return result(f"not run ({tool.reuses} did not generate)")
-    out = workdir / spec_name / (tool.reuses or tool.key) / "generated"
-    walls: list[float] = []
-    peaks: list[float] = []
-    for _ in range(runs):
-        if tool.fresh:
-            _remove(out)
-        out.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(
+        self, spec_name: str, spec: Path, tool: Tool, workdir: Path, peers: Mapping[str, PeerEnv]
+    ) -> None:
+        self.spec_name, self.spec, self.tool = spec_name, spec, tool
+        self.out = workdir / spec_name / (tool.reuses or tool.key) / "generated"
+        self.walls: list[float] = []
+        self.peaks: list[float] = []
+        self.status = "ok"
+        self.bin = Path(sys.executable).parent
+        if tool.peer is not None:
+            peer = peers.get(tool.peer)
+            if peer is None:
+                self.status = "not run (peers skipped)"
+            elif not peer.available:
+                self.status = f"unavailable ({peer.reason})"
+            else:
+                self.bin = peer.bin
+
+    def run(self, *, timed: bool, timeout_s: float) -> None:
+        if self.status != "ok":
+            return
+        if self.tool.fresh:
+            _remove(self.out)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        argv = self.tool.argv(self.bin, self.spec, self.out)
         run = run_process(
-            tool.argv(bin_, spec, out), cwd=out.parent, env=_environment(bin_), timeout_s=timeout_s
+            argv, cwd=self.out.parent, env=tool_environment(self.bin), timeout_s=timeout_s
         )
         if run.returncode != 0:
             reason = "timed out" if run.returncode == -9 else run.stderr_tail
-            return result(f"failed (exit {run.returncode}: {reason})", walls, peaks)
-        walls.append(run.wall_s)
-        peaks.append(run.peak_rss_mib)
-    return result("ok", walls, peaks)
+            self.status = f"failed (exit {run.returncode}: {reason})"
+        elif timed:
+            self.walls.append(run.wall_s)
+            self.peaks.append(run.peak_rss_mib)
 
-
-def _environment(bin_: Path) -> dict[str, str]:
-    """The tool's own virtual environment first on PATH, as if it were activated."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHASHSEED")}
-    env["PATH"] = f"{bin_}{os.pathsep}{env.get('PATH', '')}"
-    env["VIRTUAL_ENV"] = str(bin_.parent)
-    return env
+    def result(self) -> GenerationResult:
+        wall = Stats.of(self.walls) if self.walls else None
+        peak = Stats.of(self.peaks) if self.peaks else None
+        return GenerationResult(
+            self.spec_name, self.tool.key, self.tool.label, self.status, wall, peak
+        )
 
 
 def _remove(path: Path) -> None:

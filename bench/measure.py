@@ -37,6 +37,22 @@ class ProcessRun:
     stderr_tail: str
 
 
+_UNSET = ("PYTHONPATH", "PYTHONHASHSEED", "PYTHONDONTWRITEBYTECODE")
+
+
+def tool_environment(bin_: Path) -> dict[str, str]:
+    """A tool's virtual environment first on PATH, as if it were activated.
+
+    Bytecode caches are allowed whatever this shell says (PYTHONDONTWRITEBYTECODE), as on a
+    user's machine: otherwise editable sources would be compiled again on every run while
+    installed packages come with theirs.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in _UNSET}
+    env["PATH"] = f"{bin_}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(bin_.parent)
+    return env
+
+
 def run_process(
     argv: Sequence[str],
     *,

@@ -413,6 +413,11 @@ def _environment_section(results: Results) -> list[str]:
         "## Machine and versions",
         "",
         f"- CPU: {m.cpu}, {m.cores} cores; RAM {m.ram_gib} GiB; {m.system}; Python {m.python}",
+        "- load average (1, 5, 15 min), which counts anything else running on the machine: "
+        + "; ".join(
+            f"{when} {', '.join(f'{value:.2f}' for value in load)}"
+            for when, load in results.load_average.items()
+        ),
     ]
     for environment, found in results.versions.items():
         listed = ", ".join(f"{name} {version}" for name, version in found.items())

@@ -24,6 +24,7 @@ class Results:
     duration_s: float
     smoke: bool
     machine: Machine
+    load_average: dict[str, tuple[float, float, float]]  # "start"/"end" -> 1, 5, 15 minutes
     versions: dict[str, dict[str, str]]  # environment -> distribution -> version
     peers: list[PeerStatus]
     specs: dict[str, str]  # "seed"/"graph" -> path shown in the report

@@ -86,11 +86,13 @@ SMOKE = Plan(
 def measure(plan: Plan, peers: dict[str, PeerEnv]) -> Results:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     clock = time.perf_counter()
+    load_at_start = os.getloadavg()
     tools = TOOLS if plan.peers else tuple(tool for tool in TOOLS if tool.peer is None)
     with tempfile.TemporaryDirectory(prefix="stubforge-bench-") as folder:
         work = Path(folder)
+        # The seed spec's warm-up round also writes every tool's bytecode caches.
         generation = measure_spec(
-            "seed", SEED_SPEC, runs=plan.seed_runs, workdir=work, tools=tools, peers=peers
+            "seed", SEED_SPEC, runs=plan.seed_runs, workdir=work, tools=tools, peers=peers, warmup=1
         )
         if plan.graph_runs and GRAPH_SPEC.is_file():
             generation += measure_spec(
@@ -109,6 +111,7 @@ def measure(plan: Plan, peers: dict[str, PeerEnv]) -> Results:
         duration_s=time.perf_counter() - clock,
         smoke=plan.smoke,
         machine=Machine.here(),
+        load_average={"start": load_at_start, "end": os.getloadavg()},
         versions=_versions(peers),
         peers=[PeerStatus(p.name, p.requirement, p.available, p.reason) for p in peers.values()],
         specs={"seed": _shown(SEED_SPEC), "graph": _shown(GRAPH_SPEC)},

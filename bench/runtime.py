@@ -16,12 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from bench.machine import ROOT
-from bench.measure import Stats, run_process, throughput
+from bench.measure import Stats, run_process, throughput, tool_environment
 from bench.peers import PeerEnv
 
 TIMESTAMP_FIELD = "expirationDateTime"
@@ -166,12 +167,13 @@ IMPORT_STATEMENT = "import generated.models, generated.client, generated.server"
 
 def measure_import(runs: int) -> ImportResult:
     python = sys.executable
-    run_process([python, "-c", IMPORT_STATEMENT], cwd=ROOT)  # write the bytecode caches first
-    bare = [run_process([python, "-c", "pass"], cwd=ROOT).wall_s for _ in range(runs)]
+    env = tool_environment(Path(python).parent)
+    run_process([python, "-c", IMPORT_STATEMENT], cwd=ROOT, env=env)  # writes the bytecode caches
+    bare = [run_process([python, "-c", "pass"], cwd=ROOT, env=env).wall_s for _ in range(runs)]
     interpreter = Stats.of(bare).median
     samples: list[float] = []
     for _ in range(runs):
-        run = run_process([python, "-c", IMPORT_STATEMENT], cwd=ROOT)
+        run = run_process([python, "-c", IMPORT_STATEMENT], cwd=ROOT, env=env)
         if run.returncode != 0:
             return ImportResult(f"failed ({run.stderr_tail})")
         samples.append(run.wall_s - interpreter)
@@ -182,6 +184,7 @@ def _heaviest_imports(python: str, count: int = 5) -> tuple[tuple[str, float], .
     done = subprocess.run(
         [python, "-X", "importtime", "-c", IMPORT_STATEMENT],
         cwd=ROOT,
+        env=tool_environment(Path(python).parent),
         capture_output=True,
         text=True,
         timeout=60,
