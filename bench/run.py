@@ -143,7 +143,8 @@ def write(results: Results, folder: Path, matplotlib: PeerEnv | None) -> None:
     data.write_text(json.dumps(dataclasses.asdict(results), indent=1) + "\n", "utf-8")
     (folder / "results.md").write_text(report.render(results), "utf-8")
     if matplotlib is None or not matplotlib.available:
-        print("bench: no chart (matplotlib is not installed in the peers' venv)", file=sys.stderr)
+        why = "peers skipped" if matplotlib is None else matplotlib.reason
+        print(f"bench: no chart (matplotlib: {why})", file=sys.stderr)
         return
     chart = [str(matplotlib.python), "-m", "bench.chart", str(data), str(folder / "results.png")]
     drawn = subprocess.run(chart, cwd=ROOT, capture_output=True, text=True, timeout=120)
