@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: generate check validate lint typecheck test serve bench corpus clean
+.PHONY: generate check validate lint typecheck test serve bench bench-smoke corpus clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,9 @@ validate: $(STAMP)
 	$(BIN)/stubforge validate
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator generated reference tests tools
-	$(BIN)/ruff format --check generator generated reference tests tools
-	$(BIN)/mypy generator generated reference tools
+	$(BIN)/ruff check generator generated reference tests tools bench
+	$(BIN)/ruff format --check generator generated reference tests tools bench
+	$(BIN)/mypy generator generated reference tools bench
 
 test: lint
 	$(BIN)/stubforge check
@@ -37,6 +37,15 @@ corpus: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/uvicorn reference.app:app --host $(HOST) --port $(PORT)
+
+# Side by side with the peers (installed into bench/.venv-peers), ~10 minutes: writes
+# bench/results.md, .json and .png. Never part of `make test`.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+# Our side only, tiny counts, a few seconds: the benchmark code still runs.
+bench-smoke: $(STAMP)
+	$(BIN)/python -m bench.run --smoke --results-dir bench/work/smoke
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -163,6 +163,8 @@ def test_base64_decoding_agrees_with_the_stdlib(text: str) -> None:
     padded = text + "=" * (-len(text) % 4) if "=" not in text else text
 
     def stdlib(candidate: str, alphabet: bytes) -> bytes | None:
+        if len(candidate) % 4:  # the stdlib ignores padding beyond a whole quantum ("0000=")
+            return None
         try:
             return base64.b64decode(candidate, altchars=alphabet, validate=True)
         except ValueError:
