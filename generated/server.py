@@ -90,17 +90,6 @@ def error_body(code: str, message: str, request_id: str) -> bytes:
     ).encode()
 
 
-class _Failure(Exception):
-    def __init__(
-        self, status_code: int, code: str, message: str, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.code = code
-        self.message = message
-        self.headers = headers or {}
-
-
 def _request_id(request: Request) -> str:
     found = getattr(request.state, "request_id", None)
     if isinstance(found, str):
@@ -133,7 +122,7 @@ def _answer_error(
 def _bearer_token(request: Request) -> str:
     value = request.headers.get("authorization")
     if not value:
-        raise _Failure(
+        raise ServiceError(
             401,
             "InvalidAuthenticationToken",
             "Access token is empty.",
@@ -142,7 +131,7 @@ def _bearer_token(request: Request) -> str:
     scheme, _, token = value.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or " " in token:
-        raise _Failure(
+        raise ServiceError(
             401,
             "InvalidAuthenticationToken",
             "The Authorization header must be 'Bearer <token>'.",
@@ -154,7 +143,7 @@ def _bearer_token(request: Request) -> str:
 async def _authenticate(impl: Any, request: Request, scopes: Sequence[str]) -> None:
     token = _bearer_token(request)
     if not await impl.check_token(token, scopes):
-        raise _Failure(
+        raise ServiceError(
             401,
             "InvalidAuthenticationToken",
             "Access token validation failure.",
@@ -169,7 +158,7 @@ def _media_type(request: Request) -> str:
 async def _read_body(request: Request, media_type: str, required: bool, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _Failure(
+        raise ServiceError(
             413, "RequestEntityTooLarge", f"The request body is larger than {limit} bytes."
         )
     chunks: list[bytes] = []
@@ -177,19 +166,19 @@ async def _read_body(request: Request, media_type: str, required: bool, limit: i
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _Failure(
+            raise ServiceError(
                 413, "RequestEntityTooLarge", f"The request body is larger than {limit} bytes."
             )
         chunks.append(chunk)
     raw = b"".join(chunks)
     if not raw:
         if required:
-            raise _Failure(400, "BadRequest", "A request body is required.")
+            raise ServiceError(400, "BadRequest", "A request body is required.")
         return raw
     sent = _media_type(request)
     expected = media_type.split(";", 1)[0].strip().lower()
     if sent != expected and not (expected == "application/json" and sent.endswith("+json")):
-        raise _Failure(
+        raise ServiceError(
             415,
             "UnsupportedMediaType",
             f"The Content-Type must be {expected}" + (f", not {sent}." if sent else "."),
@@ -220,15 +209,17 @@ def _validate_json(adapter: Callable[[bytes], Any], raw: bytes) -> Any:
         return adapter(raw)
     except ValidationError as error:
         if any(item["type"] == "json_invalid" for item in error.errors()):
-            raise _Failure(400, "BadRequest", "The request body is not valid JSON.") from None
-        raise _Failure(400, "BadRequest", "Invalid request body: " + _describe(error)) from None
+            raise ServiceError(400, "BadRequest", "The request body is not valid JSON.") from None
+        raise ServiceError(400, "BadRequest", "Invalid request body: " + _describe(error)) from None
 
 
 def _convert(adapter: TypeAdapter[Any], name: str, value: object) -> Any:
     try:
         return adapter.validate_python(value)
     except ValidationError as error:
-        raise _Failure(400, "BadRequest", f"Invalid parameter {name}: {_describe(error)}") from None
+        raise ServiceError(
+            400, "BadRequest", f"Invalid parameter {name}: {_describe(error)}"
+        ) from None
 
 
 def _query(request: Request, name: str, *, is_array: bool, explode: bool) -> object:
@@ -282,10 +273,6 @@ def create_app(
         async def endpoint(request: Request) -> Response:
             try:
                 status_code, content, media_type, headers = await handler(request)
-            except _Failure as failure:
-                return _answer_error(
-                    request, failure.status_code, failure.code, failure.message, failure.headers
-                )
             except ServiceError as failure:
                 return _answer_error(
                     request, failure.status_code, failure.code, failure.message, failure.headers
