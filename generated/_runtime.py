@@ -61,20 +61,15 @@ class DateTimeOffset(datetime):
             raise ValueError(
                 "not an RFC 3339 date-time with a UTC offset, e.g. 2016-12-31T23:57:57.2481234-08:00"
             )
-        year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
-        tz = UTC if zulu else _offset(sign, off_h, off_m)
+        fraction = match.group(7)
+        try:
+            # The C parser reads the fields (digits past the 6th are cut, and kept below);
+            # the regex above is what decides which texts are valid.
+            base = _fromisoformat(text)
+        except ValueError:  # lower-case t/z, or a value no datetime can hold
+            base = _from_fields(match.groups())
+        self = _new_datetime(cls, *base.__reduce__()[1])
         picos = int(fraction.ljust(12, "0")) if fraction else 0
-        self = super().__new__(
-            cls,
-            int(year),
-            int(month),
-            int(day),
-            int(hour),
-            int(minute),
-            int(second),
-            picos // 1_000_000,
-            tz,
-        )
         self._text = text
         self._fraction = fraction or ""
         self._picos = picos
@@ -170,6 +165,19 @@ class DateTimeOffset(datetime):
             ),
             metadata={"pydantic_js_functions": [_datetime_json_schema]},
         )
+
+
+_fromisoformat = datetime.fromisoformat
+_new_datetime = datetime.__new__
+
+
+def _from_fields(groups: tuple[str, ...]) -> datetime:
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = groups
+    tz = UTC if zulu else _offset(sign, off_h, off_m)
+    micros = int(fraction[:6].ljust(6, "0")) if fraction else 0
+    return datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second), micros, tz
+    )
 
 
 def _parse_datetime(value: object) -> DateTimeOffset:
