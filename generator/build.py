@@ -14,7 +14,7 @@ from pydantic_core import SchemaError, SchemaValidator, core_schema
 
 from generator.errors import Diagnostic, StubforgeError
 from generator.ir import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
-from generator.load import Spec, local_ref_tokens, pointer_of
+from generator.load import Spec, follow_refs, local_ref_tokens, pointer_of
 from generator.naming import Namespace, model_names, pascal_case, snake_case
 from generator.validate import iter_operations
 
@@ -462,27 +462,18 @@ class _Builder:
         return operations
 
     def _resolve(self, node: Any) -> Any:
-        for _ in range(32):
-            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-                return node
-            ref = node["$ref"]
-            tokens = local_ref_tokens(ref)
-            if tokens is None:
-                return node
-            target: Any = self.document
-            for token in tokens:
-                if not isinstance(target, dict) or token not in target:
-                    self.errors.append(
-                        Diagnostic(
-                            f"reference {ref!r} points to nothing",
-                            self.spec.locate(_ref_pointer(ref)),
-                            hint="check the reference; it must name an existing component",
-                        )
-                    )
-                    return {}
-                target = target[token]
-            node = target
-        return node
+        try:
+            return follow_refs(self.document, node)
+        except KeyError as missing:
+            ref = str(missing.args[0])
+            self.errors.append(
+                Diagnostic(
+                    f"reference {ref!r} points to nothing",
+                    self.spec.locate(_ref_pointer(ref)),
+                    hint="check the reference; it must name an existing component",
+                )
+            )
+            return {}
 
     def _parameters(
         self, path: str, raw: dict[str, Any], base: tuple[str, ...]
@@ -755,7 +746,7 @@ def _resource_tree(operations: list[Operation]) -> Resource:
         ops: list[Operation] = []
         for operation in sorted(node.operations, key=lambda o: (o.method, o.operation_id)):
             name = members.claim(operation.resource_method)
-            ops.append(_with_resource_method(operation, name))
+            ops.append(replace(operation, resource_method=name))
         children: list[Resource] = []
         for segment in sorted(node.children):
             child = node.children[segment]
@@ -807,13 +798,5 @@ def _segment_parameters(
             style="simple",
             explode=False,
         )
-        result.append(_renamed(parameter, namespace.claim(parameter.python_name)))
+        result.append(replace(parameter, python_name=namespace.claim(parameter.python_name)))
     return tuple(result)
-
-
-def _renamed(parameter: Parameter, python_name: str) -> Parameter:
-    return replace(parameter, python_name=python_name)
-
-
-def _with_resource_method(operation: Operation, name: str) -> Operation:
-    return replace(operation, resource_method=name)

@@ -97,6 +97,27 @@ def local_ref_tokens(ref: str) -> list[str] | None:
         return None
 
 
+def follow_refs(document: Json, node: Json) -> Json:
+    """``node`` with its chain of same-document ``$ref``s followed (at most 32 links).
+
+    A reference to another document is returned as it is; one that points to nothing raises
+    ``KeyError`` with the reference.
+    """
+    for _ in range(32):
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+            return node
+        tokens = local_ref_tokens(node["$ref"])
+        if tokens is None:
+            return node
+        target = document
+        for token in tokens:
+            if not isinstance(target, dict) or token not in target:
+                raise KeyError(node["$ref"])
+            target = target[token]
+        node = target
+    return node
+
+
 def resolve_pointer(document: Json, pointer: str) -> Json:
     node = document
     for token in split_pointer(pointer):

@@ -32,7 +32,7 @@ from openapi_spec_validator.validation.exceptions import (
 )
 
 from generator.errors import Diagnostic, Location, StubforgeError
-from generator.load import Spec, local_ref_tokens, pointer_of
+from generator.load import Spec, follow_refs, local_ref_tokens, pointer_of
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -375,19 +375,10 @@ def _duplicate_operation_ids(spec: Spec) -> Iterator[Diagnostic]:
 
 
 def _resolve(document: dict[str, Any], node: Any) -> Any:
-    seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
-        tokens = local_ref_tokens(node["$ref"])
-        if tokens is None:
-            return node
-        target: Any = document
-        for token in tokens:
-            if not isinstance(target, dict) or token not in target:
-                return node
-            target = target[token]
-        node = target
-        seen += 1
-    return node
+    try:
+        return follow_refs(document, node)
+    except KeyError:  # reported by _broken_refs
+        return node
 
 
 def _example_mismatches(spec: Spec, version: str) -> Iterator[Diagnostic]:

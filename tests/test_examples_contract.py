@@ -27,10 +27,6 @@ CASES = documented_examples()
 TOKEN = "secret-token"
 
 
-def _body_model(case: ExampleCase) -> Any:
-    return request_model(case.operation_id)
-
-
 def test_the_spec_documents_at_least_one_exchange() -> None:
     assert CASES, "spec/openapi.yaml must carry documented request/response examples"
     seed = [
@@ -51,7 +47,7 @@ def test_client_puts_the_documented_request_on_the_wire(case: ExampleCase) -> No
 
     http = httpx.Client(transport=httpx.MockTransport(answer))
     with Client("https://graph.example.test/beta", token=TOKEN, http_client=http) as client:
-        body = _body_model(case).model_validate(case.request)
+        body = request_model(case.operation_id).model_validate(case.request)
         client_method(client, case.operation_id)(body)
     (request,) = sent
     assert request.method == case.method.upper()
@@ -92,7 +88,7 @@ def test_documented_response_parses_to_typed_values_and_dumps_back_exactly(
     http = httpx.Client(transport=httpx.MockTransport(answer))
     with Client("https://graph.example.test/beta", token=TOKEN, http_client=http) as client:
         created = client_method(client, case.operation_id)(
-            _body_model(case).model_validate(case.request)
+            request_model(case.operation_id).model_validate(case.request)
         )
     assert json.loads(created.model_dump_json()) == case.response
     for wire_name, value in case.response.items():
@@ -135,7 +131,7 @@ def test_generated_client_and_server_agree_over_http(
 ) -> None:
     with Client(live_server.url, token=TOKEN) as client:
         created = client_method(client, case.operation_id)(
-            _body_model(case).model_validate(case.request)
+            request_model(case.operation_id).model_validate(case.request)
         )
     answer = json.loads(created.model_dump_json())
     assert answer.pop("id")
@@ -147,7 +143,7 @@ def test_async_client_agrees_with_the_server(case: ExampleCase, live_server: Liv
     async def call() -> Any:
         async with AsyncClient(live_server.url, token=TOKEN) as client:
             method = client_method(client, case.operation_id)
-            return await method(_body_model(case).model_validate(case.request))
+            return await method(request_model(case.operation_id).model_validate(case.request))
 
     created = asyncio.run(call())
     answer = json.loads(created.model_dump_json())
