@@ -128,8 +128,8 @@ def live_server(reference_impl: Any) -> Iterator[LiveServer]:
 
 @functools.cache
 def _plan() -> Any:
-    from generator.build import build
-    from generator.load import load_spec
+    from stubforge.build import build
+    from stubforge.load import load_spec
 
     return build(load_spec(SPEC), package="generated", spec_name="spec/openapi.yaml")
 
@@ -176,8 +176,8 @@ def generate_package(
     import json as json_module
     import sys
 
-    from generator.config import Config
-    from generator.pipeline import generate
+    from stubforge.config import Config
+    from stubforge.pipeline import generate
 
     spec = folder / "spec" / "openapi.yaml"
     spec.parent.mkdir(parents=True, exist_ok=True)

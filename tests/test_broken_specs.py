@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.cli import main
-from generator.config import Config
-from generator.pipeline import generate
+from stubforge.cli import main
+from stubforge.config import Config
+from stubforge.pipeline import generate
 from tests.conftest import SPEC
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
@@ -103,7 +103,7 @@ def test_an_unreadable_spec_is_an_error(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_a_message_never_passes_control_characters_to_the_terminal() -> None:
-    from generator.errors import Diagnostic, Location
+    from stubforge.errors import Diagnostic, Location
 
     text = Diagnostic(
         "bad \x1b[2J\x1b[31mname\u202e\u2028\x00",

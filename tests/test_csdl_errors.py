@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.csdl import load_csdl
-from generator.errors import StubforgeError
-from generator.validate import validate_spec
+from stubforge.cli import main
+from stubforge.csdl import load_csdl
+from stubforge.errors import StubforgeError
+from stubforge.validate import validate_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CSDL = ROOT / "spec" / "enterpriseCodeSigningCertificate.csdl.xml"

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from generator.config import Config
-from generator.csdl import load_csdl
-from generator.csdl.edm import DATE_TIME_PATTERN
-from generator.pipeline import generate
-from generator.validate import validate_spec
+from stubforge.config import Config
+from stubforge.csdl import load_csdl
+from stubforge.csdl.edm import DATE_TIME_PATTERN
+from stubforge.pipeline import generate
+from stubforge.validate import validate_spec
 
 FLEET = Path(__file__).resolve().parent / "fixtures" / "csdl" / "fleet.csdl.xml"
 NS = "example.fleet."

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.csdl import load_csdl
+from stubforge.csdl import load_csdl
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"

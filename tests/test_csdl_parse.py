@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.csdl.check import check_model
-from generator.csdl.model import CAPABILITIES, DESCRIPTION, Record
-from generator.csdl.parse import parse_file
-from generator.errors import StubforgeError
+from stubforge.csdl.check import check_model
+from stubforge.csdl.model import CAPABILITIES, DESCRIPTION, Record
+from stubforge.csdl.parse import parse_file
+from stubforge.errors import StubforgeError
 
 DOCUMENT = """<?xml version="1.0" encoding="utf-8"?>
 <edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">

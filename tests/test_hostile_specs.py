@@ -29,12 +29,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build
-from generator.config import Config
-from generator.ir import Operation, Resource
-from generator.load import load_spec, pointer_of
-from generator.pipeline import generate
-from generator.write import _ruff
+from stubforge.build import build
+from stubforge.config import Config
+from stubforge.ir import Operation, Resource
+from stubforge.load import load_spec, pointer_of
+from stubforge.pipeline import generate
+from stubforge.write import _ruff
 
 
 def payloads(canary: Path) -> dict[str, str]:

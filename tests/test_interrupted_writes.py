@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-import generator.write
-from generator.cli import main
+import stubforge.write
+from stubforge.cli import main
 from tests.conftest import ROOT, SPEC
 
 USER_FILES = 400  # copied into every new output: they make the write take long enough to interrupt
@@ -74,7 +74,7 @@ def generate_command(spec: Path, out: Path) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "generator",
+        "stubforge",
         "generate",
         "--spec",
         str(spec),
@@ -185,8 +185,8 @@ def test_an_output_lost_between_the_fallback_renames_is_put_back(
             raise KeyboardInterrupt
         real_replace(source, target)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(generator.write, "_exchange", lambda a, b: False)
-    monkeypatch.setattr(generator.write.os, "replace", dies_on_the_second_rename)
+    monkeypatch.setattr(stubforge.write, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(stubforge.write.os, "replace", dies_on_the_second_rename)
     assert (
         main(["generate", "--spec", str(new_spec), "--out", str(previous), "--package", "pkg"])
         == 130

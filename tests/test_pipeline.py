@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.write import MANIFEST
+from stubforge.cli import main
+from stubforge.write import MANIFEST
 from tests.conftest import ROOT, SPEC
 
-STUBFORGE = [sys.executable, "-m", "generator"]
+STUBFORGE = [sys.executable, "-m", "stubforge"]
 
 
 def _generate(out: Path, *extra: str, seed: str = "0") -> subprocess.CompletedProcess[str]:
@@ -197,7 +197,7 @@ def test_generated_package_imports_without_the_generator(tmp_path: Path) -> None
     shutil.copytree(ROOT / "generated", tmp_path / "generated")
     code = (
         "import sys, generated.models, generated.client, generated.server\n"
-        "assert not any(m == 'generator' or m.startswith('generator.') for m in sys.modules), 'imports the generator'\n"
+        "assert not any(m == 'stubforge' or m.startswith('stubforge.') for m in sys.modules), 'imports the generator'\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.cli import main
-from generator.errors import StubforgeError
-from generator.write import write_tree
+from stubforge.cli import main
+from stubforge.errors import StubforgeError
+from stubforge.write import write_tree
 
 OPENAPI = {"openapi": "3.0.3", "info": {"title": "refs", "version": "1"}}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import resource
 import sys
 
-from generator.cli import main
+from stubforge.cli import main
 
 if __name__ == "__main__":
     code = 2

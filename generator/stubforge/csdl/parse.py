@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-from generator.csdl.model import (
+from stubforge.csdl.model import (
     Annotations,
     Container,
     EntitySet,
@@ -28,9 +28,9 @@ from generator.csdl.model import (
     TypeRef,
     Value,
 )
-from generator.csdl.xmltree import XmlDocument, parse_xml
-from generator.errors import Diagnostic, Location, StubforgeError
-from generator.load import read_text
+from stubforge.csdl.xmltree import XmlDocument, parse_xml
+from stubforge.errors import Diagnostic, Location, StubforgeError
+from stubforge.load import read_text
 
 _Named = TypeVar("_Named", StructuredType, EnumType, TypeDefinition)
 _COLLECTION = re.compile(r"Collection\((?P<inner>[^()]+)\)\Z")

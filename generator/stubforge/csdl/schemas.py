@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.csdl import edm
-from generator.csdl.model import (
+from stubforge.csdl import edm
+from stubforge.csdl.model import (
     COMPUTED,
     DESCRIPTION,
     Model,
@@ -24,8 +24,8 @@ from generator.csdl.model import (
     StructuredType,
     TypeRef,
 )
-from generator.errors import Location
-from generator.load import pointer_of
+from stubforge.errors import Location
+from stubforge.load import pointer_of
 
 SCHEMAS = "#/components/schemas/"
 ODATA_TYPE = "@odata.type"

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator.errors import Diagnostic, Location, StubforgeError
+from stubforge.errors import Diagnostic, Location, StubforgeError
 
 MANIFEST = ".stubforge-manifest.json"
 _SKIP_DIRS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})

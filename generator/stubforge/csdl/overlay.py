@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Diagnostic, Location, StubforgeError
-from generator.load import SourceMap, escape_token, parse_text, read_text
+from stubforge.errors import Diagnostic, Location, StubforgeError
+from stubforge.load import SourceMap, escape_token, parse_text, read_text
 
 
 def read_overlay(path: Path) -> tuple[dict[str, Any], SourceMap]:

@@ -21,16 +21,17 @@ from urllib.parse import quote
 
 import jinja2
 
-import generator
-from generator.ir import Operation
+import stubforge
+from stubforge.ir import Operation
 
 
 def default_templates() -> Path:
     """Our templates: shipped inside the package when installed, at the top level in a checkout."""
-    packaged = resources.files("generator") / "templates"
+    packaged = resources.files("stubforge") / "templates"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(generator.__file__).resolve().parent.parent / "templates"
+    # generator/stubforge/ in a checkout; the templates are at the top of the tree.
+    return Path(stubforge.__file__).resolve().parents[2] / "templates"
 
 
 def _escape_char(char: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Diagnostic, Location, StubforgeError
+from stubforge.errors import Diagnostic, Location, StubforgeError
 
 KEYS = ("spec", "out", "package", "templates", "overlay", "strict")
 

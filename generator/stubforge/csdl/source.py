@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from generator.errors import Location
-from generator.load import SourceMap
+from stubforge.errors import Location
+from stubforge.load import SourceMap
 
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 

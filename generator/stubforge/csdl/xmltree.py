@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
-from generator.errors import Diagnostic, Location, StubforgeError
+from stubforge.errors import Diagnostic, Location, StubforgeError
 
 
 @dataclass(frozen=True)

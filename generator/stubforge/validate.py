@@ -31,8 +31,8 @@ from openapi_spec_validator.validation.exceptions import (
     OpenAPIValidationError,
 )
 
-from generator.errors import Diagnostic, Location, StubforgeError
-from generator.load import Spec, follow_refs, local_ref_tokens, pointer_of
+from stubforge.errors import Diagnostic, Location, StubforgeError
+from stubforge.load import Spec, follow_refs, local_ref_tokens, pointer_of
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from generator.csdl import edm
-from generator.csdl.model import (
+from stubforge.csdl import edm
+from stubforge.csdl.model import (
     CAPABILITIES,
     DESCRIPTION,
     Annotations,
@@ -22,10 +22,10 @@ from generator.csdl.model import (
     Record,
     StructuredType,
 )
-from generator.csdl.odata_errors import error_responses
-from generator.csdl.schemas import ordered, ref
-from generator.errors import Diagnostic, Location
-from generator.load import pointer_of
+from stubforge.csdl.odata_errors import error_responses
+from stubforge.csdl.schemas import ordered, ref
+from stubforge.errors import Diagnostic, Location
+from stubforge.load import pointer_of
 
 VERBS = ("get", "post", "patch", "delete")
 _LIST_PARAMETERS = ("top", "skip", "search", "filter", "count")

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from generator.csdl.check import check_model
-from generator.csdl.convert import ConvertOptions, convert_model
-from generator.csdl.overlay import merge, read_overlay
-from generator.csdl.parse import parse_csdl
-from generator.csdl.paths import VERBS, PathOptions
-from generator.csdl.source import CsdlSourceMap, to_json, to_yaml
-from generator.errors import Diagnostic, Location, StubforgeError
-from generator.load import SourceMap, Spec, read_text
+from stubforge.csdl.check import check_model
+from stubforge.csdl.convert import ConvertOptions, convert_model
+from stubforge.csdl.overlay import merge, read_overlay
+from stubforge.csdl.parse import parse_csdl
+from stubforge.csdl.paths import VERBS, PathOptions
+from stubforge.csdl.source import CsdlSourceMap, to_json, to_yaml
+from stubforge.errors import Diagnostic, Location, StubforgeError
+from stubforge.load import SourceMap, Spec, read_text
 
 __all__ = ["VERBS", "convert_file", "load_csdl", "openapi_text"]
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.csdl.model import DESCRIPTION, LONG_DESCRIPTION, Model
-from generator.csdl.odata_errors import error_response, error_schemas
-from generator.csdl.paths import PathOptions, PathWriter, collection_response, list_parameters
-from generator.csdl.schemas import SchemaWriter, ref, select_types
-from generator.errors import Diagnostic, Location, StubforgeError
+from stubforge.csdl.model import DESCRIPTION, LONG_DESCRIPTION, Model
+from stubforge.csdl.odata_errors import error_response, error_schemas
+from stubforge.csdl.paths import PathOptions, PathWriter, collection_response, list_parameters
+from stubforge.csdl.schemas import SchemaWriter, ref, select_types
+from stubforge.errors import Diagnostic, Location, StubforgeError
 
 OPENAPI_VERSION = "3.0.3"
 

@@ -17,7 +17,7 @@ from urllib.parse import quote, unquote
 
 import yaml
 
-from generator.errors import Diagnostic, Location, StubforgeError
+from stubforge.errors import Diagnostic, Location, StubforgeError
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.csdl.edm import DATE_TIME_PATTERN
+from stubforge.csdl.edm import DATE_TIME_PATTERN
 
 ERROR_RESPONSE = "#/components/responses/error"
 _PREFIX = "microsoft.graph.ODataErrors."

@@ -11,9 +11,9 @@ import re
 import warnings
 from typing import Any
 
-from generator.build import RUNTIME_TYPES, SCHEMA_PREFIX
-from generator.errors import Diagnostic, StubforgeError
-from generator.render.code import escape_invisible
+from stubforge.build import RUNTIME_TYPES, SCHEMA_PREFIX
+from stubforge.errors import Diagnostic, StubforgeError
+from stubforge.render.code import escape_invisible
 
 _PLACEHOLDER_PACKAGE = "stubforge_runtime_placeholder"
 _IMPORT = re.compile(rf"^from {_PLACEHOLDER_PACKAGE}\._runtime import ", re.MULTILINE)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeAlias
 
-from generator.errors import Location
+from stubforge.errors import Location
 
 CORE = "Org.OData.Core.V1."
 CAPABILITIES = "Org.OData.Capabilities.V1."

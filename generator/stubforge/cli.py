@@ -11,9 +11,9 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-import generator
-from generator.config import load_config
-from generator.errors import Diagnostic, ExitCode, StubforgeError
+import stubforge
+from stubforge.config import load_config
+from stubforge.errors import Diagnostic, ExitCode, StubforgeError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="stubforge",
         description="Generate a typed client, a FastAPI server and pydantic models from an OpenAPI or CSDL spec.",
     )
-    parser.add_argument("--version", action="version", version=f"stubforge {generator.__version__}")
+    parser.add_argument("--version", action="version", version=f"stubforge {stubforge.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(sub: argparse.ArgumentParser, *, output: bool) -> None:
@@ -86,10 +86,10 @@ def _warn(diagnostics: Sequence[Diagnostic]) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from generator import pipeline
+    from stubforge import pipeline
 
     if args.command == "convert":
-        from generator.csdl import load_csdl, openapi_text
+        from stubforge.csdl import load_csdl, openapi_text
 
         converted = load_csdl(
             Path(args.csdl),

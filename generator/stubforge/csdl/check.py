@@ -3,9 +3,9 @@ every entity type has a key. All problems are reported at once, each at its elem
 
 from __future__ import annotations
 
-from generator.csdl import edm
-from generator.csdl.model import Model, NavigationProperty, Property, StructuredType, TypeRef
-from generator.errors import Diagnostic, StubforgeError
+from stubforge.csdl import edm
+from stubforge.csdl.model import Model, NavigationProperty, Property, StructuredType, TypeRef
+from stubforge.errors import Diagnostic, StubforgeError
 
 
 def check_model(model: Model) -> None:

@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic_core import SchemaError, SchemaValidator, core_schema
 
-from generator.errors import Diagnostic, StubforgeError
-from generator.ir import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
-from generator.load import Spec, follow_refs, local_ref_tokens, pointer_of
-from generator.naming import Namespace, model_names, pascal_case, snake_case
-from generator.validate import iter_operations
+from stubforge.errors import Diagnostic, StubforgeError
+from stubforge.ir import Api, Body, Operation, Parameter, Resource, Response, SecurityScheme
+from stubforge.load import Spec, follow_refs, local_ref_tokens, pointer_of
+from stubforge.naming import Namespace, model_names, pascal_case, snake_case
+from stubforge.validate import iter_operations
 
 SCHEMA_PREFIX = "#/components/schemas/"
 

@@ -1,3 +1,0 @@
-"""stubforge: spec-first code generation for OpenAPI and OData CSDL."""
-
-__version__ = "0.1.0"

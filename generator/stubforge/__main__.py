@@ -1,0 +1,3 @@
+from stubforge.cli import main
+
+raise SystemExit(main())
