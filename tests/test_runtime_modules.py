@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
@@ -168,6 +168,7 @@ def _text(fields: tuple[object, ...]) -> str:
     return f"{year}-{month}-{day}{sep}{hour}:{minute}:{second}{fraction}{zone_text}"
 
 
+@settings(deadline=None)
 @given(_fields.map(_text))
 def test_validation_runtime_and_pattern_agree(text: str) -> None:
     runtime = _runtime_accepts(text)
@@ -180,6 +181,7 @@ def test_validation_runtime_and_pattern_agree(text: str) -> None:
         assert _pattern_accepts(text)
 
 
+@settings(deadline=None)
 @given(
     st.datetimes(
         min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.timezones()
@@ -211,6 +213,7 @@ def _types_accept(text: str) -> bool:
     return results.pop()
 
 
+@settings(deadline=None)
 @given(st.text("ABCDEFabcdef0189+/-_=", max_size=12))
 def test_validation_and_runtime_agree_on_base64(text: str) -> None:
     accepted = _types_accept(text)
@@ -218,6 +221,7 @@ def test_validation_and_runtime_agree_on_base64(text: str) -> None:
     assert bool(_DATE_TIME_CHECKER.conforms(text, "base64url")) is accepted
 
 
+@settings(deadline=None)
 @given(st.binary(max_size=40))
 def test_base64_of_any_bytes_passes_validation_and_decodes(data: bytes) -> None:
     import base64

@@ -20,7 +20,6 @@ from .grammar import date_time_fields, decode_base64
 
 __all__ = ["Base64Bytes", "Base64UrlBytes", "DateTimeOffset", "decode_base64"]
 
-_SCALE: Final = 10**12
 _OFFSETS: dict[str, timezone] = {}
 
 
