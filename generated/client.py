@@ -14,15 +14,15 @@ from typing import Final
 import httpx
 
 from . import models
+from ._runtime import transport as _transport
+from ._runtime import wire as _wire
 from ._runtime.transport import (
     ApiError,
     AsyncTransport,
     PreparedRequest,
     RetryPolicy,
     SyncTransport,
-    expect_success,
 )
-from ._runtime.wire import decode_json, encode_json
 
 __all__ = ["ApiError", "AsyncClient", "Client", "PreparedRequest", "RetryPolicy"]
 
@@ -40,7 +40,7 @@ def _build_device_app_management_create_enterprise_code_signing_certificates(
     headers["accept"] = "application/json"
     content: bytes | None = None
     headers["content-type"] = "application/json"
-    content = encode_json(models.EnterpriseCodeSigningCertificate, body)
+    content = _wire.encode_json(models.EnterpriseCodeSigningCertificate, body)
 
     return PreparedRequest(
         "POST",
@@ -56,8 +56,8 @@ def _build_device_app_management_create_enterprise_code_signing_certificates(
 def _parse_device_app_management_create_enterprise_code_signing_certificates(
     response: httpx.Response,
 ) -> models.EnterpriseCodeSigningCertificate:
-    expect_success(response)
-    result: models.EnterpriseCodeSigningCertificate = decode_json(
+    _transport.expect_success(response)
+    result: models.EnterpriseCodeSigningCertificate = _wire.decode_json(
         models.EnterpriseCodeSigningCertificate, response.content
     )
     return result

@@ -17,17 +17,10 @@ from typing import Final, Protocol
 from fastapi import FastAPI, Request
 
 from . import models
+from ._runtime import serving as _serving
+from ._runtime import wire as _wire
 from ._runtime.errors import DocumentedError, ErrorTable
-from ._runtime.serving import (
-    ServiceError,
-    authenticate,
-    decode_body,
-    endpoint,
-    install_error_handlers,
-    location,
-    read_body,
-)
-from ._runtime.wire import encode_json
+from ._runtime.serving import ServiceError
 
 __all__ = ["Api", "NotImplementedApi", "ServiceError", "create_app"]
 
@@ -80,25 +73,25 @@ def create_app(
 ) -> FastAPI:
     """A FastAPI app that serves every documented operation through ``impl``."""
     app = FastAPI(title=title, version="beta", openapi_url=None, docs_url=None, redoc_url=None)
-    install_error_handlers(app, ROUTING_ERRORS)
+    _serving.install_error_handlers(app, ROUTING_ERRORS)
 
     async def handle_device_app_management_create_enterprise_code_signing_certificates(
         request: Request,
     ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await authenticate(impl, request, ("DeviceManagementApps.ReadWrite.All",))
-        raw = await read_body(request, "application/json", True, max_body_bytes)
-        body = decode_body(models.EnterpriseCodeSigningCertificate, raw)
+        await _serving.authenticate(impl, request, ("DeviceManagementApps.ReadWrite.All",))
+        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
+        body = _serving.decode_body(models.EnterpriseCodeSigningCertificate, raw)
 
         result = await impl.device_app_management_create_enterprise_code_signing_certificates(
             body,
         )
-        content = encode_json(models.EnterpriseCodeSigningCertificate, result)
-        headers: dict[str, str] = location(request, result)
+        content = _wire.encode_json(models.EnterpriseCodeSigningCertificate, result)
+        headers: dict[str, str] = _serving.location(request, result)
         return 201, content, "application/json", headers
 
     app.add_api_route(
         "/deviceAppManagement/enterpriseCodeSigningCertificates",
-        endpoint(
+        _serving.endpoint(
             handle_device_app_management_create_enterprise_code_signing_certificates,
             {
                 "4XX": DocumentedError(models.ODataError, "application/json"),

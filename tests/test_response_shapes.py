@@ -58,11 +58,40 @@ def _spec() -> dict[str, Any]:
             "/colors": _get(
                 "listColors", {"type": "array", "items": {"$ref": "#/components/schemas/Color"}}
             ),
+            "/notes": {
+                "post": {
+                    "operationId": "createNote",
+                    # Names the generated code's own helpers once had: they must not shadow them.
+                    "parameters": [
+                        {"name": name, "in": where, "schema": {"type": "string"}}
+                        for name, where in (
+                            ("location", "query"),
+                            ("text", "header"),
+                            ("cookie", "query"),
+                        )
+                    ],
+                    "responses": {
+                        "201": {
+                            "description": "created",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Note"}
+                                }
+                            },
+                        },
+                        "4XX": _get("unused", {})["get"]["responses"]["4XX"],
+                    },
+                }
+            },
         },
         schemas={
             "Color": {"type": "string", "enum": ["red", "green"]},
             "Thing": {"type": "object", "properties": {"name": {"type": "string"}}},
             "Problem": PROBLEM,
+            "Note": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "text": {"type": "string"}},
+            },
         },
     )
     return document
@@ -92,6 +121,11 @@ def test_non_model_responses_round_trip_over_http(pkg: Any) -> None:
         async def list_colors(self) -> list[Any]:
             return [models.Color.red]
 
+        async def create_note(self, **inputs: str | None) -> Any:
+            return models.Note(
+                id="n 1", text=",".join(f"{k}={v}" for k, v in sorted(inputs.items()))
+            )
+
     with LiveServer(pkg.server.create_app(Impl())) as server:
         assert httpx.get(server.url + "/color").json() == "green"
         with pkg.client.Client(server.url) as client:
@@ -103,6 +137,11 @@ def test_non_model_responses_round_trip_over_http(pkg: Any) -> None:
             assert [t.name for t in things] == ["a", "b"]
             assert client.tally.get() == {"x": 1, "y": 2}
             assert client.colors.get() == [models.Color.red]
+            note = client.notes.post(location="here", text="hi", cookie="c")
+            assert note.text == "cookie=c,location=here,text=hi"
+        response = httpx.post(server.url + "/notes?location=x")
+        assert response.status_code == 201
+        assert response.headers["location"] == server.url + "/notes/n%201"
 
 
 def test_own_errors_take_the_documented_problem_shape(pkg: Any) -> None:
