@@ -100,6 +100,7 @@ def _render(config: Config, spec: Spec) -> Output:
     from stubforge.build import build
     from stubforge.render.code import environment, render
     from stubforge.render.models import render_models
+    from stubforge.render.targets import TARGETS, runtime_files
     from stubforge.write import format_python, with_manifest
 
     spec_name = relative_posix(config.spec, config.root)
@@ -108,15 +109,15 @@ def _render(config: Config, spec: Spec) -> Output:
     top = header(spec_name)
     context = {"api": plan.api, "header": top}
     models = render_models(plan.model_document, plan.api.models)
-    files: dict[str, bytes] = {
-        "__init__.py": render(env, "__init__.py.j2", **context).encode(),
-        "_runtime.py": render(env, "_runtime.py.j2", **context).encode(),
+    rendered: dict[str, bytes] = {
         "models.py": (top + '\n"""Models of the schemas in the spec."""\n\n' + models).encode(),
-        "client.py": render(env, "client.py.j2", **context).encode(),
-        "server.py": render(env, "server.py.j2", **context).encode(),
         "py.typed": b"",
     }
-    files = format_python(files)
+    for target in TARGETS:
+        for output, template in target.templates:
+            rendered[output] = render(env, template, **context).encode()
+    # Runtime modules are already formatted Python: copied as they are, not reformatted.
+    files = {**format_python(rendered), **runtime_files(top)}
     files = with_manifest(files, stubforge.__version__, spec_name)
     return Output(files, list(plan.warnings))
 

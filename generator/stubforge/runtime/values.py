@@ -1,4 +1,3 @@
-{{ header }}
 """Lossless wire types shared by the generated models, client and server.
 
 ``DateTimeOffset`` keeps every fractional digit and the UTC offset exactly as sent, while still
@@ -9,19 +8,16 @@ base64 alphabets on input and reject anything that is not base64.
 from __future__ import annotations
 
 import binascii
-import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any, Final, Self
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic import GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
-__all__ = ["Base64Bytes", "Base64UrlBytes", "DateTimeOffset", "WireModel"]
+from .grammar import date_time_fields, decode_base64
 
-_DATETIME: Final = re.compile(
-    r"(\d{4,})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(?:\.(\d{1,12}))?(?:([Zz])|([+-])(\d\d):(\d\d))\Z"
-)
-_SCALE: Final = 10**12
+__all__ = ["Base64Bytes", "Base64UrlBytes", "DateTimeOffset", "decode_base64"]
+
 _OFFSETS: dict[str, timezone] = {}
 
 
@@ -55,18 +51,18 @@ class DateTimeOffset(datetime):
             # datetime's own arithmetic, replace() and astimezone() call the class with fields:
             # their results carry no text of their own, so they are plain datetimes.
             return datetime(text, *args, **kwargs)  # type: ignore[return-value]
-        match = _DATETIME.match(text)
-        if match is None:
+        fields = date_time_fields(text)
+        if fields is None:
             raise ValueError(
                 "not an RFC 3339 date-time with a UTC offset, e.g. 2016-12-31T23:57:57.2481234-08:00"
             )
-        fraction = match.group(7)
+        fraction = fields[6]
         try:
             # The C parser reads the fields (digits past the 6th are cut, and kept below);
-            # the regex above is what decides which texts are valid.
+            # the grammar is what decides which texts are valid.
             base = _fromisoformat(text)
-        except ValueError:  # lower-case t/z, or a value no datetime can hold
-            base = _from_fields(match.groups())
+        except ValueError:  # a value near the ends of the calendar that an offset moves past them
+            base = _from_fields(fields)
         self = _new_datetime(cls, *base.__reduce__()[1])
         picos = int(fraction.ljust(12, "0")) if fraction else 0
         self._text = text
@@ -201,28 +197,6 @@ def _datetime_json_schema(_schema: Any, _handler: Any) -> dict[str, Any]:
     return {"type": "string", "format": "date-time"}
 
 
-_STANDARD: Final = re.compile(r"[A-Za-z0-9+/]*={0,2}\Z")
-_URLSAFE: Final = re.compile(r"[A-Za-z0-9_-]*={0,2}\Z")
-_TO_STANDARD: Final = str.maketrans("-_", "+/")
-
-
-def decode_base64(text: str) -> bytes:
-    """Decode standard or URL-safe base64, padded or not; raise ``ValueError`` on anything else."""
-    if _STANDARD.match(text):
-        candidate = text
-    elif _URLSAFE.match(text):
-        candidate = text.translate(_TO_STANDARD)
-    else:
-        raise ValueError("not base64: only one alphabet (standard or URL-safe) may be used")
-    unpadded = candidate.rstrip("=")
-    if len(unpadded) % 4 == 1 or (len(candidate) != len(unpadded) and len(candidate) % 4):
-        raise ValueError("not base64: the length or the padding is wrong")
-    try:
-        return binascii.a2b_base64(unpadded + "=" * (-len(unpadded) % 4), strict_mode=True)
-    except binascii.Error as error:
-        raise ValueError(f"not base64: {error}") from None
-
-
 def _binary_schema(urlsafe: bool) -> core_schema.CoreSchema:
     def validate(value: object) -> bytes:
         if isinstance(value, bytes | bytearray | memoryview):
@@ -270,25 +244,3 @@ Base64Bytes = Annotated[bytes, _Base64Marker(urlsafe=False)]
 
 Base64UrlBytes = Annotated[bytes, _Base64Marker(urlsafe=True)]
 """Binary content sent as URL-safe base64 with padding (``format: base64url``); standard input is accepted too."""
-
-
-class WireModel(BaseModel):
-    """Base of every generated model: wire names on output, unknown properties kept."""
-
-    model_config = ConfigDict(
-        extra="allow",
-        validate_by_name=True,
-        validate_by_alias=True,
-        serialize_by_alias=True,
-        use_enum_values=False,
-        # Property names come from the spec: ``model_dump_`` is a field, not a clash to warn about.
-        protected_namespaces=(),
-    )
-
-    def to_wire(self) -> dict[str, Any]:
-        """The JSON-ready dict of this model, with wire names (what goes on the wire)."""
-        return self.model_dump(mode="json", by_alias=True)
-
-    def to_wire_json(self) -> bytes:
-        """The JSON text of this model, with wire names."""
-        return self.model_dump_json(by_alias=True).encode()
