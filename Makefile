@@ -26,7 +26,7 @@ validate: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check generator generated reference tests tools bench
 	$(BIN)/ruff format --check generator generated reference tests tools bench
-	$(BIN)/mypy generator generated reference tools bench
+	$(BIN)/mypy generator generated reference tools bench tests
 
 test: lint
 	$(BIN)/stubforge check
