@@ -7,7 +7,6 @@ with the key's line and column: ``strict = "no"`` must not quietly mean true.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -169,6 +168,8 @@ def read_settings(pyproject: Path) -> dict[str, Any]:
     for key, value in table.items():
         setting = SETTINGS.get(key)
         if setting is None:
+            import difflib
+
             close = difflib.get_close_matches(key, KEYS, n=1)
             problems.append(
                 Diagnostic(
