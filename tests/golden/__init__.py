@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from stubforge.config import Config
+from stubforge.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -32,15 +32,23 @@ class Golden:
     def out(self) -> Path:
         return OUT / self.name
 
+    def arguments(self, out: Path | None = None) -> list[str]:
+        """The ``stubforge generate`` options that make it (run from the project's root)."""
+        found = ["--spec", str(SPECS / self.spec), "--out", str(out or self.out)]
+        found += ["--package", self.name, "--strict"]
+        return found + (["--overlay", str(SPECS / self.overlay)] if self.overlay else [])
+
     def config(self) -> Config:
-        return Config(
-            spec=SPECS / self.spec,
-            out=self.out,
-            package=self.name,
-            overlay=SPECS / self.overlay if self.overlay else None,
-            strict=True,
-            root=ROOT,
-        )
+        """What ``stubforge generate`` with :meth:`arguments` reads."""
+        overrides: dict[str, str | bool] = {
+            "spec": str(SPECS / self.spec),
+            "out": str(self.out),
+            "package": self.name,
+            "strict": True,
+        }
+        if self.overlay:
+            overrides["overlay"] = str(SPECS / self.overlay)
+        return load_config(ROOT, overrides)
 
 
 GOLDENS = (
