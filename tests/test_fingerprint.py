@@ -352,3 +352,12 @@ def test_sources_are_named_relative_to_the_project_and_must_be_readable(made: Pa
     assert fingerprint.relative(made / "spec" / "api.yaml", made) == "spec/api.yaml"
     assert fingerprint.relative(made.parent / "x.yaml", made) == "../x.yaml"
     assert fingerprint.fingerprint(config, [made / "spec" / "missing.yaml"]) is None
+
+
+def test_a_manifest_edited_beyond_its_record_is_drift(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _reformat_manifest(project)
+    monkeypatch.chdir(project)
+    assert main(["check"]) == 1
+    assert f"+++ pets/{MANIFEST} (from the spec)" in capsys.readouterr().out

@@ -17,7 +17,7 @@ from pathlib import Path
 import stubforge
 from stubforge.config import Config
 from stubforge.errors import Diagnostic, StubforgeError
-from stubforge.fingerprint import Inputs, fingerprint
+from stubforge.fingerprint import fingerprint
 from stubforge.load import Spec, load_spec, relative_posix
 from stubforge.write import MANIFEST, Drift, Manifest, compare, digest, with_record, write_tree
 
@@ -147,7 +147,7 @@ def up_to_date(config: Config) -> bool:
     manifest = Manifest.parse(content)
     if manifest is None or manifest.inputs is None or manifest.to_bytes() != content:
         return False
-    inputs: Inputs | None = fingerprint(config, [config.root / name for name in manifest.sources])
+    inputs = fingerprint(config, [config.root / name for name in manifest.sources])
     if inputs is None or inputs.digest != manifest.inputs or inputs.tools != manifest.tools:
         return False
     for name, recorded in manifest.files.items():

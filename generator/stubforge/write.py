@@ -171,14 +171,14 @@ def with_record(
 
 
 def _same_except_record(current: bytes, generated: bytes) -> bool:
-    """Whether two manifests differ only in what the output was made from. A stale record is
-    not drift: it costs ``check`` a full render until ``generate`` refreshes it."""
+    """Whether the manifest on disk differs from the generated one only in what the output was
+    made from. A stale record is not drift: it costs ``check`` a full render until ``generate``
+    refreshes it."""
     ours, theirs = Manifest.parse(current), Manifest.parse(generated)
-    return (
-        ours is not None
-        and theirs is not None
-        and ours.without_record().to_bytes() == theirs.without_record().to_bytes()
-    )
+    if ours is None or theirs is None:
+        return False
+    theirs.tools, theirs.inputs, theirs.sources = ours.tools, ours.inputs, ours.sources
+    return theirs.to_bytes() == current
 
 
 @dataclass
