@@ -361,3 +361,9 @@ def test_a_manifest_edited_beyond_its_record_is_drift(
     monkeypatch.chdir(project)
     assert main(["check"]) == 1
     assert f"+++ pets/{MANIFEST} (from the spec)" in capsys.readouterr().out
+
+
+def test_the_fingerprint_reads_the_templates_the_renderer_uses() -> None:
+    from stubforge.render.code import default_templates
+
+    assert fingerprint.template_folder() == default_templates().resolve()

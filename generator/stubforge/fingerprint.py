@@ -90,12 +90,13 @@ def relative(path: Path, root: Path) -> str | None:
 def fingerprint(config: Config, sources: Iterable[Path]) -> Inputs | None:
     """The inputs of ``config`` read from ``sources``; None when one of them cannot be read or
     has no path relative to the project (nothing is then recorded, and every run renders)."""
-    spec, overlay = relative(config.spec, config.root), None
-    if config.overlay is not None:
-        overlay = relative(config.overlay, config.root)
-        if overlay is None:
+    paths = {"spec": config.spec, "overlay": config.overlay, "templates": config.templates}
+    settings: dict[str, str | bool | None] = {}
+    for key, path in paths.items():
+        settings[key] = None if path is None else relative(path, config.root)
+        if path is not None and settings[key] is None:
             return None
-    templates = relative(config.templates, config.root) if config.templates else None
+    settings |= {"package": config.package, "strict": config.strict}
     files: dict[str, str] = {}
     for path in sources:
         name = relative(path, config.root)
@@ -107,14 +108,8 @@ def fingerprint(config: Config, sources: Iterable[Path]) -> Inputs | None:
             return None
     tools = tool_versions()
     record = {
-        "settings": {
-            "spec": spec,
-            "overlay": overlay,
-            "templates": templates,
-            "package": config.package,
-            "strict": config.strict,
-        },
-        "sources": dict(sorted(files.items())),
+        "settings": settings,
+        "sources": files,
         "templates": {
             "default": folder_digests(template_folder()),
             "override": folder_digests(config.templates),
@@ -122,7 +117,5 @@ def fingerprint(config: Config, sources: Iterable[Path]) -> Inputs | None:
         "generator": folder_digests(generator_folder()),
         "tools": tools,
     }
-    if spec is None:
-        return None
     digest = hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
     return Inputs(digest, tuple(sorted(files)), tools)
