@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import ast
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from stubforge.pipeline import render_output
 from stubforge.write import MANIFEST, compare
-from tests.golden import GOLDENS, ROOT, Golden
+from tests.golden import GOLDENS, OUT, ROOT, Golden
 
 
 @pytest.mark.parametrize("golden", GOLDENS, ids=[golden.name for golden in GOLDENS])
@@ -52,3 +54,22 @@ def test_the_golden_records_hold_the_features_their_specs_declare() -> None:
     for name in out:
         assert {"Client", "AsyncClient"} <= _defined(out[name], "client")
         assert "create_app" in _defined(out[name], "server")
+
+
+@pytest.mark.parametrize("golden", GOLDENS, ids=[golden.name for golden in GOLDENS])
+def test_a_golden_record_imports_and_builds_its_client_and_server(golden: Golden) -> None:
+    """In a fresh interpreter, as a user would: the package imports, and its clients and its
+    server application construct."""
+    script = (
+        "import asyncio, sys\n"
+        f"sys.path.insert(0, {str(OUT)!r})\n"
+        f"from {golden.name} import client, models, server\n"
+        "client.Client('http://127.0.0.1:9').close()\n"
+        "asyncio.run(client.AsyncClient('http://127.0.0.1:9').aclose())\n"
+        "assert server.create_app(server.NotImplementedApi()).routes\n"
+        "assert models.__name__\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
