@@ -367,3 +367,13 @@ def test_the_fingerprint_reads_the_templates_the_renderer_uses() -> None:
     from stubforge.render.code import default_templates
 
     assert fingerprint.template_folder() == default_templates().resolve()
+
+
+@pytest.mark.usefixtures("renders")
+def test_the_overlay_setting_is_part_of_the_fingerprint(
+    made_from_csdl: Path, tmp_path: Path
+) -> None:
+    project = Path(shutil.copytree(made_from_csdl, tmp_path / "clone"))
+    shutil.copy(project / "overlay.yaml", project / "same-overlay.yaml")
+    assert answered_from_manifest(load_config(project, {}))
+    assert not answered_from_manifest(load_config(project, {"overlay": "same-overlay.yaml"}))
