@@ -10,7 +10,6 @@ import httpx
 import pytest
 
 from generated import client as client_module
-from generated._runtime import transport
 from generated.client import ApiError, AsyncClient, Client, RetryPolicy
 from tests.conftest import client_method, documented_examples, request_model
 
@@ -48,7 +47,7 @@ def _client(answers: list[httpx.Response], seen: list[httpx.Request], **options:
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     recorded: list[float] = []
-    monkeypatch.setattr(transport.time, "sleep", recorded.append)
+    monkeypatch.setattr("generated._runtime.transport.time.sleep", recorded.append)
     return recorded
 
 

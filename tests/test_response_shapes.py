@@ -105,7 +105,7 @@ def pkg(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_non_model_responses_round_trip_over_http(pkg: Any) -> None:
     models = pkg.models
 
-    class Impl(pkg.server.NotImplementedApi):  # type: ignore[name-defined,misc]
+    class Impl(pkg.server.NotImplementedApi):  # type: ignore[misc]
         async def get_color(self) -> Any:
             return models.Color.green
 

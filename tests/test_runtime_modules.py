@@ -10,6 +10,7 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -162,7 +163,7 @@ _fields = st.tuples(
 )
 
 
-def _text(fields: tuple[object, ...]) -> str:
+def _text(fields: tuple[Any, ...]) -> str:
     year, month, day, sep, hour, minute, second, fraction, zone = fields
     zone_text = zone if isinstance(zone, str) else f"{zone[0]}{zone[1]}:{zone[2]}"
     return f"{year}-{month}-{day}{sep}{hour}:{minute}:{second}{fraction}{zone_text}"
