@@ -29,9 +29,7 @@ ODATA_TYPE = "@odata.type"
 _DATE_TIME = re.compile(DATE_TIME_PATTERN)
 _DATE = re.compile(r"^[0-9]{4,}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,12})?)?$")
-_DURATION = re.compile(
-    r"^-?P([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+([.][0-9]+)?S)?)?$"
-)
+_DURATION = re.compile(r"^-?P([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+([.][0-9]+)?S)?)?$")
 _RANGES = {
     "Edm.Byte": (0, 255),
     "Edm.SByte": (-128, 127),
@@ -43,7 +41,9 @@ _RANGES = {
 
 def _is_base64(value: str) -> bool:
     try:
-        base64.b64decode(value.replace("-", "+").replace("_", "/") + "=" * (-len(value) % 4), validate=True)
+        base64.b64decode(
+            value.replace("-", "+").replace("_", "/") + "=" * (-len(value) % 4), validate=True
+        )
     except (binascii.Error, ValueError):
         return False
     return True
@@ -69,6 +69,18 @@ _STRING_FORMATS: dict[str, Callable[[str], bool]] = {
 }
 
 
+# What Graph's documentation generator writes where it has no value for a type: the type's
+# name, alone or with a note, or an "<Unknown ...>" marker.
+_PLACEHOLDER = re.compile(
+    r"^(<Unknown [^<>]*>|(String|binary|Binary|Stream|Guid|Int32|Int64|Boolean|DateTimeOffset)"
+    r"( \([a-z ]+\))?)$"
+)
+
+
+def is_placeholder(value: str) -> bool:
+    return bool(_PLACEHOLDER.match(value))
+
+
 class ExampleChecker:
     """Walks one documented body; errors are collected, warnings go to ``warnings``."""
 
@@ -77,6 +89,7 @@ class ExampleChecker:
         self.page = page
         self.warnings = warnings
         self.errors: list[Diagnostic] = []
+        self.placeholders: list[str] = []
 
     def check(self, message: Message, declared: str, what: str) -> None:
         if message.body is None:
@@ -186,7 +199,16 @@ class ExampleChecker:
             if not isinstance(value, str):
                 self._error(pointer, f"{value!r} is not a string ({short})")
             elif not _STRING_FORMATS[name](value):
-                self._error(pointer, f"{value!r} is not a valid {short} value")
+                if is_placeholder(value):
+                    self.warnings.add(
+                        f"{value!r} is a placeholder, not a {short} value: this page's examples "
+                        "are left out of the document",
+                        self._at(pointer),
+                        hint="replace it with a real value in the page",
+                    )
+                    self.placeholders.append(pointer)
+                else:
+                    self._error(pointer, f"{value!r} is not a valid {short} value")
         elif name == "Edm.Boolean":
             if not isinstance(value, bool):
                 self._error(pointer, f"{value!r} is not a boolean")
@@ -194,9 +216,10 @@ class ExampleChecker:
             low, high = _RANGES[name]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 self._error(pointer, f"{value!r} is not an {short} value")
-        elif name in ("Edm.Single", "Edm.Double", "Edm.Decimal"):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                self._error(pointer, f"{value!r} is not a number ({short})")
+        elif name in ("Edm.Single", "Edm.Double", "Edm.Decimal") and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            self._error(pointer, f"{value!r} is not a number ({short})")
 
 
 def missing_properties(builder: ModelBuilder, message: Message, declared: str) -> list[str]:

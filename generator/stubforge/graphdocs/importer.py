@@ -35,7 +35,7 @@ BEARER = {
     "type": "http",
     "scheme": "bearer",
     "bearerFormat": "JWT",
-    "description": 'An OAuth 2.0 access token from the Microsoft identity platform, sent as '
+    "description": "An OAuth 2.0 access token from the Microsoft identity platform, sent as "
     '"Authorization: Bearer <token>".',
 }
 
@@ -49,7 +49,8 @@ class Imported:
 def import_pages(paths: Iterable[Path]) -> Imported:
     """The OpenAPI document the pages at ``paths`` describe; every error of every page is
     raised together as one ``StubforgeError``."""
-    unique = sorted({p.resolve() for p in paths}, key=lambda p: (p.name, str(p)))
+    given = {p.resolve(): p for p in sorted(paths, key=str)}
+    unique = sorted(given.values(), key=lambda p: (p.name, str(p.resolve())))
     if not unique:
         raise StubforgeError(Diagnostic("no page given", hint="name one or more .md pages"))
     warnings = Warnings()
@@ -70,13 +71,15 @@ def import_pages(paths: Iterable[Path]) -> Imported:
     drafts: dict[tuple[str, str], OperationDraft] = {}
     for page in pages:
         target = example_target(page, warnings)
-        _check_page(page, builder, entities[page.path], warnings, errors)
+        withheld = _check_page(page, builder, entities[page.path], warnings, errors)
         for line in page.requests:
             path = graph_path(line.path)
             draft = drafts.setdefault(
                 (path, line.method.lower()), OperationDraft(line.method.lower(), path)
             )
-            draft.exchanges.append(Exchange(page, line, entities[page.path], line is target))
+            draft.exchanges.append(
+                Exchange(page, line, entities[page.path], line is target, withheld)
+            )
     if errors:
         raise StubforgeError(errors)
     return Imported(_document(pages, builder, drafts, warnings), warnings.items)
@@ -88,7 +91,8 @@ def _check_page(
     entity: str,
     warnings: Warnings,
     errors: list[Diagnostic],
-) -> None:
+) -> bool:
+    """Check the page's examples; say whether they hold placeholders (and are left out)."""
     checker = ExampleChecker(builder, page.path, warnings)
     checker.check(page.request, entity, "request")
     checker.check(page.response, entity, "response")
@@ -114,15 +118,18 @@ def _check_page(
             "the example request holds only @odata.type, none of the table's properties",
             page.request.where("", page.path),
         )
-        return
+        return bool(checker.placeholders)
     missing = missing_properties(builder, page.request, _example_type(page, builder, entity))
     if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
         warnings.add(
             f"the example request leaves out {len(missing)} documented "
             f"propert{'y' if len(missing) == 1 else 'ies'}: {shown}",
             page.request.where("", page.path),
         )
+    return bool(checker.placeholders)
 
 
 def _example_type(page: CreatePage, builder: ModelBuilder, entity: str) -> str:
@@ -152,6 +159,11 @@ def _document(
         roots.append(declared)
     model = builder.model()
     schemas = SchemaWriter(model, select_types(model, roots)).components()
+    for schema in schemas.values():
+        # A discriminator on a base that its derived types reach through allOf sends the
+        # example validator (openapi-schema-validator) into endless recursion; the derived
+        # types keep x-ms-discriminator-value, and bodies keep their @odata.type.
+        schema.pop("discriminator", None)
     schemas.update(error_schemas())
     servers = sorted({s for s in (server_of(p.request.url) for p in pages) if s})
     server = servers[0] if servers else DEFAULT_SERVER

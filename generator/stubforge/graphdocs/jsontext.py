@@ -13,7 +13,6 @@ from typing import Any
 from stubforge.load import escape_token
 
 
-
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 

@@ -9,6 +9,7 @@ and a documented ``null`` makes a property nullable (with a warning).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +70,9 @@ class ModelBuilder:
 
     # -- structured types -------------------------------------------------------------
 
-    def entity(self, name: str, link: Path | None, rows: list[PropertyRow], origin: Location) -> str:
+    def entity(
+        self, name: str, link: Path | None, rows: list[PropertyRow], origin: Location
+    ) -> str:
         """The created type of a page, its table cross-checked with its resource page."""
         folder = _resources_folder(origin, link)
         page = self.catalog.find(name, link, folder)
@@ -99,11 +102,14 @@ class ModelBuilder:
                 self._entity_type()
             return full
         rows = list(page.rows) if page is not None else fallback
-        kind = page.kind if page is not None else (
-            "entity" if any(r.name == "id" for r in rows) else "complex"
+        kind = (
+            page.kind
+            if page is not None
+            else ("entity" if any(r.name == "id" for r in rows) else "complex")
         )
-        draft = TypeDraft(kind, name, page.location if page else origin,
-                          page.description if page else None)
+        draft = TypeDraft(
+            kind, name, page.location if page else origin, page.description if page else None
+        )
         self.structured[full] = draft
         own = [r for r in rows if r.inherited_from in (None, name)]
         inherited = [r for r in rows if r.inherited_from not in (None, name)]
@@ -131,7 +137,9 @@ class ModelBuilder:
             self._add(draft, row, folder)
         return full
 
-    def _direct_base(self, rows: list[PropertyRow], folder: tuple[Path, ...]) -> tuple[str, Path | None]:
+    def _direct_base(
+        self, rows: list[PropertyRow], folder: tuple[Path, ...]
+    ) -> tuple[str, Path | None]:
         """Of the types rows are inherited from, the one no other of them inherits from."""
         names: dict[str, Path | None] = {}
         for row in rows:
@@ -186,7 +194,10 @@ class ModelBuilder:
             )
             members = tuple(Member(v, None, row.location) for v in row.possible_values)
             self.enums[full] = EnumType(
-                NAMESPACE, name, row.location, members,
+                NAMESPACE,
+                name,
+                row.location,
+                members,
                 annotations=_described(_enum_description(row)),
             )
             return "enum"
@@ -304,7 +315,9 @@ def _property(draft: PropertyDraft) -> Property:
         terms.append((DESCRIPTION, draft.description))
     if draft.read_only:
         terms.append((COMPUTED, True))
-    return Property(draft.name, draft.type, draft.nullable, draft.location, Annotations(tuple(terms)))
+    return Property(
+        draft.name, draft.type, draft.nullable, draft.location, Annotations(tuple(terms))
+    )
 
 
 def _described(text: str | None) -> Annotations:
@@ -321,8 +334,8 @@ def _enum_description(row: PropertyRow) -> str | None:
 def _resources_folder(origin: Location, link: Path | None) -> tuple[Path, ...]:
     """Where a page's types may live: next to its link, ``../resources`` of the page, and the
     page's own folder (a page saved together with its resource pages)."""
-    page = (origin.file or Path("page.md")).resolve()
-    folders = [page.parent.parent / "resources", page.parent]
+    page = origin.file or Path("page.md")
+    folders = [Path(os.path.normpath(page.parent / ".." / "resources")), page.parent]
     if link is not None:
         folders.insert(0, link.parent)
     return tuple(dict.fromkeys(folders))

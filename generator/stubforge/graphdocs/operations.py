@@ -35,6 +35,7 @@ class Exchange:
     line: RequestLine
     entity: str
     documented: bool  # the page's example was sent to this path
+    withheld: bool = False  # its examples hold placeholders, not values
 
 
 @dataclass
@@ -61,9 +62,7 @@ def graph_path(path: str) -> str:
 
 
 def _pattern(path: str) -> re.Pattern[str]:
-    parts = [
-        "[^/]+" if _KEY.match(s) else re.escape(s) for s in path.strip("/").split("/")
-    ]
+    parts = ["[^/]+" if _KEY.match(s) else re.escape(s) for s in path.strip("/").split("/")]
     return re.compile("^/" + "/".join(parts) + "/?$")
 
 
@@ -209,7 +208,7 @@ def build_operation(
     responses: dict[str, Any] = {}
     status = 201
     for exchange in sorted(draft.exchanges, key=lambda e: e.page.path.name):
-        if not exchange.documented:
+        if not exchange.documented or exchange.withheld:
             continue
         page = exchange.page
         name = page.path.stem

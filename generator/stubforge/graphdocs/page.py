@@ -237,8 +237,11 @@ def _headers(page: Page) -> list[tuple[str, str, Location]]:
     if table is None:
         return []
     return [
-        (plain(row.cells[0].text), plain(row.cells[1].text) if len(row.cells) > 1 else "",
-         page.at(row.line, row.cells[0].column))
+        (
+            plain(row.cells[0].text),
+            plain(row.cells[1].text) if len(row.cells) > 1 else "",
+            page.at(row.line, row.cells[0].column),
+        )
         for row in table.rows
         if row.cells and row.cells[0].text
     ]
@@ -291,7 +294,8 @@ def _parse_message(page: Page, fence: Fence, *, response: bool) -> Message:
         status = _STATUS_LINE.match(first)
         if status is None:
             raise _error(
-                f"{first.strip()!r} is not an HTTP status line", first_where,
+                f"{first.strip()!r} is not an HTTP status line",
+                first_where,
                 hint="write it as 'HTTP/1.1 201 Created'",
             )
         values = {"status": int(status.group(1)), "reason": (status.group(2) or "").strip()}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from stubforge.errors import Diagnostic, Location
 from stubforge.graphdocs.markdown import Page, Row, Table, links, plain
-from stubforge.graphdocs.types import DocType, parse_type
+from stubforge.graphdocs.types import DocType, joined, parse_type
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INHERITED = re.compile(r"Inherited from \[([^\]]*)\]\(([^)\s]*)\)\s*$")
@@ -93,9 +93,7 @@ def property_rows(page: Page, table: Table, warnings: Warnings) -> list[Property
         doc_type = parse_type(cells[1].text, page.path)
         type_where = page.at(row.line, cells[1].column)
         if doc_type.problem:
-            warnings.add(
-                doc_type.problem + ": it is imported as a value of any type", type_where
-            )
+            warnings.add(doc_type.problem + ": it is imported as a value of any type", type_where)
         elif doc_type.alias_of:
             warnings.add(
                 f"{doc_type.alias_of!r} is not an OData type: read as {doc_type.ref.name}",
@@ -105,7 +103,7 @@ def property_rows(page: Page, table: Table, warnings: Warnings) -> list[Property
         inherited_from = inherited.group(1) if inherited else None
         inherited_link = None
         if inherited and inherited.group(2).endswith(".md"):
-            inherited_link = (page.path.parent / inherited.group(2)).resolve()
+            inherited_link = joined(page.path, inherited.group(2))
         found.append(
             PropertyRow(
                 name=name,
@@ -176,7 +174,7 @@ def table_with(page: Page, tables: list[Table], first: str) -> Table | None:
 def link_targets(page: Page, text: str) -> list[tuple[str, Path]]:
     """The ``.md`` links of ``text`` as (label, absolute path)."""
     return [
-        (label, (page.path.parent / target).resolve())
+        (label, joined(page.path, target))
         for label, target, _ in links(text)
         if target.endswith(".md") and not target.startswith(("http:", "https:", "/"))
     ]

@@ -31,6 +31,7 @@ from stubforge.graphdocs.properties import (
     property_rows,
     table_with,
 )
+from stubforge.graphdocs.types import joined
 
 PLACEHOLDER_TEXT = frozenset({"not yet documented", "tbd", "todo"})
 _TITLE = re.compile(r"^(\S+)\s+(resource|enum|complex)?\s*type$", re.IGNORECASE)
@@ -62,10 +63,10 @@ class Catalog:
     def get(self, path: Path | None) -> TypePage | None:
         if path is None:
             return None
-        path = path.resolve()
-        if path not in self.pages:
-            self.pages[path] = self._read(path) if path.is_file() else None
-        return self.pages[path]
+        key = path.resolve()
+        if key not in self.pages:
+            self.pages[key] = self._read(path) if path.is_file() else None
+        return self.pages[key]
 
     def find(self, name: str, near: Path | None, folders: tuple[Path, ...]) -> TypePage | None:
         """The page of type ``name``: at its link if present, else the one page in ``folders``
@@ -80,7 +81,6 @@ class Catalog:
         return None
 
     def _index(self, folder: Path) -> dict[str, Path]:
-        folder = folder.resolve()
         if folder not in self._folders:
             index: dict[str, Path] = {}
             clashes: set[str] = set()
@@ -98,13 +98,15 @@ class Catalog:
             page = read_page(path)
         except StubforgeError as error:
             for diagnostic in error.diagnostics:
-                self.warnings.add(diagnostic.message + ": the page is not used", diagnostic.location)
+                self.warnings.add(
+                    diagnostic.message + ": the page is not used", diagnostic.location
+                )
             return None
         return read_type_page(page, self.warnings)
 
 
 def read_type_page(page: Page, warnings: Warnings) -> TypePage | None:
-    matter, start = front_matter(page)
+    matter, _ = front_matter(page)
     title = next((s for s in sections(page) if s.level == 1), None)
     if title is None:
         return None
@@ -151,7 +153,7 @@ def _base(page: Page, start: int) -> tuple[str | None, Path | None, Location | N
             found = links(match.group(1))
             if found:
                 label, target, offset = found[0]
-                link = (page.path.parent / target).resolve() if target.endswith(".md") else None
+                link = joined(page.path, target) if target.endswith(".md") else None
                 column = len(text) - len(match.group(1)) + offset + 1
                 return label.strip(), link, page.at(number, column)
             return plain(match.group(1)).strip(". ") or None, None, page.at(number)

@@ -7,6 +7,7 @@ their resource pages: ``[certificateStatus](../resources/intune-apps-certificate
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +65,8 @@ def parse_type(text: str, page: Path) -> DocType:
         label, target, rest = linked.groups()
         collection = rest.strip().lower() == "collection"
         name = label.strip()
-        link = (page.parent / target).resolve() if target.endswith(".md") else None
-        if not _IDENTIFIER.fullmatch(name) or rest.strip() and not collection:
+        link = joined(page, target) if target.endswith(".md") else None
+        if not _IDENTIFIER.fullmatch(name) or (rest.strip() and not collection):
             return DocType(
                 TypeRef("Edm.Untyped", collection),
                 link,
@@ -88,6 +89,11 @@ def parse_type(text: str, page: Path) -> DocType:
         TypeRef("Edm.Untyped", collection, written),
         problem=f"the type {written!r} is not an OData type",
     )
+
+
+def joined(page: Path, target: str) -> Path:
+    """A link's target as a path next to ``page``, ``..`` folded (as written, not resolved)."""
+    return Path(os.path.normpath(page.parent / target))
 
 
 def short_name(full_name: str) -> str:
