@@ -73,10 +73,9 @@ def import_pages(paths: Iterable[Path]) -> Imported:
         target = example_target(page, warnings)
         withheld = _check_page(page, builder, entities[page.path], warnings, errors)
         for line in page.requests:
-            path = graph_path(line.path)
-            draft = drafts.setdefault(
-                (path, line.method.lower()), OperationDraft(line.method.lower(), path)
-            )
+            template = graph_path(line.path)
+            method = line.method.lower()
+            draft = drafts.setdefault((template, method), OperationDraft(method, template))
             draft.exchanges.append(
                 Exchange(page, line, entities[page.path], line is target, withheld)
             )

@@ -56,6 +56,7 @@ class Fence:
 class Cell:
     text: str  # trimmed, with ``\|`` unescaped
     column: int  # 1-based column of the cell's first non-blank character
+    raw: str = ""  # as written between its bars, spaces and escapes kept
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ def split_row(text: str) -> tuple[Cell, ...]:
     for offset, raw in pieces:
         stripped = raw.strip()
         lead = len(raw) - len(raw.lstrip())
-        cells.append(Cell(stripped.replace("\\|", "|"), offset + lead + 1))
+        cells.append(Cell(stripped.replace("\\|", "|"), offset + lead + 1, raw))
     return tuple(cells)
 
 

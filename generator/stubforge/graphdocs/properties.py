@@ -71,7 +71,7 @@ def property_rows(page: Page, table: Table, warnings: Warnings) -> list[Property
         if len(cells) < 2 or not cells[0].text:
             warnings.add("a property-table row without a name and a type is skipped", where)
             continue
-        description = "|".join(c.text for c in cells[2:]) if len(cells) > 2 else ""
+        description = "|".join(c.raw for c in cells[2:]).strip().replace("\\|", "|")
         if len(cells) > 3:
             warnings.add(
                 "the description holds an unescaped '|': its cells are joined back into one",
@@ -158,7 +158,7 @@ def member_rows(page: Page, table: Table, warnings: Warnings) -> list[MemberRow]
                         f"member {name!r} has value {text!r}, not an integer",
                         page.at(row.line, row.cells[1].column),
                     )
-        description = "|".join(c.text for c in row.cells[2:])
+        description = "|".join(c.raw for c in row.cells[2:]).strip().replace("\\|", "|")
         found.append(MemberRow(name, value, plain(description), where))
     return found
 
