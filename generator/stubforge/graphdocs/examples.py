@@ -153,7 +153,7 @@ class ExampleChecker:
             name = name[1:]
         if not name.startswith(NAMESPACE + "."):
             return declared
-        if name in self.builder.structured:
+        if self.builder.load_named(name, self.page) is not None:
             if not self.builder.is_a(name, declared):
                 (self.errors if top else self.warnings.items).append(
                     Diagnostic(

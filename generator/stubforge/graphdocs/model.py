@@ -83,7 +83,11 @@ class ModelBuilder:
                 f"no resource page for {name!r}: its properties come from this page's table",
                 origin,
             )
-        full = self._structured(name, page, rows, origin, folder)
+        full = f"{NAMESPACE}.{name}"
+        if page is None and full in self.structured:
+            self._cross_check(full, None, rows)  # another page documented it first
+            return full
+        self._structured(name, page, rows, origin, folder, entity=True)
         if page is not None:
             self._cross_check(full, page, rows)
         return full
@@ -95,18 +99,18 @@ class ModelBuilder:
         fallback: list[PropertyRow],
         origin: Location,
         folder: tuple[Path, ...],
+        *,
+        entity: bool = False,
     ) -> str:
+        """``name`` from its page, or from ``fallback`` rows when it has none; ``entity`` says
+        that a type without a page is an entity (a created type is one)."""
         full = f"{NAMESPACE}.{name}"
         if full in self.structured or full == ENTITY:
             if full == ENTITY:
                 self._entity_type()
             return full
         rows = list(page.rows) if page is not None else fallback
-        kind = (
-            page.kind
-            if page is not None
-            else ("entity" if any(r.name == "id" for r in rows) else "complex")
-        )
+        kind = page.kind if page is not None else ("entity" if entity else "complex")
         draft = TypeDraft(
             kind, name, page.location if page else origin, page.description if page else None
         )
@@ -128,7 +132,9 @@ class ModelBuilder:
                     "from the rows marked 'Inherited from'",
                     base_origin,
                 )
-            draft.base = self._structured(base_name, base_page, inherited, base_origin, folder)
+            draft.base = self._structured(
+                base_name, base_page, inherited, base_origin, folder, entity=kind == "entity"
+            )
         elif kind == "entity":
             draft.base = ENTITY
             self._entity_type()
@@ -234,28 +240,49 @@ class ModelBuilder:
                 row.location,
             )
 
-    def _cross_check(self, full: str, page: TypePage, rows: list[PropertyRow]) -> None:
-        """The create page's table against the resource page's: it must not disagree."""
-        listed = {r.name: r for r in page.rows}
+    def _cross_check(self, full: str, page: TypePage | None, rows: list[PropertyRow]) -> None:
+        """A create page's table against what the resource page (or, without one, the page
+        that documented the type first) says: they must not disagree."""
+        listed: dict[str, tuple[TypeRef, Location]] = {}
+        if page is not None:
+            listed = {r.name: (r.type.ref, r.location) for r in page.rows}
+            source = f"the resource page of {page.name!r}"
+        else:
+            for type_name in [full, *self.ancestors(full)]:
+                for prop in self.structured[type_name].properties.values():
+                    listed.setdefault(prop.name, (prop.type, prop.location))
+            source = f"the first page that documents {short_name(full)!r}"
         draft = self.structured[full]
         for row in rows:
             known = listed.get(row.name)
-            if known is None:
+            if known is None and row.name != "id":
                 self.warnings.add(
-                    f"property {row.name!r} is not in the resource page of {page.name!r}: "
-                    "added from this table",
+                    f"property {row.name!r} is not in {source}: added from this table",
                     row.location,
                 )
                 self._add(draft, row, _resources_folder(row.location, None))
-            elif known.type.ref != row.type.ref:
+            elif known is not None and known[0] != row.type.ref:
                 self.warnings.add(
                     f"property {row.name!r} is {row.type.ref.written or row.type.ref.name} "
-                    f"here but {known.type.ref.written or known.type.ref.name} in the resource "
-                    f"page ({known.location}): the resource page's type is used",
+                    f"here but {known[0].written or known[0].name} in {source} ({known[1]}): "
+                    "that type is used",
                     row.type_location,
                 )
 
     # -- adjustments from the examples --------------------------------------------------
+
+    def load_named(self, full_name: str, page: Path) -> str | None:
+        """A type an example names in its ``@odata.type``, from its resource page if there
+        is one (a derived type of the declared one, typically)."""
+        if full_name in self.structured:
+            return full_name
+        name = short_name(full_name)
+        found = self.catalog.find(name, None, _resources_folder(Location(page), None))
+        if found is None or found.kind == "enum":
+            return None
+        return self._structured(
+            name, found, [], found.location, _resources_folder(found.location, None)
+        )
 
     def find_property(self, type_name: str, name: str) -> PropertyDraft | None:
         current: str | None = type_name

@@ -14,7 +14,6 @@ from pathlib import Path
 from stubforge.errors import Location, StubforgeError
 from stubforge.graphdocs.markdown import (
     Page,
-    fences,
     find_section,
     front_matter,
     links,
@@ -130,7 +129,7 @@ def read_type_page(page: Page, warnings: Warnings) -> TypePage | None:
         if table is not None:
             prop_rows = property_rows(page, table, warnings)
     base, base_link, base_location = _base(page, title.start)
-    kind = "entity" if _has_key(page) or any(r.name == "id" for r in prop_rows) else "complex"
+    kind = "entity" if _has_key(page) else "complex"
     return TypePage(
         name,
         kind,
@@ -165,9 +164,7 @@ def _has_key(page: Page) -> bool:
     if section is None:
         return False
     block = "\n".join(page.line(n) for n in range(section.start, section.end))
-    if _KEY.search(block):
-        return True
-    return any('"id"' in "\n".join(f.body) for f in fences(page, section.start, section.end))
+    return bool(_KEY.search(block))
 
 
 def _intro(page: Page, start: int) -> str | None:
