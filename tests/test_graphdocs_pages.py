@@ -177,3 +177,20 @@ def test_every_page_error_is_reported_together() -> None:
     assert sorted(
         d.location.file.name for d in raised.value.diagnostics if d.location.file
     ) == sorted(p.name for p in pages)
+
+
+def test_pages_merged_into_one_document_generate_a_package_that_round_trips_every_body(
+    tmp_path: Path,
+) -> None:
+    from stubforge.graphdocs.check import generate_and_check
+
+    pages = [
+        *sorted(API.glob("intune-apps-*store*app-create.md")),
+        *sorted(API.glob("intune-deviceconfig-*compliancepolicy-create.md"))[:4],
+        API / "intune-shared-windowsdomainjoinconfiguration-create.md",
+        SEED,
+    ]
+    document = import_pages(pages).document
+    outcomes = generate_and_check(document, tmp_path, "merged_docs")
+    assert len(outcomes) == 2 * len(pages)
+    assert [(o.body.example, o.problem) for o in outcomes if o.problem] == []
