@@ -238,3 +238,21 @@ def test_a_missing_page_is_an_error_not_a_crash(tmp_path: Path) -> None:
     with pytest.raises(StubforgeError) as raised:
         import_pages([tmp_path / "absent.md"])
     assert "cannot read the page" in raised.value.diagnostics[0].message
+
+
+@SETTINGS
+@given(
+    cells=st.lists(st.tuples(ANY_TEXT, ANY_TEXT, ANY_TEXT), max_size=6),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_any_text_in_every_cell_is_a_warning_or_a_located_error_never_a_crash(
+    tmp_path: Path, cells: list[tuple[str, str, str]], newline: str
+) -> None:
+    path = write(tmp_path, page_text(cells, GOOD, GOOD, newline=newline))
+    try:
+        imported = import_pages([path])
+    except StubforgeError as error:
+        assert all(d.location.file == path and d.location.line for d in error.diagnostics)
+        return
+    assert examples(imported.document) == (GOOD, GOOD)
+    assert all(w.location.line for w in imported.warnings if w.location.file == path)
