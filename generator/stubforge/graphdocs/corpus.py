@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -109,8 +110,8 @@ def _kind(diagnostic: Diagnostic) -> str:
     for part in diagnostic.message.split("'"):
         words.append("…" if quoted else part)
         quoted = not quoted
-    text = "'".join(words).split(":")[0]
-    return text[:90]
+    text = "'".join(words).split(": ")[0]
+    return re.sub(r"[0-9]+", "N", text)[:90]
 
 
 def _cell(text: str) -> str:
