@@ -38,10 +38,10 @@ def load(config: Config) -> Spec:
 
 
 def validate(config: Config) -> tuple[Spec, list[Diagnostic]]:
-    from stubforge.validate import validate_spec
+    from stubforge.validate import check_spec
 
     spec = load(config)
-    return spec, validate_spec(spec, strict=config.strict)
+    return spec, check_spec(spec, strict=config.strict)
 
 
 def header(spec_name: str) -> str:
