@@ -81,6 +81,8 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         try:
             output = _render(config, spec)
         except StubforgeError:
+            if pending is not None:
+                pending.result()  # the spec's own errors come first, as `validate` shows them
             raise
         except Exception as error:
             # A spec that breaks OpenAPI can break a later step: its violations are the message.

@@ -121,9 +121,14 @@ class SchemaTypes:
             options = schema.get(key)
             if isinstance(options, list) and options and "allOf" not in schema:
                 nodes = tuple(
-                    self.type_of(o, None, (*at, key, str(i))) for i, o in enumerate(options)
+                    self.type_of(o, None, (*at, key, str(i)))
+                    for i, o in enumerate(options)
+                    if not _is_null(o)
                 )
-                return UnionType(nodes) if len(nodes) > 1 else nodes[0]
+                if not nodes:
+                    return ANY
+                node = UnionType(nodes) if len(nodes) > 1 else nodes[0]
+                return _maybe_null(node, len(nodes) < len(options))
         return ANY
 
     def _reference(self, ref: str, hoist_as: str | None, at: tuple[str, ...]) -> TypeNode:
@@ -157,6 +162,14 @@ class SchemaTypes:
 def _name_tokens(at: tuple[str, ...]) -> list[str]:
     meaningful = [t for t in at if t not in _STRUCTURE and not t.isdigit()]
     return meaningful[-2:] or ["Schema"]
+
+
+def _is_null(schema: Any) -> bool:
+    """``{type: "null"}``: the option of a 3.1 union that allows null."""
+    if not isinstance(schema, dict):
+        return False
+    types = schema.get("type")
+    return types == "null" or types == ["null"]
 
 
 def _literal_base(value: str | int | float | bool) -> PrimitiveType:
