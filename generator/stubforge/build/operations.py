@@ -26,6 +26,8 @@ from stubforge.python.names import (
     operation_namespace,
     parameter_name,
     parameter_namespace,
+    request_class_base,
+    response_class_base,
 )
 from stubforge.spec import iter_operations
 
@@ -97,7 +99,9 @@ class OperationBuilder:
                     description=str(raw.get("description") or ""),
                     deprecated=raw.get("deprecated") is True,
                     parameters=self._parameters(path, raw, at),
-                    request_body=self._request_body(raw.get("requestBody"), stem + "Request", at),
+                    request_body=self._request_body(
+                        raw.get("requestBody"), request_class_base(stem), at
+                    ),
                     responses=self._responses(raw.get("responses"), stem, at),
                     security_requirements=requirements(
                         raw.get("security", document.get("security"))
@@ -250,10 +254,9 @@ class OperationBuilder:
             if not isinstance(response, dict):
                 continue
             status_text = str(status).upper() if str(status).lower() != "default" else "default"
-            suffix = "Response" + (status_text if status_text[0].isdigit() else "Default")
             body = self._body(
                 response.get("content"),
-                stem + suffix,
+                response_class_base(stem, status_text),
                 (*at, "responses", str(status), "content"),
                 required=True,
                 description="",

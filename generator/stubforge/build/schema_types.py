@@ -24,7 +24,7 @@ from stubforge.ir.types import (
     UnionType,
     nullable,
 )
-from stubforge.python.names import hoisted_class_base
+from stubforge.python.names import hoisted_class_base, item_class_base
 from stubforge.spec import local_ref_tokens, pointer_of
 
 _STRING_FORMATS = {
@@ -89,7 +89,7 @@ class SchemaTypes:
         if types in _SCALARS:
             return PrimitiveType(_SCALARS[types], str(schema.get("format", "")))
         if types == "array":
-            item_hoist = hoist_as and hoist_as + "Item"
+            item_hoist = item_class_base(hoist_as) if hoist_as else None
             return ListType(self.type_of(schema.get("items"), item_hoist, (*at, "items")))
         composed = any(k in schema for k in _COMPOSED)
         if hoist_as and (

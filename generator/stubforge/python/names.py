@@ -88,6 +88,21 @@ def operation_class_base(operation_id: str) -> str:
     return pascal_case(operation_id, fallback="Operation")
 
 
+def request_class_base(stem: str) -> str:
+    """``CreateNote`` -> ``CreateNoteRequest``: an inline request body's model."""
+    return stem + "Request"
+
+
+def response_class_base(stem: str, status: str) -> str:
+    """``GetNote`` and ``201`` -> ``GetNoteResponse201``; ``default`` -> ``...ResponseDefault``."""
+    return stem + "Response" + (status if status[:1].isdigit() else "Default")
+
+
+def item_class_base(base: str) -> str:
+    """The model of an inline array's items, named after the array's."""
+    return base + "Item"
+
+
 def parameter_namespace() -> Namespace:
     return Namespace(PARAMETER_RESERVED)
 
