@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +79,25 @@ def test_the_ir_matches_its_snapshot(name: str) -> None:
     )
 
 
-def test_the_ir_dump_is_the_same_whatever_the_order_of_building() -> None:
-    path = CASES["features"]
-    assert dump_api(api_of(path)) == dump_api(api_of(path))
+def test_the_ir_is_the_same_whatever_the_hash_seed() -> None:
+    """Sets and dicts must not leak their order into names or snapshots."""
+    code = (
+        "import sys; from pathlib import Path; from tests.test_ir import api_of; "
+        "from stubforge.ir.dump import dump_api; "
+        "sys.stdout.write(dump_api(api_of(Path(sys.argv[1]))))"
+    )
+    dumps = {
+        subprocess.run(
+            [sys.executable, "-c", code, str(CASES["features"])],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(dumps) == 1 and dumps != {""}
 
 
 # -- what features.yaml says, read from its text ----------------------------------------------
