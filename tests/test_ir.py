@@ -270,3 +270,23 @@ def test_colliding_resource_names_get_longer_names_not_numbers(tmp_path: Path) -
     # Deterministic: the same spec with its paths in another order names them the same.
     again = api_from(tmp_path, paths_spec(*reversed(paths)))
     assert classes(again.root) == names
+
+
+def test_client_docstrings_carry_the_documentation_link_and_parameter_notes(
+    tmp_path: Path,
+) -> None:
+    from stubforge.config import Config
+    from stubforge.pipeline import generate
+
+    generate(
+        Config(
+            spec=CASES["features"], out=tmp_path / "notes_pkg", package="notes_pkg", root=tmp_path
+        )
+    )
+    code = "import inspect, notes_pkg.client as c; print(inspect.getdoc(c.NotesResource.get))"
+    doc = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
+    assert "Documentation: https://docs.example.com/notes/list" in doc
+    assert "since: Only notes changed after this instant. (deprecated)" in doc
+    assert "id:" not in doc  # a path parameter is an argument of by_id, not of get
