@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +191,29 @@ def test_a_pattern_the_models_cannot_compile_is_refused_by_validate_too(
     code, err = run("validate", "--spec", str(spec), "--no-strict", capsys=capsys)
     assert code == 2
     assert "pattern '^[A-Z' cannot be compiled by the generated models" in err
+
+
+def test_a_ref_into_another_schema_gets_that_schema_type_in_the_models(tmp_path: Path) -> None:
+    """``#/components/schemas/Tree/properties/root`` (which contains itself) and a ref to one
+    of its properties are checked as what they name, not accepted as anything."""
+    from stubforge.config import Config
+    from stubforge.pipeline import generate
+
+    spec = Path(__file__).parent / "fixtures" / "ir" / "inner-refs.yaml"
+    generate(Config(spec=spec, out=tmp_path / "trees", package="trees", root=tmp_path))
+    code = """
+import pydantic, trees.models as m
+tree = {"root": {"label": "2016-12-31T23:57:57.2481234-08:00", "children": [{"label": "2016-12-31T23:57:57Z"}]},
+        "best": "2016-12-31T23:57:57.2481234-08:00"}
+assert m.Tree.model_validate(tree).model_dump(mode="json", by_alias=True, exclude_unset=True) == tree
+for bad in ({"best": "not a date"}, {"root": {"children": [{"label": 5}]}}):
+    try:
+        m.Tree.model_validate(bad)
+    except pydantic.ValidationError:
+        continue
+    raise SystemExit(f"accepted {bad}")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr + result.stdout

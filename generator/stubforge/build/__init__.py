@@ -42,7 +42,12 @@ def build(spec: Spec, *, package: str, spec_name: str) -> Plan:
     operations = OperationBuilder(context, types).operations()
     if context.errors:
         raise StubforgeError(context.errors)
-    model_document = ModelDocument(context).build()
+    model_document = ModelDocument(context)
+    model_document.complete()
+    if context.errors:
+        raise StubforgeError(context.errors)
+    model_classes = models(context, types)
+    model_document.complete()  # the fields' types may have named a self-containing schema
     if context.errors:
         raise StubforgeError(context.errors)
     document = context.document
@@ -59,8 +64,8 @@ def build(spec: Spec, *, package: str, spec_name: str) -> Plan:
         package=package,
         server_url=server_url,
         operations=tuple(operations),
-        model_classes=models(context, types),
+        model_classes=model_classes,
         root=resource_tree(operations),
         security_schemes=security_schemes(context),
     )
-    return Plan(api, model_document, context.warnings)
+    return Plan(api, model_document.document(), context.warnings)

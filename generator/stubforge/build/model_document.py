@@ -14,7 +14,7 @@ from typing import Any
 from stubforge.build.context import SCHEMA_PREFIX, BuildContext
 from stubforge.build.graph import nullable_reference
 from stubforge.build.patterns import check_patterns
-from stubforge.python.names import RUNTIME_TYPES, hoisted_class_base
+from stubforge.python.names import RUNTIME_TYPES, pointer_class_base
 from stubforge.spec import local_ref_tokens, pointer_of
 
 _FORMAT_TYPES = {
@@ -48,25 +48,27 @@ class ModelDocument:
         self.context = context
         self._patterns: list[tuple[str, tuple[str, ...]]] = []
         self._inlining: set[str] = set()
+        self._schemas: dict[str, Any] = {}
 
-    def build(self) -> dict[str, Any]:
-        """Every component and hoisted schema, prepared; patterns checked per model."""
+    def complete(self) -> None:
+        """Prepare every model class not prepared yet (preparing one may hoist another)."""
         context = self.context
-        schemas: dict[str, Any] = {}
         for name, schema in context.schemas.items():
-            schemas[context.class_names[name]] = self._model(
-                schema, ("components", "schemas", name)
-            )
-        done: set[str] = set()
-        while pending := [name for name in context.hoisted if name not in done]:
+            class_name = context.class_names[name]
+            if class_name not in self._schemas:
+                self._schemas[class_name] = self._model(schema, ("components", "schemas", name))
+        while pending := [name for name in context.hoisted if name not in self._schemas]:
             for name in pending:
                 schema, at = context.hoisted[name]
-                schemas[name] = self._model(schema, at)
-                done.add(name)
+                self._schemas[name] = self._model(schema, at)
+
+    def document(self) -> dict[str, Any]:
+        """The OpenAPI document of the prepared schemas and the runtime placeholders."""
+        schemas = dict(self._schemas)
         for placeholder in RUNTIME_TYPES:
             schemas[placeholder] = {"type": "string"}
         return {
-            "openapi": str(context.document.get("openapi", "3.0.3")),
+            "openapi": str(self.context.document.get("openapi", "3.0.3")),
             "info": {"title": "models", "version": "0"},
             "paths": {},
             "components": {"schemas": dict(sorted(schemas.items()))},
@@ -148,8 +150,7 @@ class ModelDocument:
         target, where = context.resolve_at({"$ref": ref}, at)
         pointer = pointer_of(*where)
         if pointer in self._inlining:
-            named = [t for t in where if not t.isdigit()][-2:]
-            hoisted = context.hoist(hoisted_class_base(*named), target, where)
+            hoisted = context.hoist(pointer_class_base(where), target, where)
             return {"$ref": SCHEMA_PREFIX + hoisted}
         self._inlining.add(pointer)
         try:

@@ -24,8 +24,12 @@ def models(context: BuildContext, types: SchemaTypes) -> tuple[Model, ...]:
                 context, types, context.class_names[name], schema, ("components", "schemas", name)
             )
         )
-    for class_name, (schema, at) in list(context.hoisted.items()):
-        found.append(_model(context, types, class_name, schema, at))
+    done: set[str] = set()
+    while pending := [name for name in context.hoisted if name not in done]:
+        for class_name in pending:
+            schema, at = context.hoisted[class_name]
+            found.append(_model(context, types, class_name, schema, at))
+            done.add(class_name)
     return tuple(sorted(found, key=lambda m: m.class_name))
 
 

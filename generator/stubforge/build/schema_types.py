@@ -24,7 +24,7 @@ from stubforge.ir.types import (
     UnionType,
     nullable,
 )
-from stubforge.python.names import hoisted_class_base, item_class_base
+from stubforge.python.names import item_class_base, pointer_class_base
 from stubforge.spec import local_ref_tokens, pointer_of
 
 _STRING_FORMATS = {
@@ -39,11 +39,6 @@ _STRING_FORMATS = {
 }
 _SCALARS = {"integer": Primitive.INT, "number": Primitive.FLOAT, "boolean": Primitive.BOOL}
 _COMPOSED = ("allOf", "oneOf", "anyOf")
-# Tokens of a pointer that say where a schema is, not what it is called.
-_STRUCTURE = frozenset(
-    {"components", "schemas", "properties", "items", "schema", "content", "paths"}
-    | {"requestBody", "responses", "parameters", "additionalProperties", *_COMPOSED}
-)
 
 
 class SchemaTypes:
@@ -150,18 +145,13 @@ class SchemaTypes:
         target, where = context.resolve_at({"$ref": ref}, at)
         if pointer in self._following:
             # The schema contains itself: only a named model can say that.
-            base = hoisted_class_base(*_name_tokens(where))
+            base = pointer_class_base(where)
             return ModelType(context.hoist(base, target, where), pointer_of(*where))
         self._following.add(pointer)
         try:
             return self.type_of(target, hoist_as, where)
         finally:
             self._following.discard(pointer)
-
-
-def _name_tokens(at: tuple[str, ...]) -> list[str]:
-    meaningful = [t for t in at if t not in _STRUCTURE and not t.isdigit()]
-    return meaningful[-2:] or ["Schema"]
 
 
 def _is_null(schema: Any) -> bool:

@@ -75,6 +75,20 @@ def hoisted_class_base(*parts: str) -> str:
     return "".join(pascal_case(p, fallback="Model") for p in parts)
 
 
+# Tokens of a pointer that say where a schema is, not what it is called.
+_STRUCTURE = frozenset(
+    {"components", "schemas", "properties", "items", "schema", "content", "paths"}
+    | {"requestBody", "responses", "parameters", "additionalProperties", "allOf", "oneOf", "anyOf"}
+)
+
+
+def pointer_class_base(at: tuple[str, ...]) -> str:
+    """A class name for a schema known only by where it is: its last two names there
+    (``/components/schemas/A/properties/b`` -> ``AB``)."""
+    named = [t for t in at if t not in _STRUCTURE and not t.isdigit()]
+    return hoisted_class_base(*(named[-2:] or ["Schema"]))
+
+
 def operation_namespace() -> Namespace:
     return Namespace(OPERATION_RESERVED)
 
