@@ -8,11 +8,14 @@ since, nothing is redone: a fresh clone's ``check`` answers without rendering.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import stubforge
 from stubforge.config import Config
@@ -20,6 +23,11 @@ from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.fingerprint import fingerprint
 from stubforge.load import Spec, load_spec, relative_posix
 from stubforge.write import MANIFEST, Drift, Manifest, compare, digest, with_record, write_tree
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from stubforge.incremental import RenderCache
 
 
 @dataclass
@@ -70,15 +78,22 @@ def _start_validation(
 
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:
+    from stubforge.incremental import RenderCache, documentation_blind_digest
     from stubforge.validate import cannot_generate, openapi_version, validate_spec
 
     spec = load(config)
     openapi_version(spec)
-    pool, pending = _start_validation(spec, config.strict)
+    cache = RenderCache.of(config)
+    validation_key = f"{config.strict}\0{documentation_blind_digest(spec.document)}"
+    known_clean = cache.validated(validation_key)
+    pool, pending = (None, None) if known_clean else _start_validation(spec, config.strict)
     try:
-        warnings = validate_spec(spec, strict=config.strict) if pending is None else []
+        if known_clean:
+            warnings = list(spec.warnings)
+        else:
+            warnings = validate_spec(spec, strict=config.strict) if pending is None else []
         try:
-            output = _render(config, spec)
+            output = _render(config, spec, cache)
         except StubforgeError:
             if pending is not None:
                 pending.result()  # the spec's own errors come first, as `validate` shows them
@@ -93,6 +108,8 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    if not known_clean:
+        cache.store_validation(validation_key, clean=warnings == spec.warnings)
     output.warnings[:0] = warnings
     sources = _sources(config, spec)
     inputs = fingerprint(config, sources)
@@ -101,28 +118,48 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     return output, sources
 
 
-def _render(config: Config, spec: Spec) -> Output:
+def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Output:
     from stubforge.build import build
-    from stubforge.render.code import environment, render
-    from stubforge.render.models import render_models
+    from stubforge.incremental import Job, render_files
     from stubforge.render.targets import TARGETS, runtime_files
     from stubforge.write import format_python, with_manifest
 
     spec_name = relative_posix(config.spec, config.root)
     plan = build(spec, package=config.package, spec_name=spec_name)
-    env = environment(config.templates)
     top = header(spec_name)
     context = {"api": plan.api, "header": top}
-    models = render_models(plan.model_document, plan.api.models)
-    rendered: dict[str, bytes] = {
-        "models.py": (top + '\n"""Models of the schemas in the spec."""\n\n' + models).encode(),
-        "py.typed": b"",
+
+    def models() -> bytes:
+        from stubforge.render.models import render_models
+
+        source = render_models(plan.model_document, plan.api.models)
+        return (top + '\n"""Models of the schemas in the spec."""\n\n' + source).encode()
+
+    @functools.cache
+    def environment() -> jinja2.Environment:
+        from stubforge.render.code import environment
+
+        return environment(config.templates)
+
+    def template(name: str) -> Callable[[], bytes]:
+        def make() -> bytes:
+            from stubforge.render.code import render
+
+            return render(environment(), name, **context).encode()
+
+        return make
+
+    # Each file's inputs: what it is rendered from, as text that changes whenever they do.
+    jobs = {
+        "models.py": Job(repr((top, plan.model_document, plan.api.models)), models),
+        "py.typed": Job("", lambda: b""),
     }
+    api = repr((top, plan.api))
     for target in TARGETS:
-        for output, template in target.templates:
-            rendered[output] = render(env, template, **context).encode()
+        for output, name in target.templates:
+            jobs[output] = Job(f"{name}\0{api}", template(name))
     # Runtime modules are already formatted Python: copied as they are, not reformatted.
-    files = {**format_python(rendered), **runtime_files(top)}
+    files = {**render_files(cache, jobs, format_python), **runtime_files(top)}
     files = with_manifest(files, stubforge.__version__, spec_name)
     return Output(files, list(plan.warnings))
 
