@@ -88,6 +88,10 @@ class RenderCache:
             if isinstance(entry, dict) and "key" in entry and "digest" in entry
         }
 
+    def has(self, name: str) -> bool:
+        """Whether the last render recorded ``name`` (its inputs may have changed since)."""
+        return name in self._index
+
     def reuse(self, name: str, key: str) -> bytes | None:
         """The bytes rendered last time for ``name`` from the inputs ``key``, if intact."""
         entry = self._index.get(name)

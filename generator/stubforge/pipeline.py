@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from stubforge.incremental import RenderCache
+    from stubforge.model_worker import ModelWorker
 
 
 @dataclass
@@ -79,26 +80,37 @@ def _start_validation(
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:
     from stubforge.incremental import RenderCache, documentation_blind_digest
-    from stubforge.validate import cannot_generate, openapi_version, validate_spec
+    from stubforge.model_worker import ModelWorker
 
-    spec = load(config)
-    openapi_version(spec)
     cache = RenderCache.of(config)
-    validation_key = f"{config.strict}\0{documentation_blind_digest(spec.document)}"
-    known_clean = cache.validated(validation_key)
-    pool, pending = (None, None) if known_clean else _start_validation(spec, config.strict)
+    # With no models to reuse, the model generator is imported in a process of its own while
+    # this one loads; validation (with its imports) runs in another, forked once loaded.
+    worker = None if cache.has("models.py") else ModelWorker.start()
+    pool: ProcessPoolExecutor | None = None
     try:
+        spec = load(config)
+        validation_key = f"{config.strict}\0{documentation_blind_digest(spec.document)}"
+        known_clean = cache.validated(validation_key)
+        pending = None
+        if not known_clean:
+            pool, pending = _start_validation(spec, config.strict)
         if known_clean:
             warnings = list(spec.warnings)
+        elif pending is None:
+            from stubforge.validate import validate_spec
+
+            warnings = validate_spec(spec, strict=config.strict)
         else:
-            warnings = validate_spec(spec, strict=config.strict) if pending is None else []
+            warnings = []
         try:
-            output = _render(config, spec, cache)
+            output = _render(config, spec, cache, worker)
         except StubforgeError:
             if pending is not None:
                 pending.result()  # the spec's own errors come first, as `validate` shows them
             raise
         except Exception as error:
+            from stubforge.validate import cannot_generate
+
             # A spec that breaks OpenAPI can break a later step: its violations are the message.
             if pending is not None:
                 warnings = pending.result()
@@ -108,6 +120,8 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if worker is not None:
+            worker.close()
     if not known_clean:
         cache.store_validation(validation_key, clean=warnings == spec.warnings)
     output.warnings[:0] = warnings
@@ -118,7 +132,12 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     return output, sources
 
 
-def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Output:
+def _render(
+    config: Config,
+    spec: Spec,
+    cache: RenderCache | None = None,
+    worker: ModelWorker | None = None,
+) -> Output:
     from stubforge.build import build
     from stubforge.incremental import Job, render_files
     from stubforge.render.targets import TARGETS, runtime_files
@@ -132,7 +151,10 @@ def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Out
     def models() -> bytes:
         from stubforge.render.models import render_models
 
-        source = render_models(plan.model_document, plan.api.models)
+        if worker is not None:
+            source = worker.render(plan.model_document, plan.api.models)
+        else:
+            source = render_models(plan.model_document, plan.api.models)
         return (top + '\n"""Models of the schemas in the spec."""\n\n' + source).encode()
 
     @functools.cache
