@@ -67,6 +67,14 @@ class RenderCache:
         self.folder = folder
         self.toolchain = toolchain
         self._index = self._read_index()
+        self._staged: list[Callable[[], None]] = []
+
+    def commit(self) -> None:
+        """Write what this run recorded: called once its output is written (or compared), so an
+        interrupted run leaves the cache as it was."""
+        staged, self._staged = self._staged, []
+        for write in staged:
+            write()
 
     @classmethod
     def of(cls, config: Config) -> RenderCache:
@@ -104,8 +112,12 @@ class RenderCache:
         return content if _digest(content) == entry["digest"] else None
 
     def store(self, entries: Mapping[str, tuple[str, bytes]]) -> None:
-        """Record ``name -> (key, bytes)`` as the last render; a cache that cannot be written
-        is no error, only a slower next run."""
+        """Record ``name -> (key, bytes)`` as the last render (at ``commit``)."""
+        recorded = dict(entries)
+        self._staged.append(lambda: self._store(recorded))
+
+    def _store(self, entries: Mapping[str, tuple[str, bytes]]) -> None:
+        """A cache that cannot be written is no error, only a slower next run."""
         try:
             blobs = self.folder / _BLOBS
             blobs.mkdir(parents=True, exist_ok=True)
@@ -135,6 +147,10 @@ class RenderCache:
             return False
 
     def store_validation(self, key: str, clean: bool) -> None:
+        """Record whether the spec ``key`` names validated clean (at ``commit``)."""
+        self._staged.append(lambda: self._store_validation(key, clean))
+
+    def _store_validation(self, key: str, clean: bool) -> None:
         try:
             if not clean:
                 (self.folder / _VALIDATION).unlink(missing_ok=True)

@@ -3,7 +3,9 @@
 On a large spec, validation runs in a forked process while the main one builds and renders,
 since the two share nothing but the loaded document. When the output's manifest says it was made
 from exactly these inputs (the fingerprint of ``fingerprint.py``) and no output file changed
-since, nothing is redone: a fresh clone's ``check`` answers without rendering.
+since, nothing is redone: a fresh clone's ``check`` answers without rendering. Otherwise only
+the files whose own inputs changed are rendered again (``incremental.py``), and without cached
+models the model generator is imported in a worker while the spec loads (``model_worker.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 class Output:
     files: dict[str, bytes]
     warnings: list[Diagnostic] = field(default_factory=list)
+    cache: RenderCache | None = None  # what this render records, once its output is used
 
 
 def load(config: Config) -> Spec:
@@ -125,6 +128,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     if not known_clean:
         cache.store_validation(validation_key, clean=warnings == spec.warnings)
     output.warnings[:0] = warnings
+    output.cache = cache
     sources = _sources(config, spec)
     inputs = fingerprint(config, sources)
     if inputs is not None:
@@ -226,6 +230,8 @@ def generate(config: Config) -> list[Diagnostic]:
         return []
     output, _ = render_output(config)
     notes = write_tree(config.out, output.files)
+    if output.cache is not None:
+        output.cache.commit()
     return output.warnings + [Diagnostic(note, severity="warning") for note in notes]
 
 
@@ -233,4 +239,7 @@ def check(config: Config) -> tuple[Drift, list[Diagnostic]]:
     if up_to_date(config):
         return Drift(), []
     output, _ = render_output(config)
-    return compare(Path(config.out), output.files), output.warnings
+    drift = compare(Path(config.out), output.files)
+    if output.cache is not None:
+        output.cache.commit()
+    return drift, output.warnings
