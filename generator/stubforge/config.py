@@ -9,7 +9,8 @@ from typing import Any
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
 
-KEYS = ("spec", "out", "package", "templates", "overlay", "strict")
+KEYS = ("spec", "out", "package", "templates", "overlay", "strict", "layout")
+LAYOUTS = ("package", "project")
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Config:
     overlay: Path | None = None
     strict: bool = False
     root: Path = Path(".")
+    layout: str = "package"  # or "project": an installable project around the package
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -57,7 +59,7 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
         for key in ("spec", "out", "templates", "overlay"):
             if key in table:
                 settings[key] = root / str(table[key])
-        for key in ("package", "strict"):
+        for key in ("package", "strict", "layout"):
             if key in table:
                 settings[key] = table[key]
     for key, value in overrides.items():
@@ -72,7 +74,17 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
             )
         )
     out = Path(settings.get("out", cwd / "generated"))
-    package = str(settings.get("package") or out.name)
+    layout = str(settings.get("layout", "package"))
+    if layout not in LAYOUTS:
+        raise StubforgeError(
+            Diagnostic(
+                f"unknown layout {layout!r}",
+                Location(pyproject) if pyproject is not None else Location(),
+                hint="the layouts are: " + ", ".join(LAYOUTS),
+            )
+        )
+    default_package = out.name.replace("-", "_") if layout == "project" else out.name
+    package = str(settings.get("package") or default_package)
     if not package.isidentifier():
         raise StubforgeError(
             Diagnostic(
@@ -88,4 +100,5 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
         overlay=settings.get("overlay"),
         strict=bool(settings.get("strict", False)),
         root=root,
+        layout=layout,
     )

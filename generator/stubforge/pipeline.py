@@ -19,7 +19,9 @@ from pathlib import Path
 import stubforge
 from stubforge.config import Config
 from stubforge.errors import Diagnostic, StubforgeError
+from stubforge.layout import arrange
 from stubforge.load import Spec, load_spec, relative_posix
+from stubforge.progress import stage
 from stubforge.write import Drift, Manifest, compare, digest, write_tree
 
 
@@ -30,6 +32,7 @@ class Output:
 
 
 def load(config: Config) -> Spec:
+    stage("load")
     if config.spec.suffix.lower() in (".xml", ".csdl"):
         from stubforge.csdl import load_csdl
 
@@ -41,6 +44,7 @@ def validate(config: Config) -> tuple[Spec, list[Diagnostic]]:
     from stubforge.validate import validate_spec
 
     spec = load(config)
+    stage("validate")
     return spec, validate_spec(spec, strict=config.strict)
 
 
@@ -74,6 +78,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     from stubforge.validate import cannot_generate, openapi_version, validate_spec
 
     spec = load(config)
+    stage("validate")
     openapi_version(spec)
     pool, pending = _start_validation(spec, config.strict)
     try:
@@ -103,20 +108,26 @@ def _render(config: Config, spec: Spec) -> Output:
     from stubforge.write import format_python, with_manifest
 
     spec_name = relative_posix(config.spec, config.root)
+    stage("models")
     plan = build(spec, package=config.package, spec_name=spec_name)
     env = environment(config.templates)
     top = header(spec_name)
     context = {"api": plan.api, "header": top}
     models = render_models(plan.model_document, plan.api.models)
+    stage("client")
+    client = render(env, "client.py.j2", **context).encode()
+    stage("server")
     files: dict[str, bytes] = {
         "__init__.py": render(env, "__init__.py.j2", **context).encode(),
         "_runtime.py": render(env, "_runtime.py.j2", **context).encode(),
         "models.py": (top + '\n"""Models of the schemas in the spec."""\n\n' + models).encode(),
-        "client.py": render(env, "client.py.j2", **context).encode(),
+        "client.py": client,
         "server.py": render(env, "server.py.j2", **context).encode(),
         "py.typed": b"",
     }
+    stage("format")
     files = format_python(files)
+    files = arrange(files, plan.api, config.layout)
     files = with_manifest(files, stubforge.__version__, spec_name)
     return Output(files, list(plan.warnings))
 
@@ -140,6 +151,7 @@ def inputs_digest(config: Config, sources: list[Path]) -> str:
 
     h = hashlib.sha256()
     h.update(f"{stubforge.__version__}|{config.package}|{config.strict}|{config.spec}".encode())
+    h.update(config.layout.encode())
     own = Path(stubforge.__file__).resolve().parent
     folders = [default_templates(), *([config.templates] if config.templates else [])]
     templates = sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.j2"))
@@ -195,6 +207,7 @@ def generate(config: Config) -> list[Diagnostic]:
     if up_to_date(config):
         return []
     output, sources = render_output(config)
+    stage("write")
     notes = write_tree(config.out, output.files)
     _remember(config, sources)
     return output.warnings + [Diagnostic(note, severity="warning") for note in notes]
@@ -204,6 +217,7 @@ def check(config: Config) -> tuple[Drift, list[Diagnostic]]:
     if up_to_date(config):
         return Drift(), []
     output, sources = render_output(config)
+    stage("compare")
     drift = compare(Path(config.out), output.files)
     if not drift:
         _remember(config, sources)
