@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,33 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "openapi.yaml"
 METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def in_ci(environ: Mapping[str, str] = os.environ) -> bool:
+    return environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def needs_path(path: Path, what: str) -> pytest.MarkDecorator:
+    """Run only where ``path`` exists: skip elsewhere, but fail in CI, where it is laid out and
+    a skip would hide that the tests did not run."""
+    return pytest.mark.needs_path(path, what)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs_path(path, what): skip when path is absent; fail instead under CI=true"
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("needs_path"):
+        path, what = mark.args
+        if Path(path).exists():
+            continue
+        message = f"{what} not found at {path}"
+        if in_ci():
+            pytest.fail(f"{message}; CI=true, where it must be present", pytrace=False)
+        pytest.skip(message)
 
 
 @dataclass(frozen=True)

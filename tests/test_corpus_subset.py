@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, needs_path
 from tools.corpus import run_one
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "specs"
@@ -25,7 +25,7 @@ SMALL = [
     "bundesapi-lobbyregister.yaml",
 ]
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the corpus is not at {CORPUS}")
+pytestmark = needs_path(CORPUS, "the corpus")
 
 
 @pytest.mark.parametrize("name", SMALL)

@@ -14,10 +14,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from stubforge.csdl import load_csdl
+from tests.conftest import needs_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -28,10 +28,7 @@ EDM = "http://docs.oasis-open.org/odata/ns/edm"
 CERTIFICATE = "microsoft.graph.enterpriseCodeSigningCertificate"
 ERROR = {"$ref": "#/components/responses/error"}
 
-pytestmark = pytest.mark.skipif(
-    not GRAPH.is_dir(),
-    reason=f"Graph's files are not here: {GRAPH} (shared/ sits beside the clone)",
-)
+pytestmark = needs_path(GRAPH, "Graph's files (shared/ sits beside the clone)")
 
 
 def _graph_openapi() -> dict[str, Any]:
