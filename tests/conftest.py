@@ -237,3 +237,106 @@ def openapi(
         "paths": paths or {},
         "components": {"schemas": schemas or {}},
     }
+
+
+def stubforge_cli(
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 180
+) -> Any:
+    """Run the ``stubforge`` command of this checkout as a user would, in ``cwd``."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "stubforge", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def site_packages() -> Path:
+    """This environment's site-packages, where stubforge's dependencies are installed."""
+    import sysconfig
+
+    return Path(sysconfig.get_paths()["purelib"])
+
+
+def offline_venv(folder: Path) -> Path:
+    """A new virtual environment that sees this one's installed packages (through a .pth line)
+    but not its stubforge, so what is installed into it is what runs. Returns its python."""
+    import subprocess
+    import sys
+    import sysconfig
+
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=120
+    )
+    python = folder / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (Path(purelib) / "dependencies-of-the-test-run.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n", "utf-8"
+    )
+    return python
+
+
+def pip_install_offline(python: Path, *targets: str) -> None:
+    """Install into the environment of ``python`` with this environment's pip, never downloading:
+    no index, no dependencies, no isolated build environment (hatchling comes from here)."""
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-index",
+            "--no-deps",
+            "--no-build-isolation",
+            *targets,
+        ],
+        check=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def stubforge_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This checkout built as a wheel, once per test session."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "-w",
+            str(folder),
+        ],
+        check=True,
+        timeout=300,
+    )
+    (wheel,) = folder.glob("stubforge-*.whl")
+    return wheel
