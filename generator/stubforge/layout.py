@@ -60,6 +60,12 @@ def markdown(value: object) -> str:
     return "".join(f"&#x{ord(c):x};" if not c.isprintable() or _is_bidi(c) else c for c in text)
 
 
+def _visible_line(text: str) -> str:
+    """One line without control or bidi characters, which a metadata field has no use for."""
+    line = " ".join(text.split())
+    return "".join(c for c in line if c.isprintable() and not _is_bidi(c)).strip()
+
+
 def _is_bidi(char: str) -> bool:
     return "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069" or char in "\u200e\u200f"
 
@@ -76,7 +82,7 @@ def pyproject(api: Api) -> str:
     project = tomlkit.table()
     project["name"] = distribution_name(api.package)
     project["version"] = project_version(api)
-    project["description"] = " ".join(api.title.split()) or api.package
+    project["description"] = _visible_line(api.title) or api.package
     project["readme"] = "README.md"
     project["requires-python"] = ">=3.11"
     project["dependencies"] = _array(CLIENT_REQUIREMENTS)
