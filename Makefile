@@ -35,6 +35,8 @@ test: lint
 corpus: $(STAMP)
 	$(BIN)/python -m tools.corpus
 
+# Accepts only the bearer token in TOKEN (`TOKEN=... make serve`); without it, a random one
+# is made and printed once.
 serve: $(STAMP)
 	$(BIN)/uvicorn reference.app:app --host $(HOST) --port $(PORT)
 

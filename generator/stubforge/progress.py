@@ -38,8 +38,8 @@ def observing(observer: Observer) -> Iterator[None]:
 
 
 class StageDisplay:
-    """Shows the running stage on a terminal once a run has taken ``delay`` seconds, and with
-    ``timings`` prints how long each stage took.
+    """Shows the running stage on a terminal once a run has taken ``delay`` seconds (its elapsed
+    time redrawn every ``refresh`` seconds), and with ``timings`` prints how long each stage took.
 
     The delayed start uses a one-shot ``SIGALRM`` rather than a thread: the pipeline forks a
     validation process only while no other thread runs. Without a terminal (``live`` false)
@@ -53,12 +53,14 @@ class StageDisplay:
         live: bool,
         timings: bool,
         delay: float = 1.0,
+        refresh: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.stream = stream
         self.live = live
         self.timings = timings
         self.delay = delay
+        self.refresh = refresh
         self.clock = clock
         self.started = clock()
         self.current: str | None = None
@@ -110,7 +112,7 @@ class StageDisplay:
         )
         if self.live and not self.visible and can_alarm:
             self._previous_handler = signal.signal(signal.SIGALRM, self._on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, self.delay)
+            signal.setitimer(signal.ITIMER_REAL, self.delay, self.refresh)
             self._alarm = True
         self._token = _observer.set(self)
         return self

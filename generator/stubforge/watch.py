@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,9 +75,13 @@ def inputs_of(config: Config, sources: frozenset[Path]) -> Inputs:
 
 
 def generate_once(
-    config: Config, number: int, changed: tuple[Path, ...] = ()
+    config: Config,
+    number: int,
+    changed: tuple[Path, ...] = (),
+    stages: Callable[[], AbstractContextManager[object]] = nullcontext,
 ) -> tuple[Run, frozenset[Path]]:
-    """One generation; returns its outcome and the spec files it read (empty if unreadable)."""
+    """One generation (inside ``stages``, the progress display); returns its outcome and the
+    spec files it read (empty if unreadable)."""
     from stubforge import pipeline
 
     try:
@@ -84,7 +89,8 @@ def generate_once(
     except StubforgeError:
         sources = frozenset()
     try:
-        warnings = pipeline.generate(config)
+        with stages():
+            warnings = pipeline.generate(config)
     except StubforgeError as error:
         return Run(number, False, list(error.diagnostics), changed), sources
     return Run(number, True, warnings, changed), sources

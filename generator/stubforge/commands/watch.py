@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from stubforge.commands._common import Console, add_command, add_spec_options, config_from
+from stubforge.config import Config
 from stubforge.errors import ExitCode
 from stubforge.watch import Run
 
@@ -39,7 +41,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    from stubforge.watch import watch
+    from stubforge.watch import generate_once, watch
 
     console = Console.of(args)
     config = config_from(args)
@@ -64,8 +66,13 @@ def run(args: argparse.Namespace) -> int:
         outcomes.append(outcome)
         report(outcome)
 
+    def generate(
+        config: Config, number: int, changed: tuple[Path, ...]
+    ) -> tuple[Run, frozenset[Path]]:
+        return generate_once(config, number, changed, stages=console.stages)
+
     try:
-        watch(config, remember, max_runs=args.max_runs)
+        watch(config, remember, max_runs=args.max_runs, run=generate)
     except KeyboardInterrupt:
         console.say("stopped")
         return ExitCode.OK
