@@ -19,8 +19,6 @@ from stubforge.ir import Api, Operation, Resource
 if TYPE_CHECKING:
     from tomlkit.items import Array
 
-LAYOUTS = ("package", "project")
-
 # What the generated package imports at run time, with the ranges it is tested against.
 CLIENT_REQUIREMENTS = ("pydantic>=2.14,<3", "httpx>=0.27,<1")
 SERVER_REQUIREMENTS = ("fastapi>=0.115,<1", "uvicorn>=0.30,<1", "python-multipart>=0.0.9")
@@ -37,11 +35,6 @@ def arrange(files: dict[str, bytes], api: Api, layout: str) -> dict[str, bytes]:
     arranged["pyproject.toml"] = pyproject(api).encode()
     arranged["README.md"] = readme(api).encode()
     return arranged
-
-
-def package_root(layout: str, package: str) -> str:
-    """Where the package's files sit inside the output folder ("" for the bare layout)."""
-    return "" if layout == "package" else package + "/"
 
 
 def distribution_name(package: str) -> str:

@@ -41,8 +41,9 @@ class StageDisplay:
     """Shows the running stage on a terminal once a run has taken ``delay`` seconds (its elapsed
     time redrawn every ``refresh`` seconds), and with ``timings`` prints how long each stage took.
 
-    The delayed start uses a one-shot ``SIGALRM`` rather than a thread: the pipeline forks a
-    validation process only while no other thread runs. Without a terminal (``live`` false)
+    The delay and the redraws use a ``SIGALRM`` timer rather than a thread: the pipeline forks
+    a validation process only while no other thread runs. The handler skips a redraw while the
+    run itself is writing, since a stream must not be written from inside its own write. Without a terminal (``live`` false)
     nothing but the timings is ever written, so logs stay clean.
     """
 
@@ -70,12 +71,17 @@ class StageDisplay:
         self.durations: list[tuple[str, float]] = []
         self._previous_handler: Callable[[int, FrameType | None], object] | int | None = None
         self._alarm = False
+        self._writing = False
 
     def __call__(self, name: str) -> None:
-        self._close_stage()
-        self.current = name
-        self.current_since = self.clock()
-        self._draw()
+        self._writing = True
+        try:
+            self._close_stage()
+            self.current = name
+            self.current_since = self.clock()
+            self._draw()
+        finally:
+            self._writing = False
 
     def _close_stage(self) -> None:
         if self.current is None:
@@ -103,7 +109,8 @@ class StageDisplay:
 
     def _on_alarm(self, signum: int, frame: FrameType | None) -> None:
         self.visible = True
-        self._draw()
+        if not self._writing:
+            self._draw()
 
     def __enter__(self) -> StageDisplay:
         self.started = self.current_since = self.clock()
@@ -122,6 +129,7 @@ class StageDisplay:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self._previous_handler or signal.SIG_DFL)
             self._alarm = False
+        self._writing = True
         _observer.reset(self._token)
         self._close_stage()
         self._clear()
