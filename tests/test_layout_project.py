@@ -104,7 +104,7 @@ def test_spec_text_in_the_readme_and_pyproject_stays_text(tmp_path: Path) -> Non
     assert re.search(r"(?<!\\)<", readme) is None  # every < is escaped: no HTML
     assert "\u202e" not in readme
     assert "\\| cell \\|" in readme and "\\[link\\]\\(http\\:" in readme
-    assert readme.startswith('# \\# Title\\"')
+    assert readme.startswith('# \\# Title" \\[tool\\.evil\\] x = "&#x202e;\n')
 
 
 @pytest.mark.parametrize(
@@ -113,6 +113,7 @@ def test_spec_text_in_the_readme_and_pyproject_stays_text(tmp_path: Path) -> Non
         ("a*b_c", "a\\*b\\_c"),
         ("line\nbreak", "line break"),
         ("<b>&amp;", "\\<b\\>\\&amp;"),
+        ("1. $x$ ~~s~~ a=b", "1\\. \\$x\\$ \\~\\~s\\~\\~ a=b"),
         ("bidi\u202eend", "bidi&#x202e;end"),
     ],
 )

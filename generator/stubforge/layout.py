@@ -24,7 +24,7 @@ CLIENT_REQUIREMENTS = ("pydantic>=2.14,<3", "httpx>=0.27,<1")
 SERVER_REQUIREMENTS = ("fastapi>=0.115,<1", "uvicorn>=0.30,<1", "python-multipart>=0.0.9")
 
 _PEP440 = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?\Z")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~=:\"'$^])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~:$])")
 
 
 def arrange(files: dict[str, bytes], api: Api, layout: str) -> dict[str, bytes]:
@@ -136,22 +136,23 @@ def _authentication(api: Api) -> list[str]:
 
 def readme(api: Api) -> str:
     """How to install, authenticate and call the generated client, from the spec."""
-    from stubforge.render.code import pystr
+    from stubforge.render.code import ident, pystr
 
     package = api.package
     title = markdown(api.title) or package
     calls = list(_calls(api.root, "client"))
-    example = [
-        f"from {package}.client import Client",
-        "",
-        f'with Client({pystr(api.server_url or "http://127.0.0.1:8000")}, token="...") as client:',
-    ]
+    example = [f"from {package} import models", f"from {package}.client import Client", ""]
+    connect = (
+        f"with Client({pystr(api.server_url or 'http://127.0.0.1:8000')}, token='...') as client:"
+    )
     if calls:
         operation, call = calls[0]
-        arguments = "body" if operation.request_body else ""
-        example.append(f"    result = {call}({arguments})")
+        body = operation.request_body
+        if body is not None and body.model:
+            example.append(f"body = models.{ident(body.model)}(...)  # its fields are in models.py")
+        example += [connect, f"    result = {call}({'body' if body is not None else ''})"]
     else:
-        example.append("    ...")
+        example += [connect, "    ..."]
     code = "\n".join(example)
     fence = _fence(code)
     lines = [
