@@ -30,7 +30,6 @@ def test_init_in_an_empty_folder_then_generate_and_check_work(tmp_path: Path) ->
     assert "stubforge generate" in (project / "Makefile").read_text("utf-8")
     hooks = yaml.safe_load((project / ".pre-commit-config.yaml").read_text("utf-8"))
     assert [h["id"] for r in hooks["repos"] for h in r["hooks"]] == ["stubforge-check"]
-    assert ".stubforge-cache/" in (project / ".gitignore").read_text("utf-8").splitlines()
 
     assert stubforge_cli("generate", cwd=project).returncode == 0
     assert (project / "notes_service_api" / "client.py").is_file()
@@ -72,7 +71,7 @@ line-length = 88
     assert (tmp_path / "Makefile").read_text("utf-8") == "all:\n\techo build\n"
     assert (tmp_path / ".pre-commit-config.yaml").read_text("utf-8") == "repos: []\n"
     assert "stubforge check" in init.stderr and "stubforge generate" in init.stderr
-    assert (tmp_path / ".gitignore").read_text("utf-8") == "*.pyc\n.stubforge-cache/\n"
+    assert (tmp_path / ".gitignore").read_text("utf-8") == "*.pyc"
     assert stubforge_cli("generate", cwd=tmp_path).returncode == 0
     assert stubforge_cli("check", cwd=tmp_path).returncode == 0
 

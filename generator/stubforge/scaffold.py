@@ -141,8 +141,6 @@ PRE_COMMIT_HOOKS = """\
 
 PRE_COMMIT_CONFIG = "repos:\n" + PRE_COMMIT_HOOKS
 
-GITIGNORE_LINE = ".stubforge-cache/"
-
 
 @dataclass
 class InitReport:
@@ -222,13 +220,6 @@ def init_project(folder: Path, package: str | None = None) -> InitReport:
     _write_or_suggest(
         folder / ".pre-commit-config.yaml", PRE_COMMIT_CONFIG, report, suggestion=PRE_COMMIT_HOOKS
     )
-    gitignore = folder / ".gitignore"
-    lines = gitignore.read_text("utf-8").splitlines() if gitignore.exists() else []
-    if GITIGNORE_LINE not in lines:
-        text = gitignore.read_text("utf-8") if gitignore.exists() else ""
-        separator = "" if not text or text.endswith("\n") else "\n"
-        gitignore.write_text(text + separator + GITIGNORE_LINE + "\n", "utf-8")
-        (report.updated if text else report.written).append(gitignore)
     return report
 
 

@@ -8,7 +8,6 @@ meaning is still clear. Two operations with one operationId are always an error.
 
 from __future__ import annotations
 
-import binascii
 import re
 from collections.abc import Iterator
 from difflib import get_close_matches
@@ -33,31 +32,17 @@ from openapi_spec_validator.validation.exceptions import (
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
 from stubforge.load import Spec, follow_refs, local_ref_tokens, pointer_of
+from stubforge.runtime.grammar import is_base64, is_date_time
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-_DATE_TIME = re.compile(
-    r"\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)"
-    r"(\.\d{1,12})?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)\Z"
-)
-_BASE64 = re.compile(r"([A-Za-z0-9+/]*|[A-Za-z0-9_-]*)={0,2}\Z")
-
 
 def _is_date_time(value: object) -> bool:
-    return not isinstance(value, str) or _DATE_TIME.match(value) is not None
+    return not isinstance(value, str) or is_date_time(value)
 
 
 def _is_base64(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if not _BASE64.match(value):
-        return False
-    body = value.rstrip("=").replace("-", "+").replace("_", "/")
-    try:
-        binascii.a2b_base64(body + "=" * (-len(body) % 4), strict_mode=True)
-    except binascii.Error:
-        return False
-    return True
+    return not isinstance(value, str) or is_base64(value)
 
 
 def _format_checker(base: FormatChecker) -> FormatChecker:
