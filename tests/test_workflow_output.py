@@ -80,7 +80,17 @@ def test_verbose_prints_each_stage_time_and_quiet_prints_nothing(tmp_path: Path)
     spec = _spec(tmp_path, {"count": 1})
     verbose = stubforge_cli("generate", "-v", "--spec", str(spec), "--out", "pkg", cwd=tmp_path)
     stages = [line.split()[1] for line in verbose.stderr.splitlines() if line.endswith(" s")]
-    assert stages == ["load", "validate", "models", "client", "server", "format", "write", "total"]
+    assert stages == [
+        "load",
+        "validate",
+        "models",
+        "package",
+        "client",
+        "server",
+        "format",
+        "write",
+        "total",
+    ]
     (tmp_path / "pkg" / "models.py").write_text("# changed\n", "utf-8")
     quiet = stubforge_cli("check", "-q", "--spec", str(spec), "--out", "pkg", cwd=tmp_path)
     assert quiet.returncode == 1
