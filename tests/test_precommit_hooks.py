@@ -57,10 +57,26 @@ def test_the_hooks_file_declares_both_hooks() -> None:
 
 def test_try_repo_passes_on_a_clean_project_and_fails_after_a_spec_edit(tmp_path: Path) -> None:
     repository = commit_of_this_tree(tmp_path / "stubforge")
+    revision = git("rev-parse", "HEAD", cwd=repository).strip()
     project = tmp_path / "project"
     project.mkdir()
     assert stubforge_cli("init", cwd=project).returncode == 0
-    assert stubforge_cli("generate", cwd=project).returncode == 0
+    # The same hooks as a project would pin them (the environment is installed once).
+    pinned = project / "hooks-pinned.yaml"
+    pinned.write_text(
+        yaml.safe_dump(
+            {
+                "repos": [
+                    {
+                        "repo": str(repository),
+                        "rev": revision,
+                        "hooks": [{"id": "stubforge-check"}, {"id": "stubforge-generate"}],
+                    }
+                ]
+            }
+        ),
+        "utf-8",
+    )
     git("init", "-q", cwd=project)
     git("add", "-A", cwd=project)
     git("commit", "-qm", "start", cwd=project)
@@ -73,19 +89,36 @@ def test_try_repo_passes_on_a_clean_project_and_fails_after_a_spec_edit(tmp_path
         "PIP_NO_BUILD_ISOLATION": "0",
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     }
-    try_repo = [sys.executable, "-m", "pre_commit", "try-repo", str(repository), "--all-files"]
 
-    clean = subprocess.run(try_repo, cwd=project, env=env, capture_output=True, text=True)
+    def pre_commit(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", *args],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    # The generate hook writes the package the first time (new files, not yet tracked).
+    first = pre_commit("run", "-c", pinned.name, "stubforge-generate", "--all-files")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert (project / "project_api" / "client.py").is_file()
+    git("add", "-A", cwd=project)
+    git("commit", "-qm", "generate", cwd=project)
+
+    clean = pre_commit("try-repo", str(repository), "--all-files")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "stubforge check" in clean.stdout and "stubforge generate" in clean.stdout
 
     spec = project / "spec" / "openapi.yaml"
     spec.write_text(spec.read_text("utf-8").replace("Create a note", "Add a note"), "utf-8")
-    edited = subprocess.run(try_repo, cwd=project, env=env, capture_output=True, text=True)
+    edited = pre_commit("run", "-c", pinned.name, "--all-files")
     assert edited.returncode == 1
     check, generate = edited.stdout.split("stubforge generate", 1)
     assert "Failed" in check
     assert '-        """Create a note' in check and '+        """Add a note' in check
     assert "files were modified by this hook" in generate
-    # The generate hook wrote the new output: the project is consistent again.
-    assert stubforge_cli("check", cwd=project).returncode == 0
+    # The generate hook wrote the new output: the hooks pass again.
+    again = pre_commit("run", "-c", pinned.name, "--all-files")
+    assert again.returncode == 0, again.stdout + again.stderr

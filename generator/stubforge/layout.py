@@ -42,8 +42,8 @@ def distribution_name(package: str) -> str:
 
 
 def project_version(api: Api) -> str:
-    """The spec's version when it is a valid Python version, else 0.1.0 (``beta``, ``v1``...)."""
-    return api.version if _PEP440.match(api.version) else "0.1.0"
+    """The spec's version when it is a valid Python version, else 0 (``beta``, ``v1``...)."""
+    return api.version if _PEP440.match(api.version) else "0"
 
 
 def markdown(value: object) -> str:
