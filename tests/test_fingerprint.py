@@ -201,7 +201,9 @@ def test_an_edit_to_the_generator_or_its_templates_renders_again(
     with (copy / "pipeline.py").open("a", encoding="utf-8") as handle:
         handle.write("\n")
     assert not answered_from_manifest(config)
-    (copy / "pipeline.py").write_bytes((Path(stubforge.__file__).parent / "pipeline.py").read_bytes())
+    (copy / "pipeline.py").write_bytes(
+        (Path(stubforge.__file__).parent / "pipeline.py").read_bytes()
+    )
     assert answered_from_manifest(config)
     with (tmp_path / "copy" / "templates" / "server.py.j2").open("a", encoding="utf-8") as handle:
         handle.write("{# changed #}\n")
