@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: generate check validate lint typecheck test serve bench bench-smoke corpus clean golden
+.PHONY: generate check validate lint typecheck test serve bench bench-smoke corpus docs-corpus clean golden
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: lint
 
 corpus: $(STAMP)
 	$(BIN)/python -m tools.corpus
+
+# Every page of ../shared/graph/docs/api imported, generated and round-tripped (~5 minutes):
+# writes corpus/docs-results.md.
+docs-corpus: $(STAMP)
+	$(BIN)/python -m stubforge.graphdocs.corpus
 
 # Accepts only the bearer token in TOKEN (`TOKEN=... make serve`); without it, a random one
 # is made and printed once.

@@ -125,9 +125,10 @@ def _authentication(api: Api) -> list[str]:
                 "returns a fresh one for each request."
             )
         elif scheme.kind == "apiKey":
+            where = scheme.api_key_in or "request"
             lines.append(
-                f"- {name} (API key in the {markdown(scheme.location)} "
-                f"{markdown(scheme.parameter)}): see `client.Client` for how to pass it."
+                f"- {name} (API key in the {markdown(where)} "
+                f"{markdown(scheme.api_key_name)}): see `client.Client` for how to pass it."
             )
         else:
             lines.append(f"- {name} ({markdown(scheme.kind)}): see `client.Client`.")

@@ -40,11 +40,11 @@ def load(config: Config) -> Spec:
 
 
 def validate(config: Config) -> tuple[Spec, list[Diagnostic]]:
-    from stubforge.validate import validate_spec
+    from stubforge.validate import check_spec
 
     spec = load(config)
     stage("validate")
-    return spec, validate_spec(spec, strict=config.strict)
+    return spec, check_spec(spec, strict=config.strict)
 
 
 def header(spec_name: str) -> str:
@@ -85,6 +85,8 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         try:
             output = _render(config, spec)
         except StubforgeError:
+            if pending is not None:
+                pending.result()  # the spec's own errors come first, as `validate` shows them
             raise
         except Exception as error:
             # A spec that breaks OpenAPI can break a later step: its violations are the message.

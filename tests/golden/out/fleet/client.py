@@ -543,7 +543,7 @@ def _parse_fleet_update_depots(response: httpx.Response) -> None:
     return None
 
 
-class FleetDepotsResource:
+class FleetDepotsByDepotIdResource:
     """Operations under ``{depot-id}``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -558,6 +558,9 @@ class FleetDepotsResource:
         """Delete navigation property depots for fleet
 
         ``DELETE /fleet/depots/{depot-id}``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_depots(
             self._path,
@@ -574,6 +577,10 @@ class FleetDepotsResource:
         """Get depots from fleet
 
         ``GET /fleet/depots/{depot-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_depots(
             self._path,
@@ -597,7 +604,7 @@ class FleetDepotsResource:
         return _parse_fleet_update_depots(self._client.send(prepared))
 
 
-class FleetDepotsResource2:
+class FleetDepotsResource:
     """Operations under ``depots``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -607,14 +614,14 @@ class FleetDepotsResource2:
     def by_depot_id(
         self,
         depot_id: str,
-    ) -> FleetDepotsResource:
+    ) -> FleetDepotsByDepotIdResource:
         segment = _params.fill_segment(
             "{depot-id}",
             {
                 "depot-id": depot_id,
             },
         )
-        return FleetDepotsResource(self._client, self._path + "/" + segment)
+        return FleetDepotsByDepotIdResource(self._client, self._path + "/" + segment)
 
     def list(
         self,
@@ -631,6 +638,16 @@ class FleetDepotsResource2:
         """Get depots from fleet
 
         ``GET /fleet/depots``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_list_depots(
             self._path,
@@ -675,6 +692,9 @@ class FleetHeadquartersResource:
         """Delete navigation property headquarters for fleet
 
         ``DELETE /fleet/headquarters``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_headquarters(
             self._path,
@@ -691,6 +711,10 @@ class FleetHeadquartersResource:
         """Get headquarters from fleet
 
         ``GET /fleet/headquarters``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_headquarters(
             self._path,
@@ -714,7 +738,7 @@ class FleetHeadquartersResource:
         return _parse_fleet_update_headquarters(self._client.send(prepared))
 
 
-class FleetVehiclesResource:
+class FleetVehiclesByVehicleIdResource:
     """Operations under ``{vehicle-id}``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -729,6 +753,9 @@ class FleetVehiclesResource:
         """Delete navigation property vehicles for fleet
 
         ``DELETE /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_vehicles(
             self._path,
@@ -747,6 +774,10 @@ class FleetVehiclesResource:
         Every vehicle of the fleet.
 
         ``GET /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_vehicles(
             self._path,
@@ -770,7 +801,7 @@ class FleetVehiclesResource:
         return _parse_fleet_update_vehicles(self._client.send(prepared))
 
 
-class FleetVehiclesResource2:
+class FleetVehiclesResource:
     """Operations under ``vehicles``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -780,14 +811,14 @@ class FleetVehiclesResource2:
     def by_vehicle_id(
         self,
         vehicle_id: str,
-    ) -> FleetVehiclesResource:
+    ) -> FleetVehiclesByVehicleIdResource:
         segment = _params.fill_segment(
             "{vehicle-id}",
             {
                 "vehicle-id": vehicle_id,
             },
         )
-        return FleetVehiclesResource(self._client, self._path + "/" + segment)
+        return FleetVehiclesByVehicleIdResource(self._client, self._path + "/" + segment)
 
     def list(
         self,
@@ -806,6 +837,16 @@ class FleetVehiclesResource2:
         Every vehicle of the fleet.
 
         ``GET /fleet/vehicles``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_list_vehicles(
             self._path,
@@ -843,19 +884,19 @@ class FleetResource:
         self._path = path
 
     @property
-    def depots(self) -> FleetDepotsResource2:
-        return FleetDepotsResource2(self._client, self._path + "/" + "depots")
+    def depots(self) -> FleetDepotsResource:
+        return FleetDepotsResource(self._client, self._path + "/" + "depots")
 
     @property
     def headquarters(self) -> FleetHeadquartersResource:
         return FleetHeadquartersResource(self._client, self._path + "/" + "headquarters")
 
     @property
-    def vehicles(self) -> FleetVehiclesResource2:
-        return FleetVehiclesResource2(self._client, self._path + "/" + "vehicles")
+    def vehicles(self) -> FleetVehiclesResource:
+        return FleetVehiclesResource(self._client, self._path + "/" + "vehicles")
 
 
-class PeopleResource:
+class PeopleByPersonIdResource:
     """Operations under ``{person-id}``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -871,6 +912,10 @@ class PeopleResource:
         """Get entity from people by key
 
         ``GET /people/{person-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_people_person_get_person(
             self._path,
@@ -894,7 +939,7 @@ class PeopleResource:
         return _parse_people_person_update_person(self._client.send(prepared))
 
 
-class PeopleResource2:
+class PeopleResource:
     """Operations under ``people``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -904,14 +949,14 @@ class PeopleResource2:
     def by_person_id(
         self,
         person_id: str,
-    ) -> PeopleResource:
+    ) -> PeopleByPersonIdResource:
         segment = _params.fill_segment(
             "{person-id}",
             {
                 "person-id": person_id,
             },
         )
-        return PeopleResource(self._client, self._path + "/" + segment)
+        return PeopleByPersonIdResource(self._client, self._path + "/" + segment)
 
     def list(
         self,
@@ -928,6 +973,16 @@ class PeopleResource2:
         """Get entities from people
 
         ``GET /people``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_people_person_list_person(
             self._path,
@@ -971,11 +1026,11 @@ class RootResource:
         return FleetResource(self._client, self._path + "/" + "fleet")
 
     @property
-    def people(self) -> PeopleResource2:
-        return PeopleResource2(self._client, self._path + "/" + "people")
+    def people(self) -> PeopleResource:
+        return PeopleResource(self._client, self._path + "/" + "people")
 
 
-class AsyncFleetDepotsResource:
+class AsyncFleetDepotsByDepotIdResource:
     """Operations under ``{depot-id}``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -990,6 +1045,9 @@ class AsyncFleetDepotsResource:
         """Delete navigation property depots for fleet
 
         ``DELETE /fleet/depots/{depot-id}``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_depots(
             self._path,
@@ -1006,6 +1064,10 @@ class AsyncFleetDepotsResource:
         """Get depots from fleet
 
         ``GET /fleet/depots/{depot-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_depots(
             self._path,
@@ -1029,7 +1091,7 @@ class AsyncFleetDepotsResource:
         return _parse_fleet_update_depots(await self._client.send(prepared))
 
 
-class AsyncFleetDepotsResource2:
+class AsyncFleetDepotsResource:
     """Operations under ``depots``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -1039,14 +1101,14 @@ class AsyncFleetDepotsResource2:
     def by_depot_id(
         self,
         depot_id: str,
-    ) -> AsyncFleetDepotsResource:
+    ) -> AsyncFleetDepotsByDepotIdResource:
         segment = _params.fill_segment(
             "{depot-id}",
             {
                 "depot-id": depot_id,
             },
         )
-        return AsyncFleetDepotsResource(self._client, self._path + "/" + segment)
+        return AsyncFleetDepotsByDepotIdResource(self._client, self._path + "/" + segment)
 
     async def list(
         self,
@@ -1063,6 +1125,16 @@ class AsyncFleetDepotsResource2:
         """Get depots from fleet
 
         ``GET /fleet/depots``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_list_depots(
             self._path,
@@ -1107,6 +1179,9 @@ class AsyncFleetHeadquartersResource:
         """Delete navigation property headquarters for fleet
 
         ``DELETE /fleet/headquarters``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_headquarters(
             self._path,
@@ -1123,6 +1198,10 @@ class AsyncFleetHeadquartersResource:
         """Get headquarters from fleet
 
         ``GET /fleet/headquarters``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_headquarters(
             self._path,
@@ -1146,7 +1225,7 @@ class AsyncFleetHeadquartersResource:
         return _parse_fleet_update_headquarters(await self._client.send(prepared))
 
 
-class AsyncFleetVehiclesResource:
+class AsyncFleetVehiclesByVehicleIdResource:
     """Operations under ``{vehicle-id}``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -1161,6 +1240,9 @@ class AsyncFleetVehiclesResource:
         """Delete navigation property vehicles for fleet
 
         ``DELETE /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_vehicles(
             self._path,
@@ -1179,6 +1261,10 @@ class AsyncFleetVehiclesResource:
         Every vehicle of the fleet.
 
         ``GET /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_vehicles(
             self._path,
@@ -1202,7 +1288,7 @@ class AsyncFleetVehiclesResource:
         return _parse_fleet_update_vehicles(await self._client.send(prepared))
 
 
-class AsyncFleetVehiclesResource2:
+class AsyncFleetVehiclesResource:
     """Operations under ``vehicles``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -1212,14 +1298,14 @@ class AsyncFleetVehiclesResource2:
     def by_vehicle_id(
         self,
         vehicle_id: str,
-    ) -> AsyncFleetVehiclesResource:
+    ) -> AsyncFleetVehiclesByVehicleIdResource:
         segment = _params.fill_segment(
             "{vehicle-id}",
             {
                 "vehicle-id": vehicle_id,
             },
         )
-        return AsyncFleetVehiclesResource(self._client, self._path + "/" + segment)
+        return AsyncFleetVehiclesByVehicleIdResource(self._client, self._path + "/" + segment)
 
     async def list(
         self,
@@ -1238,6 +1324,16 @@ class AsyncFleetVehiclesResource2:
         Every vehicle of the fleet.
 
         ``GET /fleet/vehicles``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_list_vehicles(
             self._path,
@@ -1275,19 +1371,19 @@ class AsyncFleetResource:
         self._path = path
 
     @property
-    def depots(self) -> AsyncFleetDepotsResource2:
-        return AsyncFleetDepotsResource2(self._client, self._path + "/" + "depots")
+    def depots(self) -> AsyncFleetDepotsResource:
+        return AsyncFleetDepotsResource(self._client, self._path + "/" + "depots")
 
     @property
     def headquarters(self) -> AsyncFleetHeadquartersResource:
         return AsyncFleetHeadquartersResource(self._client, self._path + "/" + "headquarters")
 
     @property
-    def vehicles(self) -> AsyncFleetVehiclesResource2:
-        return AsyncFleetVehiclesResource2(self._client, self._path + "/" + "vehicles")
+    def vehicles(self) -> AsyncFleetVehiclesResource:
+        return AsyncFleetVehiclesResource(self._client, self._path + "/" + "vehicles")
 
 
-class AsyncPeopleResource:
+class AsyncPeopleByPersonIdResource:
     """Operations under ``{person-id}``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -1303,6 +1399,10 @@ class AsyncPeopleResource:
         """Get entity from people by key
 
         ``GET /people/{person-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_people_person_get_person(
             self._path,
@@ -1326,7 +1426,7 @@ class AsyncPeopleResource:
         return _parse_people_person_update_person(await self._client.send(prepared))
 
 
-class AsyncPeopleResource2:
+class AsyncPeopleResource:
     """Operations under ``people``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -1336,14 +1436,14 @@ class AsyncPeopleResource2:
     def by_person_id(
         self,
         person_id: str,
-    ) -> AsyncPeopleResource:
+    ) -> AsyncPeopleByPersonIdResource:
         segment = _params.fill_segment(
             "{person-id}",
             {
                 "person-id": person_id,
             },
         )
-        return AsyncPeopleResource(self._client, self._path + "/" + segment)
+        return AsyncPeopleByPersonIdResource(self._client, self._path + "/" + segment)
 
     async def list(
         self,
@@ -1360,6 +1460,16 @@ class AsyncPeopleResource2:
         """Get entities from people
 
         ``GET /people``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_people_person_list_person(
             self._path,
@@ -1403,8 +1513,8 @@ class AsyncRootResource:
         return AsyncFleetResource(self._client, self._path + "/" + "fleet")
 
     @property
-    def people(self) -> AsyncPeopleResource2:
-        return AsyncPeopleResource2(self._client, self._path + "/" + "people")
+    def people(self) -> AsyncPeopleResource:
+        return AsyncPeopleResource(self._client, self._path + "/" + "people")
 
 
 class Client(SyncTransport, RootResource):
