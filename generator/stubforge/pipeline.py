@@ -23,7 +23,9 @@ import stubforge
 from stubforge.config import Config
 from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.fingerprint import fingerprint
+from stubforge.layout import arrange
 from stubforge.load import Spec, load_spec, relative_posix
+from stubforge.progress import stage
 from stubforge.write import MANIFEST, Drift, Manifest, compare, digest, with_record, write_tree
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ class Output:
 
 
 def load(config: Config) -> Spec:
+    stage("load")
     if config.spec.suffix.lower() in (".xml", ".csdl"):
         from stubforge.csdl import load_csdl
 
@@ -52,6 +55,7 @@ def validate(config: Config) -> tuple[Spec, list[Diagnostic]]:
     from stubforge.validate import check_spec
 
     spec = load(config)
+    stage("validate")
     return spec, check_spec(spec, strict=config.strict)
 
 
@@ -92,6 +96,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     pool: ProcessPoolExecutor | None = None
     try:
         spec = load(config)
+        stage("validate")
         validation_key = f"{config.strict}\0{documentation_blind_digest(spec.document)}"
         known_clean = cache.validated(validation_key)
         pending = None
@@ -148,6 +153,7 @@ def _render(
     from stubforge.write import format_python, with_manifest
 
     spec_name = relative_posix(config.spec, config.root)
+    stage("models")
     plan = build(spec, package=config.package, spec_name=spec_name)
     top = header(spec_name)
     context = {"api": plan.api, "header": top}
@@ -167,10 +173,11 @@ def _render(
 
         return environment(config.templates)
 
-    def template(name: str) -> Callable[[], bytes]:
+    def template(name: str, target: str) -> Callable[[], bytes]:
         def make() -> bytes:
             from stubforge.render.code import render
 
+            stage(target)
             return render(environment(), name, **context).encode()
 
         return make
@@ -183,9 +190,15 @@ def _render(
     api = repr((top, plan.api))
     for target in TARGETS:
         for output, name in target.templates:
-            jobs[output] = Job(f"{name}\0{api}", template(name))
+            jobs[output] = Job(f"{name}\0{api}", template(name, target.name))
+
+    def formatted(fresh: dict[str, bytes], present: frozenset[str]) -> dict[str, bytes]:
+        stage("format")
+        return format_python(fresh, present)
+
     # Runtime modules are already formatted Python: copied as they are, not reformatted.
-    files = {**render_files(cache, jobs, format_python), **runtime_files(top)}
+    files = {**render_files(cache, jobs, formatted), **runtime_files(top)}
+    files = arrange(files, plan.api, config.layout)
     files = with_manifest(files, stubforge.__version__, spec_name)
     return Output(files, list(plan.warnings))
 
@@ -229,6 +242,7 @@ def generate(config: Config) -> list[Diagnostic]:
     if up_to_date(config):
         return []
     output, _ = render_output(config)
+    stage("write")
     notes = write_tree(config.out, output.files)
     if output.cache is not None:
         output.cache.commit()
@@ -239,6 +253,7 @@ def check(config: Config) -> tuple[Drift, list[Diagnostic]]:
     if up_to_date(config):
         return Drift(), []
     output, _ = render_output(config)
+    stage("compare")
     drift = compare(Path(config.out), output.files)
     if output.cache is not None:
         output.cache.commit()
