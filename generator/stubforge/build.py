@@ -164,6 +164,8 @@ class Plan:
     api: Api
     model_document: dict[str, Any]
     warnings: list[Diagnostic] = field(default_factory=list)
+    # Where each model's schema is in the spec (JSON pointer tokens), by class name.
+    model_pointers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def build(spec: Spec, *, package: str, spec_name: str) -> Plan:
@@ -233,7 +235,8 @@ class _Builder:
             root=_resource_tree(operations),
             security_schemes=self._security_schemes(),
         )
-        return Plan(api, model_document, self.warnings)
+        pointers = {self.class_names[n]: ("components", "schemas", n) for n in self.schemas}
+        return Plan(api, model_document, self.warnings, {**pointers, **self.hoisted_at})
 
     def _prepare(self, node: Any, at: tuple[str, ...]) -> Any:
         """A copy of a schema for the model renderer: refs renamed, lossless types swapped in.

@@ -107,7 +107,7 @@ def _render(config: Config, spec: Spec) -> Output:
     env = environment(config.templates)
     top = header(spec_name)
     context = {"api": plan.api, "header": top}
-    models = render_models(plan.model_document, plan.api.models)
+    models = render_models(plan, spec)
     files: dict[str, bytes] = {
         "__init__.py": render(env, "__init__.py.j2", **context).encode(),
         "_runtime.py": render(env, "_runtime.py.j2", **context).encode(),
