@@ -143,7 +143,8 @@ def inputs_digest(config: Config, sources: list[Path]) -> str:
     own = Path(stubforge.__file__).resolve().parent
     folders = [default_templates(), *([config.templates] if config.templates else [])]
     templates = sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.j2"))
-    for path in [*sources, *templates, *sorted(own.rglob("*.py"))]:
+    own_files = sorted([*own.rglob("*.py"), *own.rglob("*.jinja2")])
+    for path in [*sources, *templates, *own_files]:
         try:
             h.update(str(path).encode() + b"\0" + path.read_bytes())
         except OSError:

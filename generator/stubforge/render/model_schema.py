@@ -103,6 +103,11 @@ class ModelSchemaPass:
         for name, schema in self.schemas.items():
             at = self.pointers.get(name)
             schemas[name] = schema if at is None else self.schema(schema, at)
+        self.schemas = schemas
+        retagged = self.retagged()
+        for name, schema in schemas.items():
+            if name in self.pointers:
+                schemas[name] = self.unconflicted(schema, flatten=name in retagged)
         components = {**self.document["components"], "schemas": schemas}
         return {**self.document, "components": components}
 
@@ -318,6 +323,117 @@ class ModelSchemaPass:
             renamed[str(tag)] = SCHEMA_PREFIX + name
         return {**discriminator, "mapping": renamed}
 
+    # -- inheritance -------------------------------------------------------------------------
+
+    def retagged(self) -> set[str]:
+        """The schemas a discriminator maps other tag values to than a schema they extend.
+
+        A base that is itself mapped (``reboot`` to ``droplet_action``) gets a ``Literal`` of its
+        own values, and a schema extending it (``change_kernel``) one of others: a field of the
+        subclass whose type is disjoint from the base's. These are written without the base.
+        """
+        tags: dict[str, set[str]] = {}
+        stack: list[Any] = list(self.schemas.values())
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+                continue
+            if not isinstance(node, dict):
+                continue
+            discriminator = node.get("discriminator")
+            if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
+                for tag, ref in discriminator["mapping"].items():
+                    tags.setdefault(ref[len(SCHEMA_PREFIX) :], set()).add(tag)
+            stack.extend(node.values())
+        found: set[str] = set()
+        for name, own in tags.items():
+            base, seen = self.base_of(self.schemas.get(name)), {name}
+            while base is not None and base not in seen:
+                if base in tags and tags[base] != own:
+                    found.add(name)
+                    break
+                seen.add(base)
+                base = self.base_of(self.schemas.get(base))
+        return found
+
+    @staticmethod
+    def base_of(node: Any) -> str | None:
+        """The one schema ``node`` extends through ``allOf``, if exactly one."""
+        parts = node.get("allOf") if isinstance(node, dict) else None
+        refs = [
+            p["$ref"][len(SCHEMA_PREFIX) :]
+            for p in parts or ()
+            if isinstance(p, dict) and isinstance(p.get("$ref"), str)
+        ]
+        return refs[0] if len(refs) == 1 else None
+
+    def unconflicted(self, node: Any, *, flatten: bool = False) -> Any:
+        """``node`` with every ``allOf`` that would make a subclass redefine an inherited field
+        with another type written out in full, base included.
+
+        The renderer makes ``allOf: [$ref: Base, {properties}]`` a subclass of ``Base``; a
+        property of both with different types (``resource: UserCompact`` there and
+        ``PlaceholderCompact`` here) becomes a field whose type does not fit the base's, an
+        error for a type checker and a lie to ``isinstance``. Without the base class, the
+        model has the fields of both as the renderer merges them.
+        """
+        if isinstance(node, list):
+            return [self.unconflicted(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        result = {k: self.unconflicted(v) for k, v in node.items()}
+        parts = result.get("allOf")
+        if isinstance(parts, list) and (flatten or self.conflicts(result, parts)):
+            result["allOf"] = [self.inlined(part, frozenset()) for part in parts]
+        return result
+
+    def conflicts(self, node: dict[str, Any], parts: list[Any]) -> bool:
+        bases = [p for p in parts if isinstance(p, dict) and isinstance(p.get("$ref"), str)]
+        if len(bases) != 1:
+            return False
+        inherited = self.inherited(bases[0], frozenset())
+        own: dict[str, Any] = dict(_properties(node))
+        for part in parts:
+            if part is not bases[0]:
+                own.update(_properties(part))
+        return any(
+            name in inherited and _shape(schema) != _shape(inherited[name])
+            for name, schema in own.items()
+        )
+
+    def inherited(self, node: Any, seen: frozenset[str]) -> dict[str, Any]:
+        """The properties ``node`` has through references and ``allOf``."""
+        if not isinstance(node, dict):
+            return {}
+        found: dict[str, Any] = {}
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+            name = ref[len(SCHEMA_PREFIX) :]
+            if name not in seen:
+                found.update(self.inherited(self.schemas.get(name), seen | {name}))
+        for part in node.get("allOf") or []:
+            found.update(self.inherited(part, seen))
+        found.update(_properties(node))
+        return found
+
+    def inlined(self, node: Any, seen: frozenset[str]) -> Any:
+        """``node`` with the schemas it extends copied in place of their references."""
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+            name = ref[len(SCHEMA_PREFIX) :]
+            target = self.schemas.get(name)
+            if isinstance(target, dict) and name not in seen:
+                rest = {k: v for k, v in node.items() if k != "$ref"}
+                return {**self.inlined(target, seen | {name}), **rest}
+            return node
+        parts = node.get("allOf")
+        if isinstance(parts, list):
+            return {**node, "allOf": [self.inlined(part, seen) for part in parts]}
+        return node
+
     # -- defaults ----------------------------------------------------------------------------
 
     def target(self, node: dict[str, Any], seen: frozenset[str] = frozenset()) -> _Target:
@@ -359,15 +475,35 @@ class ModelSchemaPass:
             found.enum = None
         return found
 
+    def accepts_null(self, node: Any, seen: frozenset[str]) -> bool:
+        """Whether ``node`` accepts null: nullable, a ``null`` type or member, a union member
+        that does, or no type at all."""
+        if not isinstance(node, dict):
+            return node is True
+        target = self.target(node)
+        if target.nullable or (target.enum is not None and None in target.enum):
+            return True
+        options = [o for k in ("anyOf", "oneOf") if isinstance(node.get(k), list) for o in node[k]]
+        if options:
+            return any(self.accepts_null(option, seen) for option in options)
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+            name = ref[len(SCHEMA_PREFIX) :]
+            if name in seen:
+                return False
+            return self.accepts_null(self.schemas.get(name), seen | {name})
+        parts = node.get("allOf")
+        if isinstance(parts, list) and parts:
+            return all(self.accepts_null(part, seen) for part in parts)
+        return not target.types and target.enum is None and not target.model
+
     def default_fits(self, node: dict[str, Any], at: tuple[str, ...]) -> bool:
         """Whether ``node``'s default may stay; repairs it in place where the meaning is plain."""
         value = node["default"]
         target = self.target(node)
         problem: str | None = None
         if value is None:
-            if target.nullable or (target.enum is not None and None in target.enum):
-                return True
-            if not target.types and target.enum is None:
+            if self.accepts_null(node, frozenset()):
                 return True
             problem = "null, but the schema does not accept null"
         elif target.enum is not None:
@@ -402,6 +538,40 @@ class ModelSchemaPass:
             hint="give a default the schema accepts, or remove it",
         )
         return False
+
+
+# The keywords that decide a field's Python type; the others (descriptions, constraints) do not
+# make a redefined field incompatible with the inherited one.
+_TYPE_KEYWORDS = frozenset(
+    {"$ref", "type", "enum", "const", "items", "properties", "additionalProperties", "nullable"}
+    | {"allOf", "anyOf", "oneOf", "format"}
+)
+
+
+def _properties(node: Any) -> dict[str, Any]:
+    properties = node.get("properties") if isinstance(node, dict) else None
+    return properties if isinstance(properties, dict) else {}
+
+
+def _shape(node: Any) -> Any:
+    """What of a schema decides its Python type: a lone ``allOf`` member is the member."""
+    if isinstance(node, list):
+        return [_shape(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    kept = {k: v for k, v in node.items() if k in _TYPE_KEYWORDS}
+    parts = kept.get("allOf")
+    if isinstance(parts, list) and len(parts) == 1 and len(kept) == 1:
+        return _shape(parts[0])
+    shaped: dict[str, Any] = {}
+    for key, value in kept.items():
+        if key in ("enum", "const"):
+            shaped[key] = value
+        elif key == "properties" and isinstance(value, dict):
+            shaped[key] = {name: _shape(schema) for name, schema in value.items()}
+        else:
+            shaped[key] = _shape(value)
+    return shaped
 
 
 class _Drop:

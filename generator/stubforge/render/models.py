@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stubforge.build import RUNTIME_TYPES, SCHEMA_PREFIX
@@ -34,6 +35,10 @@ if TYPE_CHECKING:
 # makes it the generated package's own ``_runtime`` module.
 _PLACEHOLDER_MODULE = "stubforge_runtime_placeholder._runtime"
 _HEADER = "# Pydantic v2 models rendered by datamodel-code-generator."
+# The renderer's model template, changed in one place: a structured default (an object or a
+# list on a model-typed field) is built by a factory and validated into the model, so the
+# class attribute has the declared type and no instance shares a default.
+_TEMPLATES = Path(__file__).parent / "model_templates"
 
 
 def render_models(plan: Plan, spec: Spec) -> str:
@@ -140,7 +145,9 @@ def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[
                 },
                 import_overrides=dict.fromkeys(runtime_names, "._runtime"),
                 custom_file_header=_HEADER,
+                custom_template_dir=_TEMPLATES,
                 use_subclass_enum=True,
+                use_enum_values_in_discriminator=True,
                 deserialize_default_values=[DefaultValueType.Enum],
                 snake_case_field=True,
                 allow_population_by_field_name=True,
