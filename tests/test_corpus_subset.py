@@ -39,3 +39,8 @@ def test_swagger_2_is_refused_with_a_message(tmp_path: Path) -> None:
     result = run_one(CORPUS / "swagger2-oai-petstore-expanded.yaml", tmp_path, timeout=120)
     assert result.refused
     assert "Swagger 2.0 documents are not supported" in result.reason
+    # Reports are committed: files are named relative to the repository, not by this machine.
+    assert result.reason.startswith(
+        "refused: ../shared/corpus/specs/swagger2-oai-petstore-expanded.yaml:1:"
+    )
+    assert str(CORPUS.resolve()) not in result.reason

@@ -138,6 +138,24 @@ def _defaults_spec(version: str) -> str:
                     "colour": {"$ref": "#/components/schemas/Colour", "default": "green"},
                     "shade": {"type": "string", "enum": ["dark", "light"], "default": "blue"},
                     "tags": {"type": "array", "items": {"type": "string"}, "default": None},
+                    "prompt": {
+                        "oneOf": [
+                            {"type": "string"},
+                            {"type": "array", "items": {"type": "integer"}},
+                        ],
+                        "default": "end",
+                    },
+                    "batch": {
+                        "anyOf": [
+                            {"type": "string", "enum": ["auto"]},
+                            {"type": "integer", "minimum": 1},
+                        ],
+                        "default": "auto",
+                    },
+                    "mixed": {
+                        "oneOf": [{"type": "string"}, {"type": "integer"}],
+                        "default": [1],
+                    },
                 },
             },
         },
@@ -228,6 +246,40 @@ def _discriminator_spec(version: str) -> str:
                 "type": "object",
                 "required": ["type"],
                 "properties": {"type": {"type": "string", "enum": ["track"]}},
+            },
+            "AudioDelta": {
+                "type": "object",
+                "required": ["type"],
+                "properties": {"type": {"type": "string", "enum": ["audio.delta"]}},
+            },
+            "AudioDone": {
+                "type": "object",
+                "required": ["type"],
+                "properties": {"type": {"type": "string", "enum": ["audio.done"]}},
+            },
+            "AudioEvent": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/AudioDelta"},
+                    {"$ref": "#/components/schemas/AudioDone"},
+                ],
+                "discriminator": {"propertyName": "type"},
+            },
+            "StreamEvent": {
+                "anyOf": [
+                    {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/AudioDelta"},
+                            {"properties": {"stream_id": {"type": "string"}}},
+                        ]
+                    },
+                    {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/AudioDone"},
+                            {"properties": {"stream_id": {"type": "string"}}},
+                        ]
+                    },
+                ],
+                "discriminator": {"propertyName": "type"},
             },
             "Queue": {
                 "type": "object",
@@ -342,10 +394,11 @@ def test_defaults_are_valid_for_their_type_or_dropped_with_a_located_warning(
     assert pod.by_key == {"k": module.Meta(name="q")}
     assert (pod.count, pod.ratio, pod.flag) == (5, 0.5, False)
     assert pod.colour is module.Colour.green
+    assert pod.prompt == "end" and pod.batch == "auto"
     unset = json.loads(pod.model_dump_json(exclude_unset=True))
     assert unset == {}
     dumped = json.loads(pod.model_dump_json())
-    for dropped in ("named", "text", "limit", "shade", "tags"):
+    for dropped in ("named", "text", "limit", "shade", "tags", "mixed"):
         assert dropped not in dumped
     text = _defaults_spec(version)
     stderr = packages[1][name]
@@ -355,6 +408,7 @@ def test_defaults_are_valid_for_their_type_or_dropped_with_a_located_warning(
         ("limit", "a string, but the schema is of type 'integer'"),
         ("shade", "'blue', which is not one of the enum's values"),
         ("tags", "null, but the schema does not accept null"),
+        ("mixed", "a list, which none of the schema's options accepts"),
         ("count", "the models take it as 5"),
         ("flag", "the models take it as False"),
     ):
@@ -409,6 +463,9 @@ def test_discriminators_map_wire_values_to_renamed_and_derived_classes(
     assert json.loads(queue.model_dump_json()) == {"current": {"type": "episode", "show": "s"}}
     track = module.Queue.model_validate({"current": {"type": "track"}})
     assert type(track.current) is module.TrackObject
+    wire = {"type": "audio.done", "stream_id": "s1"}
+    event = module.StreamEvent.model_validate(wire).root
+    assert event.stream_id == "s1" and json.loads(event.model_dump_json()) == wire
 
 
 # -- keywords of the wrong JSON type -----------------------------------------------------------

@@ -383,10 +383,30 @@ class ModelSchemaPass:
         if not isinstance(node, dict):
             return node
         result = {k: self.unconflicted(v) for k, v in node.items()}
+        discriminator = result.get("discriminator")
+        if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
+            for key in ("anyOf", "oneOf"):
+                if isinstance(result.get(key), list):
+                    result[key] = [
+                        self.untagged(member, discriminator["propertyName"])
+                        for member in result[key]
+                    ]
         parts = result.get("allOf")
         if isinstance(parts, list) and (flatten or self.conflicts(result, parts)):
             result["allOf"] = [self.inlined(part, frozenset()) for part in parts]
         return result
+
+    def untagged(self, member: Any, tag: str) -> Any:
+        """An inline member of a discriminated union, written without its base when the base
+        types the tag with an enum: the renderer gives the member a string ``Literal`` tag,
+        which is no subtype of the enum's (a ``$ref`` member gets an enum-member ``Literal``)."""
+        parts = member.get("allOf") if isinstance(member, dict) else None
+        if not isinstance(parts, list) or "$ref" in member:
+            return member
+        inherited = self.inherited({"allOf": parts}, frozenset()).get(tag)
+        if not (isinstance(inherited, dict) and self.target(inherited).enum is not None):
+            return member
+        return {**member, "allOf": [self.inlined(part, frozenset()) for part in parts]}
 
     def conflicts(self, node: dict[str, Any], parts: list[Any]) -> bool:
         bases = [p for p in parts if isinstance(p, dict) and isinstance(p.get("$ref"), str)]
@@ -475,6 +495,26 @@ class ModelSchemaPass:
             found.enum = None
         return found
 
+    @staticmethod
+    def options(node: dict[str, Any]) -> list[Any]:
+        return [o for k in ("anyOf", "oneOf") if isinstance(node.get(k), list) for o in node[k]]
+
+    def takes(self, option: Any, value: Any) -> bool:
+        """Whether a union member plainly accepts ``value`` as it is (no repair)."""
+        if not isinstance(option, dict):
+            return option is True
+        if self.options(option):
+            return any(self.takes(inner, value) for inner in self.options(option))
+        target = self.target(option)
+        if target.enum is not None:
+            return any(value == m and type(value) is type(m) for m in target.enum)
+        if not target.types:
+            return True
+        return any(
+            (fitted := _fit(value, kind)) is not _DROP and type(fitted) is type(value)
+            for kind in target.types
+        ) or (isinstance(value, int) and not isinstance(value, bool) and "number" in target.types)
+
     def accepts_null(self, node: Any, seen: frozenset[str]) -> bool:
         """Whether ``node`` accepts null: nullable, a ``null`` type or member, a union member
         that does, or no type at all."""
@@ -483,7 +523,7 @@ class ModelSchemaPass:
         target = self.target(node)
         if target.nullable or (target.enum is not None and None in target.enum):
             return True
-        options = [o for k in ("anyOf", "oneOf") if isinstance(node.get(k), list) for o in node[k]]
+        options = self.options(node)
         if options:
             return any(self.accepts_null(option, seen) for option in options)
         ref = node.get("$ref")
@@ -506,6 +546,10 @@ class ModelSchemaPass:
             if self.accepts_null(node, frozenset()):
                 return True
             problem = "null, but the schema does not accept null"
+        elif self.options(node):
+            if any(self.takes(option, value) for option in self.options(node)):
+                return True
+            problem = f"{_json_type(value)}, which none of the schema's options accepts"
         elif target.enum is not None:
             if any(value == member and type(value) is type(member) for member in target.enum):
                 return True

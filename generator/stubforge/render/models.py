@@ -1,17 +1,21 @@
 """Pydantic v2 models through datamodel-code-generator, used as a library.
 
 The renderer is handed the already-loaded schema document (no second parse), with class names
-decided by the builder, the lossless runtime types swapped in for date-times and base64 and the
-keywords it would refuse repaired (``model_schema``). Its documented options do the rest: type
-overrides and import overrides put the runtime types in (``from ._runtime import ...``), a
-custom file header replaces its own, ``use_subclass_enum`` renames enum members that would
-shadow a ``str`` or ``int`` method (``count`` becomes ``count_``, the wire value stays), and
-``deserialize_default_values`` writes an enum default as its member.
+decided by the builder, the lossless runtime types swapped in for date-times and base64, and
+the keywords it would refuse or write wrongly repaired first (``model_schema``: located
+warnings, defaults fitted to their types, subclasses that would redefine a field flattened).
+Its documented options do the rest: type and import overrides put the runtime types in
+(``from ._runtime import ...``), a custom file header replaces its own, ``use_subclass_enum``
+renames enum members that would shadow a ``str`` or ``int`` attribute (``count`` becomes
+``count_``, the wire value stays), enum defaults are written as members, discriminator fields
+over a base enum as ``Literal`` members, and a custom template (``model_templates/``) builds
+object and list defaults through their model.
 
 Two edits of its output remain, because no option does their job: the first schema of the
-document refers to every named schema so that component names win over inline ones (see
-``_names_first``), and its class is removed again; and invisible characters are escaped (a
-description may hold bidi controls, which the renderer writes as they are).
+document refers to every named schema so that component names win over inline ones (its naming
+options order names by first use, and ``primary-first`` only favours a file's own schemas over
+other files'), and that class is removed again (``_without_class``); and invisible characters
+are escaped (a description may hold bidi controls, which the renderer writes as they are).
 """
 
 from __future__ import annotations
@@ -148,6 +152,7 @@ def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[
                 custom_template_dir=_TEMPLATES,
                 use_subclass_enum=True,
                 use_enum_values_in_discriminator=True,
+                keep_field_defaults_off_branch_roots=True,
                 deserialize_default_values=[DefaultValueType.Enum],
                 snake_case_field=True,
                 allow_population_by_field_name=True,
