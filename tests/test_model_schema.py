@@ -110,6 +110,8 @@ def _defaults_spec(version: str) -> str:
                 "properties": {"name": {"type": "string"}},
             },
             "Colour": {"type": "string", "enum": ["red", "green"]},
+            "Copies": {"type": "integer", "minimum": 1, "maximum": 10},
+            "Switch": {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["auto"]}]},
             "Pod": {
                 "type": "object",
                 "properties": {
@@ -138,6 +140,8 @@ def _defaults_spec(version: str) -> str:
                     "colour": {"$ref": "#/components/schemas/Colour", "default": "green"},
                     "shade": {"type": "string", "enum": ["dark", "light"], "default": "blue"},
                     "tags": {"type": "array", "items": {"type": "string"}, "default": None},
+                    "copies": {"allOf": [{"$ref": "#/components/schemas/Copies"}], "default": 2},
+                    "switch": {"$ref": "#/components/schemas/Switch", "default": True},
                     "prompt": {
                         "oneOf": [
                             {"type": "string"},
@@ -281,6 +285,47 @@ def _discriminator_spec(version: str) -> str:
                 ],
                 "discriminator": {"propertyName": "type"},
             },
+            "Message": {
+                "type": "object",
+                "required": ["role"],
+                "properties": {"role": {"type": "string", "enum": ["assistant"]}},
+            },
+            "UserMessage": {
+                "type": "object",
+                "required": ["role"],
+                "properties": {"role": {"type": "string", "enum": ["user"]}},
+            },
+            "AnyMessage": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/Message"},
+                    {"$ref": "#/components/schemas/UserMessage"},
+                ],
+                "discriminator": {"propertyName": "role"},
+            },
+            "TunedMessage": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Message"},
+                    {
+                        "properties": {
+                            "role": {"type": "string", "enum": ["assistant"]},
+                            "weight": {"type": "integer"},
+                        }
+                    },
+                ]
+            },
+            "StoredMessage": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/Message"},
+                    {"properties": {"id": {"type": "string"}}},
+                ]
+            },
+            "AnyStored": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/StoredMessage"},
+                    {"$ref": "#/components/schemas/UserMessage"},
+                ],
+                "discriminator": {"propertyName": "role"},
+            },
             "Queue": {
                 "type": "object",
                 "properties": {
@@ -342,6 +387,10 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, d
                 del sys.modules[module]
 
 
+def dumped_json(model: Any, field: str) -> Any:
+    return json.loads(model.model_dump_json())[field]
+
+
 def mypy_errors(packages: tuple[Path, dict[str, str]], name: str) -> list[str]:
     return [line for line in packages[1]["mypy"].splitlines() if line.startswith(name + "/")]
 
@@ -395,6 +444,7 @@ def test_defaults_are_valid_for_their_type_or_dropped_with_a_located_warning(
     assert (pod.count, pod.ratio, pod.flag) == (5, 0.5, False)
     assert pod.colour is module.Colour.green
     assert pod.prompt == "end" and pod.batch == "auto"
+    assert dumped_json(pod, "copies") == 2 and dumped_json(pod, "switch") is True
     unset = json.loads(pod.model_dump_json(exclude_unset=True))
     assert unset == {}
     dumped = json.loads(pod.model_dump_json())
@@ -463,6 +513,10 @@ def test_discriminators_map_wire_values_to_renamed_and_derived_classes(
     assert json.loads(queue.model_dump_json()) == {"current": {"type": "episode", "show": "s"}}
     track = module.Queue.model_validate({"current": {"type": "track"}})
     assert type(track.current) is module.TrackObject
+    tuned = module.TunedMessage.model_validate({"role": "assistant", "weight": 2})
+    assert dumped_json(tuned, "role") == "assistant"
+    stored = module.AnyStored.model_validate({"role": "assistant", "id": "m1"}).root
+    assert type(stored) is module.StoredMessage and stored.id == "m1"
     wire = {"type": "audio.done", "stream_id": "s1"}
     event = module.StreamEvent.model_validate(wire).root
     assert event.stream_id == "s1" and json.loads(event.model_dump_json()) == wire

@@ -326,13 +326,16 @@ class ModelSchemaPass:
     # -- inheritance -------------------------------------------------------------------------
 
     def retagged(self) -> set[str]:
-        """The schemas a discriminator maps other tag values to than a schema they extend.
+        """The schemas that extend a discriminator's target and would retype its tag.
 
-        A base that is itself mapped (``reboot`` to ``droplet_action``) gets a ``Literal`` of its
-        own values, and a schema extending it (``change_kernel``) one of others: a field of the
-        subclass whose type is disjoint from the base's. These are written without the base.
+        The renderer types the tag of each target as a ``Literal`` of its own values (or of an
+        enum member). A schema extending a target then gets another: a target mapped to other
+        values (``reboot`` to ``droplet_action``, ``change_kernel`` to a schema extending it),
+        one whose tag comes from the union it is in, or a schema that declares the tag again.
+        Such a field's type is disjoint from the base's, so these are written without the base.
         """
         tags: dict[str, set[str]] = {}
+        tag_names: set[str] = set()
         stack: list[Any] = list(self.schemas.values())
         while stack:
             node = stack.pop()
@@ -342,20 +345,44 @@ class ModelSchemaPass:
             if not isinstance(node, dict):
                 continue
             discriminator = node.get("discriminator")
-            if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
-                for tag, ref in discriminator["mapping"].items():
+            if isinstance(discriminator, dict) and isinstance(
+                discriminator.get("propertyName"), str
+            ):
+                tag_names.add(discriminator["propertyName"])
+                mapping = discriminator.get("mapping")
+                mapped = mapping if isinstance(mapping, dict) else {}
+                for tag, ref in mapped.items():
                     tags.setdefault(ref[len(SCHEMA_PREFIX) :], set()).add(tag)
+                for member in self.options(node):
+                    ref = member.get("$ref") if isinstance(member, dict) else None
+                    if isinstance(ref, str) and ref not in mapped.values():
+                        name = ref[len(SCHEMA_PREFIX) :]
+                        tags.setdefault(name, set()).add(f"implicit {name}")
             stack.extend(node.values())
         found: set[str] = set()
-        for name, own in tags.items():
-            base, seen = self.base_of(self.schemas.get(name)), {name}
+        for name, schema in self.schemas.items():
+            own = tags.get(name)
+            base, seen = self.base_of(schema), {name}
             while base is not None and base not in seen:
-                if base in tags and tags[base] != own:
+                if base in tags and (
+                    own != tags[base]
+                    if own is not None
+                    else any(tag in self.declared(schema) for tag in tag_names)
+                ):
                     found.add(name)
                     break
                 seen.add(base)
                 base = self.base_of(self.schemas.get(base))
         return found
+
+    @staticmethod
+    def declared(schema: Any) -> set[str]:
+        """The properties ``schema`` declares itself, besides what it extends."""
+        names = set(_properties(schema))
+        for part in schema.get("allOf") or () if isinstance(schema, dict) else ():
+            if isinstance(part, dict) and "$ref" not in part:
+                names |= set(_properties(part))
+        return names
 
     @staticmethod
     def base_of(node: Any) -> str | None:
