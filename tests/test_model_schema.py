@@ -94,6 +94,7 @@ def _defaults_spec(version: str) -> str:
         {"nullable": True} if version.startswith("3.0") else {"type": ["object", "null"]}
     )
     meta = {"allOf": [{"$ref": "#/components/schemas/Meta"}]}
+    other_pages = {"type": "string"} if version.startswith("3.0") else {"type": "null"}
     return spec_text(
         version,
         {
@@ -142,6 +143,10 @@ def _defaults_spec(version: str) -> str:
                     "tags": {"type": "array", "items": {"type": "string"}, "default": None},
                     "copies": {"allOf": [{"$ref": "#/components/schemas/Copies"}], "default": 2},
                     "switch": {"$ref": "#/components/schemas/Switch", "default": True},
+                    "pages": {
+                        "anyOf": [{"type": "integer", "minimum": 1}, other_pages],
+                        "default": 1,
+                    },
                     "prompt": {
                         "oneOf": [
                             {"type": "string"},
@@ -313,6 +318,13 @@ def _discriminator_spec(version: str) -> str:
                     },
                 ]
             },
+            "RequiredMessage": {
+                "allOf": [
+                    {"properties": {"weight": {"type": "integer"}}},
+                    {"$ref": "#/components/schemas/Message"},
+                ],
+                "required": ["role"],
+            },
             "StoredMessage": {
                 "allOf": [
                     {"$ref": "#/components/schemas/Message"},
@@ -445,6 +457,7 @@ def test_defaults_are_valid_for_their_type_or_dropped_with_a_located_warning(
     assert pod.colour is module.Colour.green
     assert pod.prompt == "end" and pod.batch == "auto"
     assert dumped_json(pod, "copies") == 2 and dumped_json(pod, "switch") is True
+    assert dumped_json(pod, "pages") == 1
     unset = json.loads(pod.model_dump_json(exclude_unset=True))
     assert unset == {}
     dumped = json.loads(pod.model_dump_json())
@@ -515,6 +528,8 @@ def test_discriminators_map_wire_values_to_renamed_and_derived_classes(
     assert type(track.current) is module.TrackObject
     tuned = module.TunedMessage.model_validate({"role": "assistant", "weight": 2})
     assert dumped_json(tuned, "role") == "assistant"
+    required = module.RequiredMessage.model_validate({"role": "assistant", "weight": 1})
+    assert dumped_json(required, "weight") == 1
     stored = module.AnyStored.model_validate({"role": "assistant", "id": "m1"}).root
     assert type(stored) is module.StoredMessage and stored.id == "m1"
     wire = {"type": "audio.done", "stream_id": "s1"}

@@ -377,11 +377,18 @@ class ModelSchemaPass:
 
     @staticmethod
     def declared(schema: Any) -> set[str]:
-        """The properties ``schema`` declares itself, besides what it extends."""
-        names = set(_properties(schema))
-        for part in schema.get("allOf") or () if isinstance(schema, dict) else ():
+        """The properties ``schema`` declares or requires itself, besides what it extends."""
+        names: set[str] = set()
+        parts = schema.get("allOf") if isinstance(schema, dict) else None
+        for part in [schema, *(parts if isinstance(parts, list) else ())]:
             if isinstance(part, dict) and "$ref" not in part:
                 names |= set(_properties(part))
+                required = part.get("required")
+                names |= (
+                    {r for r in required if isinstance(r, str)}
+                    if isinstance(required, list)
+                    else set()
+                )
         return names
 
     @staticmethod
