@@ -4,7 +4,8 @@ have, every default valid for its type, discriminator mappings naming the rename
 The OpenAPI validator reports a wrongly typed keyword as a warning (``required: true`` on a
 property, a string where a number belongs) and lets generation go on, but datamodel-code-generator
 refuses the whole document without saying where. A default that does not fit its type is
-written into the models as it is and fails type checking. This pass runs on the document the
+written into the models as it is and fails type checking. (Subclasses that would redefine an
+inherited field are the job of ``model_inheritance``.) This pass runs on the document the
 builder prepared, before the renderer sees it: each problem becomes a warning located in the spec
 (file:line:col and JSON pointer), and the keyword is repaired where the meaning is plain (the
 Swagger-2 ``required: true`` joins the parent's ``required`` list, ``"false"`` on a boolean is
@@ -20,8 +21,7 @@ from typing import Any
 
 from stubforge.errors import Diagnostic, Location
 from stubforge.load import pointer_of
-
-SCHEMA_PREFIX = "#/components/schemas/"
+from stubforge.render.model_inheritance import SCHEMA_PREFIX, options, without_conflicting_bases
 
 _JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})
 _SCHEMA = frozenset(
@@ -93,7 +93,6 @@ class ModelSchemaPass:
         self.schemas: dict[str, Any] = document["components"]["schemas"]
         self.pointers = pointers
         self._locate = locate
-        self.openapi_31 = str(document.get("openapi", "")).startswith("3.1")
         self.class_of_pointer = {pointer_of(*at): name for name, at in pointers.items()}
         self.warnings: list[Diagnostic] = []
 
@@ -103,12 +102,8 @@ class ModelSchemaPass:
         for name, schema in self.schemas.items():
             at = self.pointers.get(name)
             schemas[name] = schema if at is None else self.schema(schema, at)
-        self.schemas = schemas
-        retagged = self.retagged()
-        for name, schema in schemas.items():
-            if name in self.pointers:
-                schemas[name] = self.unconflicted(schema, flatten=name in retagged)
-        components = {**self.document["components"], "schemas": schemas}
+        self.schemas = without_conflicting_bases(schemas, set(self.pointers))
+        components = {**self.document["components"], "schemas": self.schemas}
         return {**self.document, "components": components}
 
     # -- reporting ---------------------------------------------------------------------------
@@ -323,171 +318,6 @@ class ModelSchemaPass:
             renamed[str(tag)] = SCHEMA_PREFIX + name
         return {**discriminator, "mapping": renamed}
 
-    # -- inheritance -------------------------------------------------------------------------
-
-    def retagged(self) -> set[str]:
-        """The schemas that extend a discriminator's target and would retype its tag.
-
-        The renderer types the tag of each target as a ``Literal`` of its own values (or of an
-        enum member). A schema extending a target then gets another: a target mapped to other
-        values (``reboot`` to ``droplet_action``, ``change_kernel`` to a schema extending it),
-        one whose tag comes from the union it is in, or a schema that declares the tag again.
-        Such a field's type is disjoint from the base's, so these are written without the base.
-        """
-        tags: dict[str, set[str]] = {}
-        tag_names: set[str] = set()
-        stack: list[Any] = list(self.schemas.values())
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(node)
-                continue
-            if not isinstance(node, dict):
-                continue
-            discriminator = node.get("discriminator")
-            if isinstance(discriminator, dict) and isinstance(
-                discriminator.get("propertyName"), str
-            ):
-                tag_names.add(discriminator["propertyName"])
-                mapping = discriminator.get("mapping")
-                mapped = mapping if isinstance(mapping, dict) else {}
-                for tag, ref in mapped.items():
-                    tags.setdefault(ref[len(SCHEMA_PREFIX) :], set()).add(tag)
-                for member in self.options(node):
-                    ref = member.get("$ref") if isinstance(member, dict) else None
-                    if isinstance(ref, str) and ref not in mapped.values():
-                        name = ref[len(SCHEMA_PREFIX) :]
-                        tags.setdefault(name, set()).add(f"implicit {name}")
-            stack.extend(node.values())
-        found: set[str] = set()
-        for name, schema in self.schemas.items():
-            own = tags.get(name)
-            base, seen = self.base_of(schema), {name}
-            while base is not None and base not in seen:
-                if base in tags and (
-                    own != tags[base]
-                    if own is not None
-                    else any(tag in self.declared(schema) for tag in tag_names)
-                ):
-                    found.add(name)
-                    break
-                seen.add(base)
-                base = self.base_of(self.schemas.get(base))
-        return found
-
-    @staticmethod
-    def declared(schema: Any) -> set[str]:
-        """The properties ``schema`` declares or requires itself, besides what it extends."""
-        names: set[str] = set()
-        parts = schema.get("allOf") if isinstance(schema, dict) else None
-        for part in [schema, *(parts if isinstance(parts, list) else ())]:
-            if isinstance(part, dict) and "$ref" not in part:
-                names |= set(_properties(part))
-                required = part.get("required")
-                names |= (
-                    {r for r in required if isinstance(r, str)}
-                    if isinstance(required, list)
-                    else set()
-                )
-        return names
-
-    @staticmethod
-    def base_of(node: Any) -> str | None:
-        """The one schema ``node`` extends through ``allOf``, if exactly one."""
-        parts = node.get("allOf") if isinstance(node, dict) else None
-        refs = [
-            p["$ref"][len(SCHEMA_PREFIX) :]
-            for p in parts or ()
-            if isinstance(p, dict) and isinstance(p.get("$ref"), str)
-        ]
-        return refs[0] if len(refs) == 1 else None
-
-    def unconflicted(self, node: Any, *, flatten: bool = False) -> Any:
-        """``node`` with every ``allOf`` that would make a subclass redefine an inherited field
-        with another type written out in full, base included.
-
-        The renderer makes ``allOf: [$ref: Base, {properties}]`` a subclass of ``Base``; a
-        property of both with different types (``resource: UserCompact`` there and
-        ``PlaceholderCompact`` here) becomes a field whose type does not fit the base's, an
-        error for a type checker and a lie to ``isinstance``. Without the base class, the
-        model has the fields of both as the renderer merges them.
-        """
-        if isinstance(node, list):
-            return [self.unconflicted(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        result = {k: self.unconflicted(v) for k, v in node.items()}
-        discriminator = result.get("discriminator")
-        if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
-            for key in ("anyOf", "oneOf"):
-                if isinstance(result.get(key), list):
-                    result[key] = [
-                        self.untagged(member, discriminator["propertyName"])
-                        for member in result[key]
-                    ]
-        parts = result.get("allOf")
-        if isinstance(parts, list) and (flatten or self.conflicts(result, parts)):
-            result["allOf"] = [self.inlined(part, frozenset()) for part in parts]
-        return result
-
-    def untagged(self, member: Any, tag: str) -> Any:
-        """An inline member of a discriminated union, written without its base when the base
-        types the tag with an enum: the renderer gives the member a string ``Literal`` tag,
-        which is no subtype of the enum's (a ``$ref`` member gets an enum-member ``Literal``)."""
-        parts = member.get("allOf") if isinstance(member, dict) else None
-        if not isinstance(parts, list) or "$ref" in member:
-            return member
-        inherited = self.inherited({"allOf": parts}, frozenset()).get(tag)
-        if not (isinstance(inherited, dict) and self.target(inherited).enum is not None):
-            return member
-        return {**member, "allOf": [self.inlined(part, frozenset()) for part in parts]}
-
-    def conflicts(self, node: dict[str, Any], parts: list[Any]) -> bool:
-        bases = [p for p in parts if isinstance(p, dict) and isinstance(p.get("$ref"), str)]
-        if len(bases) != 1:
-            return False
-        inherited = self.inherited(bases[0], frozenset())
-        own: dict[str, Any] = dict(_properties(node))
-        for part in parts:
-            if part is not bases[0]:
-                own.update(_properties(part))
-        return any(
-            name in inherited and _shape(schema) != _shape(inherited[name])
-            for name, schema in own.items()
-        )
-
-    def inherited(self, node: Any, seen: frozenset[str]) -> dict[str, Any]:
-        """The properties ``node`` has through references and ``allOf``."""
-        if not isinstance(node, dict):
-            return {}
-        found: dict[str, Any] = {}
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-            name = ref[len(SCHEMA_PREFIX) :]
-            if name not in seen:
-                found.update(self.inherited(self.schemas.get(name), seen | {name}))
-        for part in node.get("allOf") or []:
-            found.update(self.inherited(part, seen))
-        found.update(_properties(node))
-        return found
-
-    def inlined(self, node: Any, seen: frozenset[str]) -> Any:
-        """``node`` with the schemas it extends copied in place of their references."""
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-            name = ref[len(SCHEMA_PREFIX) :]
-            target = self.schemas.get(name)
-            if isinstance(target, dict) and name not in seen:
-                rest = {k: v for k, v in node.items() if k != "$ref"}
-                return {**self.inlined(target, seen | {name}), **rest}
-            return node
-        parts = node.get("allOf")
-        if isinstance(parts, list):
-            return {**node, "allOf": [self.inlined(part, seen) for part in parts]}
-        return node
-
     # -- defaults ----------------------------------------------------------------------------
 
     def target(self, node: dict[str, Any], seen: frozenset[str] = frozenset()) -> _Target:
@@ -529,16 +359,12 @@ class ModelSchemaPass:
             found.enum = None
         return found
 
-    @staticmethod
-    def options(node: dict[str, Any]) -> list[Any]:
-        return [o for k in ("anyOf", "oneOf") if isinstance(node.get(k), list) for o in node[k]]
-
     def takes(self, option: Any, value: Any) -> bool:
         """Whether a union member plainly accepts ``value`` as it is (no repair)."""
         if not isinstance(option, dict):
             return option is True
-        if self.options(option):
-            return any(self.takes(inner, value) for inner in self.options(option))
+        if options(option):
+            return any(self.takes(inner, value) for inner in options(option))
         target = self.target(option)
         if target.enum is not None:
             return any(value == m and type(value) is type(m) for m in target.enum)
@@ -557,9 +383,9 @@ class ModelSchemaPass:
         target = self.target(node)
         if target.nullable or (target.enum is not None and None in target.enum):
             return True
-        options = self.options(node)
-        if options:
-            return any(self.accepts_null(option, seen) for option in options)
+        members = options(node)
+        if members:
+            return any(self.accepts_null(member, seen) for member in members)
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
             name = ref[len(SCHEMA_PREFIX) :]
@@ -580,8 +406,8 @@ class ModelSchemaPass:
             if self.accepts_null(node, frozenset()):
                 return True
             problem = "null, but the schema does not accept null"
-        elif self.options(node):
-            if any(self.takes(option, value) for option in self.options(node)):
+        elif options(node):
+            if any(self.takes(option, value) for option in options(node)):
                 return True
             problem = f"{_json_type(value)}, which none of the schema's options accepts"
         elif target.enum is not None:
@@ -616,40 +442,6 @@ class ModelSchemaPass:
             hint="give a default the schema accepts, or remove it",
         )
         return False
-
-
-# The keywords that decide a field's Python type; the others (descriptions, constraints) do not
-# make a redefined field incompatible with the inherited one.
-_TYPE_KEYWORDS = frozenset(
-    {"$ref", "type", "enum", "const", "items", "properties", "additionalProperties", "nullable"}
-    | {"allOf", "anyOf", "oneOf", "format"}
-)
-
-
-def _properties(node: Any) -> dict[str, Any]:
-    properties = node.get("properties") if isinstance(node, dict) else None
-    return properties if isinstance(properties, dict) else {}
-
-
-def _shape(node: Any) -> Any:
-    """What of a schema decides its Python type: a lone ``allOf`` member is the member."""
-    if isinstance(node, list):
-        return [_shape(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    kept = {k: v for k, v in node.items() if k in _TYPE_KEYWORDS}
-    parts = kept.get("allOf")
-    if isinstance(parts, list) and len(parts) == 1 and len(kept) == 1:
-        return _shape(parts[0])
-    shaped: dict[str, Any] = {}
-    for key, value in kept.items():
-        if key in ("enum", "const"):
-            shaped[key] = value
-        elif key == "properties" and isinstance(value, dict):
-            shaped[key] = {name: _shape(schema) for name, schema in value.items()}
-        else:
-            shaped[key] = _shape(value)
-    return shaped
 
 
 class _Drop:
