@@ -67,7 +67,7 @@ def render_models(plan: Plan, spec: Spec) -> str:
                 hint="simplify the schema; run with --debug for the traceback, and report it",
             )
         ) from failure.__cause__
-    _check_classes(defined, expected)
+    _check_classes(defined, plan, spec)
     return source
 
 
@@ -215,14 +215,16 @@ def _without_class(source: str, name: str) -> tuple[str, set[str]]:
     return "\n".join(line for index, line in enumerate(lines) if index not in drop), defined
 
 
-def _check_classes(defined: set[str], expected: tuple[str, ...]) -> None:
-    missing = sorted(set(expected) - defined)
+def _check_classes(defined: set[str], plan: Plan, spec: Spec) -> None:
+    missing = sorted(set(plan.api.models) - defined)
     if missing:
+        at = plan.model_pointers.get(missing[0], ("components", "schemas"))
         raise StubforgeError(
             Diagnostic(
                 "the model generator did not produce classes named "
                 + ", ".join(missing[:10])
                 + (" ..." if len(missing) > 10 else ""),
+                spec.locate(pointer_of(*at)),
                 hint="report the spec; the client and server refer to these classes",
             )
         )
