@@ -305,8 +305,12 @@ class ModelSchemaPass:
         for tag, target in mapping.items():
             pointer = target[1:] if target.startswith("#") else "/components/schemas/" + target
             name = self.class_of_pointer.get(pointer)
-            if name is None and target.startswith(SCHEMA_PREFIX) and target[21:] in self.schemas:
-                name = target[21:]
+            if (
+                name is None
+                and target.startswith(SCHEMA_PREFIX)
+                and target[len(SCHEMA_PREFIX) :] in self.schemas
+            ):
+                name = target[len(SCHEMA_PREFIX) :]
             if name is None:
                 self.warn(
                     f"discriminator value {tag!r} maps to {target!r}, which is no schema "
