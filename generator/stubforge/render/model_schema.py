@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stubforge.errors import Diagnostic, Location
-from stubforge.load import pointer_of
 from stubforge.render.model_inheritance import SCHEMA_PREFIX, options, without_conflicting_bases
+from stubforge.spec import pointer_of
 
 _JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})
 _SCHEMA = frozenset(

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from stubforge.build import RUNTIME_TYPES, SCHEMA_PREFIX
 from stubforge.errors import Diagnostic, StubforgeError
-from stubforge.load import pointer_of
 from stubforge.render.code import escape_invisible
 from stubforge.render.model_schema import repair_model_document
+from stubforge.spec import pointer_of
 
 if TYPE_CHECKING:
     from stubforge.build import Plan
