@@ -21,15 +21,17 @@ are escaped (a description may hold bidi controls, which the renderer writes as 
 from __future__ import annotations
 
 import ast
+import unicodedata
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stubforge.build import RUNTIME_TYPES, SCHEMA_PREFIX
 from stubforge.errors import Diagnostic, StubforgeError
+from stubforge.naming import snake_case
 from stubforge.render.code import escape_invisible
 from stubforge.render.model_schema import repair_model_document
-from stubforge.spec import pointer_of
+from stubforge.spec import LITERAL_KEYWORDS, pointer_of
 
 if TYPE_CHECKING:
     from stubforge.build import Plan
@@ -150,6 +152,7 @@ def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[
                 import_overrides=dict.fromkeys(runtime_names, "._runtime"),
                 custom_file_header=_HEADER,
                 custom_template_dir=_TEMPLATES,
+                aliases=_unstable_field_names(model_document),
                 use_subclass_enum=True,
                 use_enum_values_in_discriminator=True,
                 keep_field_defaults_off_branch_roots=True,
@@ -175,6 +178,31 @@ def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[
     if not isinstance(source, str):
         raise StubforgeError(Diagnostic("the model generator returned no single module"))
     return _without_class(escape_invisible(source), order_name)
+
+
+def _unstable_field_names(model_document: dict[str, Any]) -> dict[str, str]:
+    """Field names for properties whose names Python would change (NFKC, PEP 3131).
+
+    ``µ`` (U+00B5) is an identifier, but Python reads it as ``μ`` (U+03BC): the class would get
+    a field that no wire name fills, and the value would land in the extra properties. Such a
+    property gets an ASCII field name, and its wire name stays the alias.
+    """
+    names: dict[str, str] = {}
+    stack: list[Any] = [model_document.get("components", {}).get("schemas", {})]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name in properties:
+                if isinstance(name, str) and unicodedata.normalize("NFKC", name) != name:
+                    names[name] = snake_case(name, fallback="field")
+        stack.extend(v for k, v in node.items() if k not in LITERAL_KEYWORDS)
+    return dict(sorted(names.items()))
 
 
 def _names_first(
