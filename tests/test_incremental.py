@@ -174,10 +174,8 @@ import json, sys
 from pathlib import Path
 from stubforge import pipeline
 from stubforge.config import load_config
-from stubforge.model_worker import ModelWorker
 calls = []
-start, validation = ModelWorker.start, pipeline._start_validation
-ModelWorker.start = lambda: calls.append("model worker") or start()
+validation = pipeline._start_validation
 pipeline._start_validation = lambda *a: calls.append("validation") or validation(*a)
 assert pipeline.generate(load_config(Path(sys.argv[1]), {})) == []
 loaded = [m for m in ("datamodel_code_generator", "stubforge.validate") if m in sys.modules]
@@ -200,7 +198,7 @@ def _work_done_by_generate(root: Path) -> list[str]:
 
 def test_an_edited_summary_neither_renders_the_models_nor_validates_again(project: Path) -> None:
     api = _api()
-    assert _work_done_by_generate(project) == ["model worker", "validation"]
+    assert _work_done_by_generate(project) == ["validation", "datamodel_code_generator"]
     change_a_summary(api, project, random.Random(0))
     _write(project, api)
     assert _work_done_by_generate(project) == []

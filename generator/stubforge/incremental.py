@@ -38,10 +38,12 @@ _FORMAT = 1
 @dataclass(frozen=True)
 class Job:
     """One generated file: a description of everything it is made from (text that changes
-    whenever the file could), and how to make it (before formatting)."""
+    whenever the file could), how to make it (before formatting), and what to do instead of
+    making it when it is reused (report the warnings making it would have reported)."""
 
     inputs: str
     make: Callable[[], bytes]
+    reused: Callable[[], None] | None = None
 
 
 def toolchain_digest(config: Config) -> str:
@@ -95,10 +97,6 @@ class RenderCache:
             for name, entry in data.items()
             if isinstance(entry, dict) and "key" in entry and "digest" in entry
         }
-
-    def has(self, name: str) -> bool:
-        """Whether the last render recorded ``name`` (its inputs may have changed since)."""
-        return name in self._index
 
     def reuse(self, name: str, key: str) -> bytes | None:
         """The bytes rendered last time for ``name`` from the inputs ``key``, if intact."""
@@ -179,6 +177,8 @@ def render_files(
         reused = None if cache is None else cache.reuse(name, keys[name])
         if reused is not None:
             files[name] = reused
+            if job.reused is not None:
+                job.reused()
         else:
             fresh[name] = job.make()
     if fresh:

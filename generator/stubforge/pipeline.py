@@ -4,8 +4,7 @@ On a large spec, validation runs in a forked process while the main one builds a
 since the two share nothing but the loaded document. When the output's manifest says it was made
 from exactly these inputs (the fingerprint of ``fingerprint.py``) and no output file changed
 since, nothing is redone: a fresh clone's ``check`` answers without rendering. Otherwise only
-the files whose own inputs changed are rendered again (``incremental.py``), and without cached
-models the model generator is imported in a worker while the spec loads (``model_worker.py``).
+the files whose own inputs changed are rendered again (``incremental.py``).
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
     import jinja2
 
     from stubforge.incremental import RenderCache
-    from stubforge.model_worker import ModelWorker
 
 
 @dataclass
@@ -87,12 +85,8 @@ def _start_validation(
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:
     from stubforge.incremental import RenderCache, documentation_blind_digest
-    from stubforge.model_worker import ModelWorker
 
     cache = RenderCache.of(config)
-    # With no models to reuse, the model generator is imported in a process of its own while
-    # this one loads; validation (with its imports) runs in another, forked once loaded.
-    worker = None if cache.has("models.py") else ModelWorker.start()
     pool: ProcessPoolExecutor | None = None
     try:
         spec = load(config)
@@ -111,7 +105,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         else:
             warnings = []
         try:
-            output = _render(config, spec, cache, worker)
+            output = _render(config, spec, cache)
         except StubforgeError:
             if pending is not None:
                 pending.result()  # the spec's own errors come first, as `validate` shows them
@@ -128,8 +122,6 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-        if worker is not None:
-            worker.close()
     if not known_clean:
         cache.store_validation(validation_key, clean=warnings == spec.warnings)
     output.warnings[:0] = warnings
@@ -141,12 +133,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     return output, sources
 
 
-def _render(
-    config: Config,
-    spec: Spec,
-    cache: RenderCache | None = None,
-    worker: ModelWorker | None = None,
-) -> Output:
+def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Output:
     from stubforge.build import build
     from stubforge.incremental import Job, render_files
     from stubforge.render.targets import TARGETS, runtime_files
@@ -161,11 +148,15 @@ def _render(
     def models() -> bytes:
         from stubforge.render.models import render_models
 
-        if worker is not None:
-            source = worker.render(plan.model_document, plan.api.models)
-        else:
-            source = render_models(plan.model_document, plan.api.models)
+        source = render_models(plan, spec)
         return (top + '\n"""Models of the schemas in the spec."""\n\n' + source).encode()
+
+    def models_reused() -> None:
+        # The schema repairs' warnings, which rendering the models would have reported.
+        from stubforge.render.model_schema import repair_model_document
+
+        found = repair_model_document(plan.model_document, plan.model_pointers, spec.locate)[1]
+        plan.warnings.extend(found)
 
     @functools.cache
     def environment() -> jinja2.Environment:
@@ -183,8 +174,9 @@ def _render(
         return make
 
     # Each file's inputs: what it is rendered from, as text that changes whenever they do.
+    model_inputs = (top, plan.model_document, plan.model_pointers, plan.api.models)
     jobs = {
-        "models.py": Job(repr((top, plan.model_document, plan.api.models)), models),
+        "models.py": Job(repr(model_inputs), models, models_reused),
         "py.typed": Job("", lambda: b""),
     }
     api = repr((top, plan.api))
