@@ -21,6 +21,7 @@ import pytest
 
 from stubforge import pipeline
 from stubforge.config import load_config
+from stubforge.errors import Diagnostic
 from stubforge.incremental import CACHE_FOLDER, documentation_blind_digest
 from tests.conftest import ROOT
 
@@ -174,6 +175,7 @@ import json, sys
 from pathlib import Path
 from stubforge import pipeline
 from stubforge.config import load_config
+from stubforge.errors import Diagnostic
 calls = []
 validation = pipeline._start_validation
 pipeline._start_validation = lambda *a: calls.append("validation") or validation(*a)
@@ -224,3 +226,25 @@ def test_documentation_text_is_all_the_validation_key_ignores() -> None:
         changed = json.loads(json.dumps(data).replace('": "', '": "other '))
         assert documentation_blind_digest(changed) != before, data
     assert documentation_blind_digest({"summary": 1}) != documentation_blind_digest({"summary": 2})
+
+
+def test_a_reused_models_file_reports_the_schema_repairs_again(
+    project: Path, tmp_path: Path
+) -> None:
+    """The renderer reports schemas it had to repair; taking models.py from the cache must not
+    lose those warnings (nor their places, which an edit above them moves)."""
+    api = _api()
+    api["components"]["schemas"]["Pet"]["required"] = "name"  # not a list: repaired, warned
+    _write(project, api)
+    pipeline.generate(load_config(project, {}))
+    change_a_summary(api, project, random.Random(3))
+    _write(project, api)
+
+    def seen(warnings: list[Diagnostic]) -> list[tuple[str, int | None, str | None]]:
+        return [(w.message, w.location.line, w.location.pointer) for w in warnings]
+
+    reused = seen(pipeline.generate(load_config(project, {})))
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns(CACHE_FOLDER, "pets"))
+    assert reused == seen(pipeline.generate(load_config(fresh, {})))
+    assert any("'required' must be a list of property names" in w[0] for w in reused)
