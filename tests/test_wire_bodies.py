@@ -29,7 +29,7 @@ from stubforge.runtime.bodies import (
     multipart_parts,
     upload_content,
 )
-from stubforge.runtime.params_parse import Shape
+from stubforge.runtime.param_parsing import Shape
 from stubforge.runtime.server_bodies import FieldRule, parse_form, parse_multipart, response_chunks
 from tests.conftest import LiveServer
 

@@ -15,7 +15,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from stubforge.runtime.params import (
+from stubforge.runtime.param_parsing import (
+    Shape,
+    parse_content,
+    parse_cookie,
+    parse_header,
+    parse_path,
+    parse_query,
+    raw_path_params,
+)
+from stubforge.runtime.param_parsing import cookie_pairs as read_cookies
+from stubforge.runtime.param_parsing import query_pairs as read_query
+from stubforge.runtime.param_styles import (
     content_text,
     cookie_header,
     cookie_pairs,
@@ -25,17 +36,6 @@ from stubforge.runtime.params import (
     query_string,
     scalar_text,
 )
-from stubforge.runtime.params_parse import (
-    Shape,
-    parse_content,
-    parse_cookie,
-    parse_header,
-    parse_path,
-    parse_query,
-    raw_path_params,
-)
-from stubforge.runtime.params_parse import cookie_pairs as read_cookies
-from stubforge.runtime.params_parse import query_pairs as read_query
 
 STRING = "blue"
 ARRAY = ["blue", "black", "brown"]

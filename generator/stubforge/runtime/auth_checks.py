@@ -21,7 +21,7 @@ from urllib.parse import unquote
 
 from starlette.requests import HTTPConnection
 
-from .params_parse import cookie_pairs
+from .param_parsing import cookie_pairs
 from .schemes import ApiKey, HttpAuth, Location, OAuth2, OpenIdConnect, Requirement, Scheme
 
 __all__ = ["Credential", "Judge", "Unauthorized", "authorize", "challenge", "read_credential"]

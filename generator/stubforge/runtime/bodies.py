@@ -24,7 +24,7 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
-from .params import content_text, query_pairs, query_string, scalar_text
+from .param_styles import content_text, query_pairs, query_string, scalar_text
 
 __all__ = [
     "AsyncDownload",

@@ -1,6 +1,6 @@
 """Request bodies read back and response bodies written out (server side).
 
-Form bodies are read with the same style rules the client wrote them with (``params_parse``);
+Form bodies are read with the same style rules the client wrote them with (``param_parsing``);
 multipart parts are decoded by what their property is (JSON for objects, bytes for files, text
 otherwise); streamed bodies pass through as async iterators so nothing large sits in memory.
 Implementations choose a documented status and set headers by returning a ``Reply``, and
@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from .params_parse import Shape, parse_query, query_pairs
+from .param_parsing import Shape, parse_query, query_pairs
 
 __all__ = [
     "FieldRule",

@@ -4,7 +4,7 @@ Every (style, explode) pair of the table is written here once, for primitives, a
 objects: path ``simple``/``label``/``matrix``, query ``form``/``spaceDelimited``/
 ``pipeDelimited``/``deepObject``, header ``simple`` and cookie ``form``. Values are
 percent-encoded and delimiters are not, so a server can split a list before decoding its items
-(``params_parse`` does exactly that). ``allowReserved`` lets RFC 3986 reserved characters through
+(``param_parsing`` does exactly that). ``allowReserved`` lets RFC 3986 reserved characters through
 in query values, except those that would change the query's structure (``# [ ] & = +``).
 """
 

@@ -1,4 +1,4 @@
-"""Reading parameters back from the wire (server side): the inverse of ``params``.
+"""Reading parameters back from the wire (server side): the inverse of ``param_styles``.
 
 Parsing works on the raw, still percent-encoded text (the raw path and query string), so a
 delimiter is told apart from the same character inside a value: the client encodes the latter.
@@ -18,7 +18,7 @@ from typing import Final
 from urllib.parse import unquote
 from urllib.parse import unquote_plus as _unquote_plus
 
-from .params import Style
+from .param_styles import Style
 
 __all__ = [
     "Shape",
