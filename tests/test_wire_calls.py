@@ -8,12 +8,26 @@ import json
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from stubforge.runtime.bodies import PartEncoding
 from stubforge.runtime.calls import BodyWire, Call, OperationWire, ParamWire, fill_path, prepare
 from stubforge.runtime.credentials import ClientCredentials
+from stubforge.runtime.param_parsing import Shape
 from stubforge.runtime.schemes import ApiKey, HttpAuth, OAuth2, Scheme
+from stubforge.runtime.server_bodies import Reply
+from stubforge.runtime.server_calls import (
+    ParameterError,
+    ServerParam,
+    UndocumentedStatus,
+    read_parameters,
+    reply_parts,
+)
 from stubforge.runtime.session import AsyncSession, SyncSession, bearer_shorthand
+from tests.conftest import LiveServer
 
 LIST_ITEMS = OperationWire(
     "GET",
@@ -199,3 +213,64 @@ def test_the_async_session_sends_with_async_credentials() -> None:
     assert second.headers["x-api-key"] == "k-async"
     assert second.headers["user-agent"] == "wire/1"
     assert str(second.url) == "https://wire.test/items?page=2"
+
+
+SERVER_PARAMS = (
+    ServerParam("filter", "filter", "query", "deepObject", True, Shape.OBJECT),
+    ServerParam("ids", "ids", "query", "pipeDelimited", False, Shape.ARRAY, required=True),
+    ServerParam("words", "words", "query", "spaceDelimited", False, Shape.ARRAY),
+    ServerParam("sort", "sort", "query", "form", False, Shape.ARRAY),
+    ServerParam("q", "q", "query", "form", True),
+    ServerParam("where", "where", "query", "form", True, content=True),
+    ServerParam("X-Trace", "x_trace", "header", "simple", False, Shape.ARRAY),
+    ServerParam("prefs", "prefs", "cookie", "form", False, Shape.ARRAY),
+)
+TAG_PARAMS = (
+    ServerParam("id", "id", "path", "label", False, required=True),
+    ServerParam("tags", "tags", "path", "matrix", True, Shape.ARRAY, required=True),
+)
+
+
+def _echo_app() -> Starlette:
+    async def items(request: Request) -> Response:
+        try:
+            return JSONResponse(read_parameters(request, "/items", SERVER_PARAMS))
+        except ParameterError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+
+    async def tags(request: Request) -> Response:
+        return JSONResponse(read_parameters(request, "/items/{id}/tags/{tags}", TAG_PARAMS))
+
+    return Starlette(routes=[Route("/items", items), Route("/items/{id}/tags/{tags}", tags)])
+
+
+def test_what_the_client_writes_the_server_reads() -> None:
+    values = {
+        "filter": {"tag": "a&b", "min": "2"},
+        "ids": ["1", "2"],
+        "words": ["x", "y"],
+        "sort": ["name", "-id"],
+        "q": "a/b?c",
+        "where": {"k": "v,w"},
+        "x_trace": ["t1", "t2"],
+        "prefs": ["p", "q r"],
+    }
+    with LiveServer(_echo_app()) as server, httpx.Client() as http:
+        call = prepare(LIST_ITEMS, server.url, "/items", values)
+        assert http.send(call.request(http)).json() == values
+        missing = http.send(prepare(LIST_ITEMS, server.url, "/items", {}).request(http))
+        assert (missing.status_code, missing.json()) == (
+            400,
+            {"error": "parameter ids: required but not sent"},
+        )
+        path = fill_path(MATCH_TAGS.path, MATCH_TAGS.parameters, {"id": 7, "tags": ["a,b", "c d"]})
+        answer = http.get(server.url + path)
+        assert answer.json() == {"id": "7", "tags": ["a,b", "c d"]}
+
+
+def test_replies_choose_documented_statuses_and_set_headers() -> None:
+    assert reply_parts({"a": 1}, [200, 201], 201) == ({"a": 1}, 201, {})
+    reply = Reply({"a": 1}, 200, {"ETag": '"v1"', "X-Ids": [1, 2]})
+    assert reply_parts(reply, [200, 201], 201) == ({"a": 1}, 200, {"ETag": '"v1"', "X-Ids": "1,2"})
+    with pytest.raises(UndocumentedStatus, match="status 202 is not documented"):
+        reply_parts(Reply(None, 202), [200, 201], 201)
