@@ -29,7 +29,15 @@ from stubforge.runtime.credentials import (
     basic_credentials,
     invalidate_tokens,
 )
-from stubforge.runtime.schemes import ApiKey, HttpAuth, Location, OAuth2, Requirement, Scheme
+from stubforge.runtime.schemes import (
+    ApiKey,
+    HttpAuth,
+    Location,
+    OAuth2,
+    OpenIdConnect,
+    Requirement,
+    Scheme,
+)
 from tests.conftest import LiveServer
 
 SCHEMES: dict[str, Scheme] = {
@@ -305,3 +313,21 @@ def test_anonymous_alternatives_let_the_call_through() -> None:
         assert cookie.json() == ["cookie_key"]
         query = _call(server, [{"query_key": []}], {"query_key": "q&1"})
         assert query.json() == ["query_key"]
+
+
+def test_other_flows_and_openid_connect_take_a_token_provider() -> None:
+    schemes: dict[str, Scheme] = {
+        "code": OAuth2(),  # an authorization-code flow: the caller's own token provider
+        "oidc": OpenIdConnect("https://id.test/.well-known/openid-configuration"),
+        "custom": HttpAuth("Token"),
+    }
+    tokens = iter(["one", "two"])
+    for name, value, expected in [
+        ("code", lambda: next(tokens), "Bearer one"),
+        ("oidc", lambda: next(tokens), "Bearer two"),
+        ("custom", "abc", "Token abc"),
+    ]:
+        request = httpx.Request("GET", "http://127.0.0.1/")
+        with httpx.Client() as http:
+            apply_credentials(request, [{name: []}], schemes, {name: value}, http)
+        assert request.headers["authorization"] == expected
