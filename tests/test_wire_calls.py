@@ -24,9 +24,9 @@ from stubforge.runtime.server_calls import (
     ServerParam,
     UndocumentedStatus,
     read_parameters,
-    reply_parts,
+    reply_status,
 )
-from stubforge.runtime.session import AsyncSession, SyncSession, bearer_shorthand
+from stubforge.runtime.session import AsyncSession, SyncSession, resolve_token
 from tests.conftest import LiveServer
 
 LIST_ITEMS = OperationWire(
@@ -119,14 +119,14 @@ def test_the_caller_chooses_among_request_media_types() -> None:
 
 
 def test_token_is_the_shorthand_for_the_single_bearer_scheme() -> None:
-    assert bearer_shorthand({"b": HttpAuth("bearer"), "k": ApiKey("K")}, {"k": "1"}, "t") == {
-        "k": "1",
-        "b": "t",
-    }
+    schemes: dict[str, Scheme] = {"b": HttpAuth("bearer"), "k": ApiKey("K")}
+    assert resolve_token(schemes, {"k": "1"}, "t") == (schemes, {"k": "1", "b": "t"}, ())
     with pytest.raises(TypeError, match="one bearer-token scheme"):
-        bearer_shorthand({"k": ApiKey("K")}, None, "t")
+        resolve_token({"k": ApiKey("K")}, None, "t")
     with pytest.raises(TypeError):
-        bearer_shorthand({"a": HttpAuth("bearer"), "o": OAuth2()}, None, "t")
+        resolve_token({"a": HttpAuth("bearer"), "o": OAuth2()}, None, "t")
+    everywhere = resolve_token({}, None, "t")
+    assert everywhere == ({"token": HttpAuth("bearer")}, {"token": "t"}, ({"token": ()},))
 
 
 class Service:
@@ -269,8 +269,8 @@ def test_what_the_client_writes_the_server_reads() -> None:
 
 
 def test_replies_choose_documented_statuses_and_set_headers() -> None:
-    assert reply_parts({"a": 1}, [200, 201], 201) == ({"a": 1}, 201, {})
+    assert reply_status({"a": 1}, [200, 201], 201) == (201, {})
     reply = Reply({"a": 1}, 200, {"ETag": '"v1"', "X-Ids": [1, 2]})
-    assert reply_parts(reply, [200, 201], 201) == ({"a": 1}, 200, {"ETag": '"v1"', "X-Ids": "1,2"})
+    assert reply_status(reply, [200, 201], 201) == (200, {"ETag": '"v1"', "X-Ids": "1,2"})
     with pytest.raises(UndocumentedStatus, match="status 202 is not documented"):
-        reply_parts(Reply(None, 202), [200, 201], 201)
+        reply_status(Reply(None, 202), [200, 201], 201)

@@ -16,13 +16,10 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Ma
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Final, Self
+from typing import IO, Final, Self
 
 import httpx
 from pydantic import BaseModel
-
-if TYPE_CHECKING:
-    from _typeshed import WriteableBuffer
 
 from .param_styles import content_text, query_pairs, query_string, scalar_text
 
@@ -93,30 +90,27 @@ def form_body(value: object, encoding: Mapping[str, PartEncoding] | None = None)
     return query_string(pairs).encode("ascii")
 
 
-class _ChunkReader(io.RawIOBase):
-    """A read-only binary file over an iterator of chunks, so multipart can stream it."""
+class _ChunkReader:
+    """A readable over an iterator of chunks, so multipart can stream it (httpx calls read)."""
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks = iter(chunks)
         self._buffer = b""
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int:
-        view = memoryview(buffer).cast("B")
-        while not self._buffer:
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
             chunk = next(self._chunks, None)
             if chunk is None:
-                return 0
-            self._buffer = chunk
-        size = min(len(view), len(self._buffer))
-        view[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
-        return size
+                break
+            self._buffer += chunk
+        if size < 0:
+            out, self._buffer = self._buffer, b""
+        else:
+            out, self._buffer = self._buffer[:size], self._buffer[size:]
+        return out
 
 
-PartContent = bytes | str | IO[bytes]
+PartContent = bytes | str | IO[bytes] | _ChunkReader
 Part = tuple[
     str, tuple[str | None, PartContent, str] | tuple[str | None, PartContent, str, dict[str, str]]
 ]
@@ -126,14 +120,12 @@ def _file_part(item: File, content_type: str) -> tuple[str | None, PartContent, 
     content = item.content
     if isinstance(content, os.PathLike):
         name = item.filename or Path(content).name
-        reader = io.BufferedReader(_ChunkReader(_file_chunks(Path(content))), CHUNK_SIZE)
-        return name, reader, content_type or item.content_type
+        return name, _ChunkReader(_file_chunks(Path(content))), content_type or item.content_type
     if isinstance(content, bytes):
         return item.filename, content, content_type or item.content_type
     if hasattr(content, "read"):
         return item.filename, content, content_type or item.content_type  # type: ignore[return-value]
-    reader = io.BufferedReader(_ChunkReader(content), CHUNK_SIZE)
-    return item.filename, reader, content_type or item.content_type
+    return item.filename, _ChunkReader(content), content_type or item.content_type
 
 
 def multipart_parts(
@@ -152,10 +144,12 @@ def multipart_parts(
             else [item]
         )
         for one in items:
+            # Binary parts always carry a file name: servers read a part without one as text.
             if isinstance(one, File):
                 part: tuple[str | None, PartContent, str] = _file_part(one, spec.content_type)
+                part = (part[0] or name, *part[1:])
             elif isinstance(one, bytes | bytearray):
-                part = (None, bytes(one), spec.content_type or "application/octet-stream")
+                part = (name, bytes(one), spec.content_type or "application/octet-stream")
             elif _is_object(one) or isinstance(one, list | tuple) or "json" in spec.content_type:
                 part = (None, content_text(one), spec.content_type or "application/json")
             else:

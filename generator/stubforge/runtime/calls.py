@@ -9,11 +9,13 @@ and hands the caller's arguments to ``prepare``, which writes them with ``param_
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
+from urllib.parse import quote
 
 import httpx
+from pydantic import BaseModel
 
 from .bodies import File, PartEncoding, Upload, form_body, multipart_parts, upload_content
 from .param_styles import (
@@ -30,6 +32,7 @@ from .schemes import Requirement
 __all__ = ["BodyWire", "Call", "OperationWire", "ParamWire", "fill_path", "prepare"]
 
 _PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
+_PATH_SAFE: Final = "/!$&'()*+,;=:@"
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class BodyWire:
     media_type: str
     kind: str  # json, form, multipart, text, binary
     encoding: Mapping[str, PartEncoding] = field(default_factory=dict)
+    encode: Callable[[object], bytes] | None = None  # writes a JSON body as its type says
 
 
 @dataclass(frozen=True)
@@ -104,19 +108,27 @@ class Call:
 
 
 def fill_path(template: str, parameters: Sequence[ParamWire], values: Mapping[str, object]) -> str:
-    """``template`` with each ``{name}`` replaced by its parameter written in its style."""
-    by_name = {p.wire_name: p for p in parameters if p.location == "path"}
+    """``template`` with each ``{name}`` replaced by its parameter written in its style.
 
-    def one(match: re.Match[str]) -> str:
+    The template's own text is percent-encoded too: a spec path is what the server routes on
+    after decoding, so ``/a b?`` must be sent as ``/a%20b%3F``.
+    """
+    by_name = {p.wire_name: p for p in parameters if p.location == "path"}
+    pieces: list[str] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
+        pieces.append(quote(template[position : match.start()], safe=_PATH_SAFE))
+        position = match.end()
         param = by_name.get(match.group(1))
         if param is None:
-            return match.group(0)
+            pieces.append(quote(match.group(0), safe=_PATH_SAFE))
+            continue
         value = values[param.argument]
         if param.content:
             value = content_text(value)
-        return path_value(param.wire_name, value, param.style, param.explode)
-
-    return _PLACEHOLDER.sub(one, template)
+        pieces.append(path_value(param.wire_name, value, param.style, param.explode))
+    pieces.append(quote(template[position:], safe=_PATH_SAFE))
+    return "".join(pieces)
 
 
 def _json_content(value: object) -> bytes:
@@ -128,6 +140,10 @@ def _body(body: BodyWire, value: object) -> tuple[dict[str, str], Content, list[
         return {}, None, list(multipart_parts(value, body.encoding))
     headers = {"content-type": body.media_type}
     if body.kind == "json":
+        if body.encode is not None and (
+            isinstance(value, BaseModel) or not isinstance(value, Mapping)
+        ):
+            return headers, body.encode(value), None
         return headers, _json_content(value), None
     if body.kind == "form":
         return headers, form_body(value, body.encoding), None

@@ -47,17 +47,31 @@ _SPACES: Final = re.compile(r"%20|\+")
 _PLACEHOLDER: Final = re.compile(r"\{([^{}]+)\}")
 
 
+def _literal(text: str) -> str:
+    """A pattern for literal path text as it may arrive: each character as is or
+    percent-encoded (either case of hex digit)."""
+    parts: list[str] = []
+    for char in text:
+        encoded = "".join(
+            "%" + "".join(f"[{d.upper()}{d.lower()}]" for d in f"{byte:02X}")
+            for byte in char.encode("utf-8")
+        )
+        parts.append(f"(?:{re.escape(char)}|{encoded})")
+    return "".join(parts)
+
+
 def raw_path_params(template: str, raw_path: str) -> dict[str, str] | None:
-    """The still-encoded text of each ``{name}`` of ``template`` in ``raw_path``, or None."""
+    """The still-encoded text of each ``{name}`` of ``template`` at the end of ``raw_path``
+    (a prefix, where the app is mounted, is allowed), or None when it does not match."""
     pattern = ""
     names: list[str] = []
     position = 0
     for match in _PLACEHOLDER.finditer(template):
-        pattern += re.escape(template[position : match.start()]) + "([^/]*)"
+        pattern += _literal(template[position : match.start()]) + "([^/]*)"
         names.append(match.group(1))
         position = match.end()
-    pattern += re.escape(template[position:])
-    found = re.fullmatch(pattern, raw_path)
+    pattern += _literal(template[position:])
+    found = re.search(pattern + r"\Z", raw_path)
     if found is None:
         return None
     return dict(zip(names, found.groups(), strict=True))

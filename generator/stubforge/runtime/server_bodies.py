@@ -11,22 +11,26 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Generic, TypeVar
 
-import anyio
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
+from .media import essence as media_essence
+from .media import is_json
 from .param_parsing import Shape, parse_query, query_pairs
 
 __all__ = [
     "FieldRule",
     "HttpError",
     "Reply",
+    "StreamBody",
+    "choose_media",
     "json_bytes",
     "parse_form",
     "parse_multipart",
@@ -89,8 +93,15 @@ async def _part(value: str | UploadFile, rule: FieldRule) -> object:
     return content.decode("utf-8")
 
 
-async def parse_multipart(request: Request, rules: Mapping[str, FieldRule]) -> dict[str, object]:
-    """A ``multipart/form-data`` body as a dict: files as bytes, JSON parts decoded."""
+async def parse_multipart(
+    request: Request, rules: Mapping[str, FieldRule], raw: bytes | None = None
+) -> dict[str, object]:
+    """A ``multipart/form-data`` body as a dict: files as bytes, JSON parts decoded.
+
+    ``raw`` is the body when it was read already (to check its size).
+    """
+    if raw is not None:
+        setattr(request, "_body", raw)  # noqa: B010 - Starlette re-reads a consumed body from here
     result: dict[str, object] = {}
     async with request.form() as form:
         names = list(dict.fromkeys(key for key, _ in form.multi_items()))
@@ -138,14 +149,36 @@ class HttpError(Exception):
 
 
 async def _file_chunks(path: Path) -> AsyncIterator[bytes]:
-    async with await anyio.open_file(path, "rb") as stream:
-        while chunk := await stream.read(CHUNK_SIZE):
+    stream = await run_in_threadpool(path.open, "rb")
+    try:
+        while chunk := await run_in_threadpool(stream.read, CHUNK_SIZE):
             yield chunk
+    finally:
+        stream.close()
 
 
 async def _sync_chunks(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
     for chunk in chunks:
         yield chunk
+
+
+StreamBody = bytes | os.PathLike[str] | Iterable[bytes] | AsyncIterable[bytes]
+"""A binary answer: bytes, a file to send, or chunks made as they are sent."""
+
+
+def choose_media(sent: str, offered: Sequence[str]) -> str | None:
+    """Which of the operation's request media types the caller sent, if any (``+json``
+    counts as JSON; parameters such as a multipart boundary are ignored)."""
+    essence = media_essence(sent)
+    for media_type in offered:
+        wanted = media_essence(media_type)
+        if essence == wanted:
+            return media_type
+        if wanted == "application/json" and is_json(essence):
+            return media_type
+        if (wanted.endswith("/*") and essence.startswith(wanted[:-1])) or wanted == "*/*":
+            return media_type
+    return None
 
 
 def response_chunks(

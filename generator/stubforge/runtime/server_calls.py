@@ -34,7 +34,7 @@ __all__ = [
     "UndocumentedStatus",
     "choose_status",
     "read_parameters",
-    "reply_parts",
+    "reply_status",
 ]
 
 
@@ -133,15 +133,15 @@ def choose_status(chosen: int | None, documented: Sequence[int], default: int) -
     return chosen
 
 
-def reply_parts(
+def reply_status(
     result: object, documented: Sequence[int], default: int
-) -> tuple[object, int, dict[str, str]]:
-    """The body, status and headers of what an implementation returned.
+) -> tuple[int, dict[str, str]]:
+    """The status and headers of what an implementation returned (a ``Reply`` chooses them).
 
-    Header values are written in ``simple`` style, as documented response headers are.
+    Header values are written in ``simple`` style, as documented response headers are. The
+    body is ``result.body`` for a ``Reply`` and ``result`` otherwise.
     """
     if isinstance(result, Reply):
         status = choose_status(result.status, documented, default)
-        headers = {name: header_value(value) for name, value in result.headers.items()}
-        return result.body, status, headers
-    return result, default, {}
+        return status, {name: header_value(value) for name, value in result.headers.items()}
+    return default, {}

@@ -18,33 +18,39 @@ import httpx
 
 from .calls import Call
 from .credentials import apply_credentials, apply_credentials_async, invalidate_tokens
-from .schemes import HttpAuth, OAuth2, OpenIdConnect, Scheme
+from .schemes import HttpAuth, OAuth2, OpenIdConnect, Requirement, Scheme
 
-__all__ = ["AsyncSession", "RetryRule", "SyncSession", "bearer_shorthand"]
+__all__ = ["AsyncSession", "RetryRule", "SyncSession", "resolve_token"]
+
+_TOKEN = "token"
 
 RetryRule = Callable[[int, httpx.Response], float | None]
 """Seconds to wait before retrying after the ``attempt``-th answer, or None to stop."""
 
 
-def bearer_shorthand(
+def resolve_token(
     schemes: Mapping[str, Scheme], credentials: Mapping[str, object] | None, token: object
-) -> dict[str, object]:
-    """``credentials`` with ``token=`` given to the spec's single bearer-token scheme.
+) -> tuple[Mapping[str, Scheme], dict[str, object], tuple[Requirement, ...]]:
+    """The schemes, credentials and fallback requirement once ``token=`` is placed.
 
-    A bearer token fits an HTTP ``bearer`` scheme, OAuth 2.0 or OpenID Connect; ``token=`` is
-    refused when the spec has several such schemes, or none, since then it says nothing.
+    ``token`` is the credential of the spec's single bearer-token scheme (HTTP ``bearer``,
+    OAuth 2.0 or OpenID Connect). A spec that declares no security scheme at all gets it as a
+    bearer token on every request (specs often leave security out); one whose schemes take no
+    bearer token, or several, refuses it, since then it says nothing.
     """
     merged = dict(credentials or {})
     if token is None:
-        return merged
+        return schemes, merged, ()
+    if not schemes:
+        return {_TOKEN: HttpAuth("bearer")}, {**merged, _TOKEN: token}, ({_TOKEN: ()},)
     candidates = [name for name, scheme in schemes.items() if _takes_bearer(scheme)]
     if len(candidates) != 1:
         raise TypeError(
             "token= is for an API with one bearer-token scheme; pass credentials={name: value} "
-            f"for {', '.join(sorted(schemes)) or 'no schemes'}"
+            f"for {', '.join(sorted(schemes))}"
         )
     merged.setdefault(candidates[0], token)
-    return merged
+    return schemes, merged, ()
 
 
 def _takes_bearer(scheme: Scheme) -> bool:
@@ -72,16 +78,16 @@ class SyncSession:
         self,
         base_url: str,
         schemes: Mapping[str, Scheme],
-        credentials: Mapping[str, object],
+        credentials: Mapping[str, object] | None = None,
         *,
+        token: object = None,
         headers: Mapping[str, str] | None = None,
         retry: RetryRule | None = None,
         timeout: float | httpx.Timeout = 30.0,
         http_client: httpx.Client | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.schemes = schemes
-        self.credentials = credentials
+        self.schemes, self.credentials, self.fallback = resolve_token(schemes, credentials, token)
         self.headers = dict(headers or {})
         self.retry = retry
         self.http = http_client or httpx.Client(timeout=timeout)
@@ -147,16 +153,16 @@ class AsyncSession:
         self,
         base_url: str,
         schemes: Mapping[str, Scheme],
-        credentials: Mapping[str, object],
+        credentials: Mapping[str, object] | None = None,
         *,
+        token: object = None,
         headers: Mapping[str, str] | None = None,
         retry: RetryRule | None = None,
         timeout: float | httpx.Timeout = 30.0,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.schemes = schemes
-        self.credentials = credentials
+        self.schemes, self.credentials, self.fallback = resolve_token(schemes, credentials, token)
         self.headers = dict(headers or {})
         self.retry = retry
         self.http = http_client or httpx.AsyncClient(timeout=timeout)
@@ -166,7 +172,12 @@ class AsyncSession:
         request = call.request(self.http)
         _defaults(request, call, self.headers)
         await apply_credentials_async(
-            request, call.security, self.schemes, self.credentials, self.http, self.base_url
+            request,
+            call.security or self.fallback,
+            self.schemes,
+            self.credentials,
+            self.http,
+            self.base_url,
         )
         return request
 
