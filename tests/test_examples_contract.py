@@ -106,7 +106,7 @@ def test_documented_response_parses_to_typed_values_and_dumps_back_exactly(
 def _python_name(model: Any, wire_name: str) -> str:
     for name, info in type(model).model_fields.items():
         if (info.alias or name) == wire_name:
-            return name
+            return str(name)
     raise KeyError(wire_name)
 
 

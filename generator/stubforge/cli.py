@@ -14,6 +14,7 @@ from pathlib import Path
 import stubforge
 from stubforge.config import load_config
 from stubforge.errors import Diagnostic, ExitCode, StubforgeError
+from stubforge.graphdocs import command as graphdocs_command
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
         help="keep every type, not only those the kept operations use",
     )
     convert.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    graphdocs_command.add_parser(commands)
     return parser
 
 
@@ -88,6 +90,8 @@ def _warn(diagnostics: Sequence[Diagnostic]) -> None:
 def _run(args: argparse.Namespace) -> int:
     from stubforge import pipeline
 
+    if args.command == graphdocs_command.COMMAND:
+        return graphdocs_command.run(args)
     if args.command == "convert":
         from stubforge.csdl import load_csdl, openapi_text
 
