@@ -25,6 +25,7 @@ from stubforge.runtime.bodies import (
     Download,
     File,
     PartEncoding,
+    Upload,
     form_body,
     multipart_parts,
     upload_content,
@@ -185,13 +186,14 @@ def test_uploads_stream_from_files_paths_and_iterators(server: LiveServer, tmp_p
     path.write_bytes(PAYLOAD)
     digest = hashlib.sha256(PAYLOAD).hexdigest()
     with httpx.Client() as http, path.open("rb") as opened:
-        for source, length in [
+        sources: list[tuple[Upload | File, str | None]] = [
             (PAYLOAD, str(len(PAYLOAD))),
             (path, str(len(PAYLOAD))),
             (opened, str(len(PAYLOAD))),
             (_chunks(), None),
             (File(io.BytesIO(PAYLOAD)), None),
-        ]:
+        ]
+        for source, length in sources:
             content, headers = upload_content(source)
             if not isinstance(source, bytes):
                 assert not isinstance(content, bytes)  # streamed, never read whole

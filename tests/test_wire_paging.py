@@ -102,7 +102,7 @@ def _walk(
 
 
 def test_odata_next_links_are_followed_to_the_last_page() -> None:
-    pages = [
+    pages: list[dict[str, Any]] = [
         {"value": [1, 2], "@odata.nextLink": "https://graph.test/v1/users?page=1"},
         {"value": [3, 4], "@odata.nextLink": "/v1/users?page=2"},
         {"value": [5]},
@@ -112,7 +112,10 @@ def test_odata_next_links_are_followed_to_the_last_page() -> None:
 
 
 def test_x_ms_pageable_names_its_own_fields() -> None:
-    pages = [{"items": ["a"], "next": "?page=1"}, {"items": ["b"], "next": None}]
+    pages: list[dict[str, Any]] = [
+        {"items": ["a"], "next": "?page=1"},
+        {"items": ["b"], "next": None},
+    ]
     paging = Paging(next_link="next", items="items")
     with httpx.Client(transport=_graph_pages(pages)) as http:
         found = iter_items(
@@ -126,13 +129,15 @@ def test_x_ms_pageable_names_its_own_fields() -> None:
 
 
 def test_a_repeated_next_link_ends_with_an_error_not_a_loop() -> None:
-    looping = [
+    looping: list[dict[str, Any]] = [
         {"value": [1], "@odata.nextLink": "https://graph.test/v1/users?page=1"},
         {"value": [2], "@odata.nextLink": "https://graph.test/v1/users?page=1"},
     ]
     with pytest.raises(PaginationLoop, match="repeats"):
         _walk(_graph_pages(looping))
-    elsewhere = [{"value": [1], "@odata.nextLink": "https://evil.test/steal?page=1"}]
+    elsewhere: list[dict[str, Any]] = [
+        {"value": [1], "@odata.nextLink": "https://evil.test/steal?page=1"}
+    ]
     with pytest.raises(PaginationLoop, match="origin"):
         _walk(_graph_pages(elsewhere))
 

@@ -122,6 +122,7 @@ class TokenEndpoint:
                 length = int(self.headers["content-length"])
                 form = parse_qs(self.rfile.read(length).decode())
                 endpoint.requests.append((self.headers.get("authorization", ""), form))
+                payload: dict[str, object]
                 if form.get("grant_type") != ["client_credentials"]:
                     status, payload = 400, {"error": "unsupported_grant_type"}
                 elif (

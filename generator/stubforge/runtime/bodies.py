@@ -16,7 +16,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Ma
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final, Self
+from typing import IO, Final, Self, cast
 
 import httpx
 from pydantic import BaseModel
@@ -110,7 +110,12 @@ class _ChunkReader:
         return out
 
 
-PartContent = bytes | str | IO[bytes] | _ChunkReader
+def _readable(chunks: Iterable[bytes]) -> IO[bytes]:
+    # httpx only calls read() on a part's file: the chunk reader is that much of a binary file.
+    return cast("IO[bytes]", _ChunkReader(chunks))
+
+
+PartContent = bytes | str | IO[bytes]
 Part = tuple[
     str, tuple[str | None, PartContent, str] | tuple[str | None, PartContent, str, dict[str, str]]
 ]
@@ -120,12 +125,12 @@ def _file_part(item: File, content_type: str) -> tuple[str | None, PartContent, 
     content = item.content
     if isinstance(content, os.PathLike):
         name = item.filename or Path(content).name
-        return name, _ChunkReader(_file_chunks(Path(content))), content_type or item.content_type
+        return name, _readable(_file_chunks(Path(content))), content_type or item.content_type
     if isinstance(content, bytes):
         return item.filename, content, content_type or item.content_type
     if hasattr(content, "read"):
         return item.filename, content, content_type or item.content_type  # type: ignore[return-value]
-    return item.filename, _ChunkReader(content), content_type or item.content_type
+    return item.filename, _readable(content), content_type or item.content_type
 
 
 def multipart_parts(

@@ -118,7 +118,7 @@ class Reply(Generic[T]):
 
     body: T
     status: int | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, object] = field(default_factory=dict)
 
 
 def json_bytes(value: object) -> bytes:

@@ -10,17 +10,15 @@ instead; nothing here fails a build.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Final
+
+from stubforge.ir.api import ARRAY, OBJECT, PRIMITIVE, FieldEncoding, PagingRule
 
 Json = Any
 Place = tuple[str, ...]
 Resolve = Callable[[Json, Place], tuple[Json, Place]]
 Warn = Callable[[str, Place, str], None]
 
-PRIMITIVE: Final = "primitive"
-ARRAY: Final = "array"
-OBJECT: Final = "object"
 
 STYLES_BY_LOCATION: Final = {
     "path": ("simple", "label", "matrix"),
@@ -28,32 +26,6 @@ STYLES_BY_LOCATION: Final = {
     "header": ("simple",),
     "cookie": ("form",),
 }
-IGNORED_HEADERS: Final = ("accept", "content-type", "authorization")
-
-
-@dataclass(frozen=True)
-class FieldEncoding:
-    """How one property of a form or multipart body is written (its Encoding object)."""
-
-    name: str
-    shape: str = PRIMITIVE
-    content_type: str = ""
-    style: str = ""
-    explode: bool = True
-    allow_reserved: bool = False
-    is_file: bool = False
-    is_json: bool = False
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class PagingRule:
-    """How a pageable operation pages: the next link's body field (``""``: none), the items'
-    field (``""``: the page is the list), and whether a ``Link`` header is followed."""
-
-    next_link: str
-    items: str
-    link_header: bool
 
 
 def shape_of(schema: Json, resolve: Resolve, at: Place, depth: int = 0) -> str:
@@ -121,13 +93,6 @@ def check_parameter(
             (*at, "allowReserved"),
             "remove allowReserved",
         )
-    name = str(item.get("name", "")).lower()
-    if location == "header" and name in IGNORED_HEADERS:
-        warn(
-            f"a header parameter named {item.get('name')!r} is ignored, as OpenAPI says",
-            (*at, "name"),
-            "describe it with the media types, or with a security scheme",
-        )
     content = item.get("content")
     if isinstance(content, dict):
         for media_type in content:
@@ -140,7 +105,7 @@ def check_parameter(
                 )
 
 
-def _property_schemas(
+def property_schemas(
     schema: Json, resolve: Resolve, at: Place, depth: int = 0
 ) -> dict[str, tuple[Json, Place]]:
     node, place = resolve(schema, at)
@@ -148,7 +113,7 @@ def _property_schemas(
     if not isinstance(node, dict) or depth > 16:
         return found
     for index, part in enumerate(node.get("allOf") or []):
-        found.update(_property_schemas(part, resolve, (*place, "allOf", str(index)), depth + 1))
+        found.update(property_schemas(part, resolve, (*place, "allOf", str(index)), depth + 1))
     properties = node.get("properties")
     if isinstance(properties, dict):
         for name, value in properties.items():
@@ -171,7 +136,7 @@ def field_encodings(
     """The encoding of each property of a form (``multipart`` False) or multipart body."""
     if not isinstance(media_type, dict):
         return ()
-    properties = _property_schemas(media_type.get("schema"), resolve, (*at, "schema"))
+    properties = property_schemas(media_type.get("schema"), resolve, (*at, "schema"))
     encoding = media_type.get("encoding")
     encoding = encoding if isinstance(encoding, dict) else {}
     for name in encoding:
@@ -245,7 +210,7 @@ def _static_headers(
 
 
 def _array_property(schema: Json, resolve: Resolve, at: Place, name: str) -> bool:
-    properties = _property_schemas(schema, resolve, at)
+    properties = property_schemas(schema, resolve, at)
     if name not in properties:
         return False
     value, place = properties[name]
@@ -289,7 +254,7 @@ def paging_rule(
             )
             return None
         return PagingRule(str(next_link) if next_link else "", items, linked)
-    properties = _property_schemas(body_schema, resolve, body_at)
+    properties = property_schemas(body_schema, resolve, body_at)
     if "@odata.nextLink" in properties:
         if _array_property(body_schema, resolve, body_at, "value"):
             return PagingRule("@odata.nextLink", "value", linked)
