@@ -245,16 +245,18 @@ def test_a_user_template_replaces_ours_of_the_same_name(tmp_path: Path) -> None:
     mine.mkdir()
     (mine / ours.name).write_text(
         ours.read_text().replace(
-            "        content = _wire.encode_json(",
-            "        # customised by the user\n        content = _wire.encode_json(",
+            "            body = _serving.decode_body(",
+            "            # customised by the user\n            body = _serving.decode_body(",
         )
     )
     out = tmp_path / "generated"
     spec = ROOT / "spec" / "openapi.yaml"
     generate(Config(spec=spec, out=out, package="generated", root=ROOT, templates=mine))
     server = (out / "server.py").read_text()
-    assert "        # customised by the user\n        content = _wire.encode_json(" in server
+    assert (
+        "            # customised by the user\n            body = _serving.decode_body(" in server
+    )
     expected = (ROOT / "generated" / "server.py").read_text()
-    assert server.replace("        # customised by the user\n", "") == expected
+    assert server.replace("            # customised by the user\n", "") == expected
     for name in ("client.py", "models.py", "__init__.py", "_runtime/serving.py"):
         assert (out / name).read_bytes() == (ROOT / "generated" / name).read_bytes(), name

@@ -8,6 +8,8 @@ import asyncio
 import base64
 import hashlib
 import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -342,3 +344,16 @@ def test_the_async_client_does_the_same(pkg: ModuleType, served: tuple[LiveServe
     assert ids == list(impl.items)
     assert back == PAYLOAD
     assert isinstance(error, pkg.models.NotFound)
+
+
+def test_the_generated_package_passes_mypy_strict(pkg: ModuleType) -> None:
+    folder = Path(pkg.__file__).parent
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", folder.name],
+        cwd=folder.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import inspect
-import json
 import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -18,6 +17,8 @@ from types import TracebackType
 from typing import Final, Self
 
 import httpx
+
+from .client_responses import ApiError
 
 __all__ = [
     "ApiError",
@@ -32,40 +33,6 @@ RETRY_STATUSES: Final = frozenset({429, 503, 504})
 
 JsonValue = object
 """A parsed JSON document (dicts, lists, strings, numbers, booleans, None)."""
-
-
-class ApiError(Exception):
-    """An error answer from the service, with its OData error code, message and request id."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self.status_code = response.status_code
-        self.headers = response.headers
-        self.content = response.content
-        self.code = ""
-        self.message = response.reason_phrase
-        self.request_id = response.headers.get("request-id", "")
-        self.client_request_id = response.headers.get("client-request-id", "")
-        self.date = ""
-        try:
-            payload: JsonValue = json.loads(response.content) if response.content else None
-        except ValueError:
-            payload = None
-        error = payload.get("error") if isinstance(payload, dict) else None
-        if isinstance(error, dict):
-            self.code = str(error.get("code") or "")
-            self.message = str(error.get("message") or self.message)
-            inner = error.get("innerError") or error.get("innererror")
-            if isinstance(inner, dict):
-                self.request_id = str(inner.get("request-id") or self.request_id)
-                self.client_request_id = str(
-                    inner.get("client-request-id") or self.client_request_id
-                )
-                self.date = str(inner.get("date") or "")
-        self.payload = payload
-        super().__init__(
-            f"{self.status_code} {self.code or response.reason_phrase}: {self.message}"
-            + (f" (request-id {self.request_id})" if self.request_id else "")
-        )
 
 
 def expect_success(response: httpx.Response) -> httpx.Response:
