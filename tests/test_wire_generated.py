@@ -347,7 +347,7 @@ def test_the_async_client_does_the_same(pkg: ModuleType, served: tuple[LiveServe
 
 
 def test_the_generated_package_passes_mypy_strict(pkg: ModuleType) -> None:
-    folder = Path(pkg.__file__).parent
+    folder = Path(str(pkg.__file__)).parent
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", folder.name],
         cwd=folder.parent,
