@@ -29,7 +29,7 @@ GENERATED_RUNTIME = ROOT / "generated" / RUNTIME_FOLDER
 RUNTIME_MODULES = [module for target in TARGETS for module in target.runtime]
 ALLOWED_IMPORTS = {"pydantic", "pydantic_core", "httpx", "fastapi", "starlette"}
 CLIENT_SIDE = {
-    *("__init__.py", "grammar.py", "values.py", "wire.py", "params.py", "transport.py"),
+    *("__init__.py", "grammar.py", "values.py", "wire.py", "transport.py"),
     *("bodies.py", "calls.py", "client_responses.py", "credentials.py", "media.py"),
     *("param_styles.py", "paging.py", "schemes.py", "session.py"),
 }

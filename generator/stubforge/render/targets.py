@@ -35,7 +35,7 @@ TARGETS: tuple[Target, ...] = (
         templates=(("client.py", "client.py.j2"),),
         runtime=(
             *("bodies.py", "calls.py", "client_responses.py", "credentials.py", "media.py"),
-            *("param_styles.py", "paging.py", "params.py", "schemes.py", "session.py"),
+            *("param_styles.py", "paging.py", "schemes.py", "session.py"),
             "transport.py",
         ),
     ),
