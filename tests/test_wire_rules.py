@@ -133,3 +133,31 @@ def test_every_parameter_of_the_wire_spec_is_sendable() -> None:
                 )
                 check_parameter(param, location, style, explode, shape, ("p",), warnings)
     assert warnings == []
+
+
+def test_an_unsendable_style_is_a_located_warning_at_generation(tmp_path: Path) -> None:
+    from stubforge.config import Config
+    from stubforge.pipeline import generate
+
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: T, version: '1'}\n"
+        "paths:\n"
+        "  /items:\n"
+        "    get:\n"
+        "      operationId: listItems\n"
+        "      parameters:\n"
+        "        - name: ids\n"
+        "          in: query\n"
+        "          style: deepObject\n"
+        "          schema: {type: array, items: {type: integer}}\n"
+        "      responses:\n"
+        "        '204': {description: none}\n",
+        "utf-8",
+    )
+    found = generate(Config(spec=spec, out=tmp_path / "pkg", package="pkg", root=tmp_path))
+    (warning,) = [w.render() for w in found if "deepObject" in w.message]
+    assert "openapi.yaml:10:" in warning and ": warning: " in warning
+    assert "(at /paths/~1items/get/parameters/0/style)" in warning
+    assert "sent form-style" in warning and "hint: use style 'form'" in warning

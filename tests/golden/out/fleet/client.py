@@ -123,9 +123,15 @@ async def _asend_people_person_list_person(
 
 
 def _iter_people_person_list_person(
-    session: SyncSession, path: str, values: dict[str, object]
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
 ) -> Iterator[models.Person]:
-    call = _calls.prepare(_wire_people_person_list_person, session.base_url, path, values)
+    call = _calls.prepare(
+        _wire_people_person_list_person, session.base_url, path, values, body, media_type
+    )
     return _paging.iter_items(
         lambda: session.send(call),
         lambda url: session.follow(url, call),
@@ -136,9 +142,15 @@ def _iter_people_person_list_person(
 
 
 def _aiter_people_person_list_person(
-    session: AsyncSession, path: str, values: dict[str, object]
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
 ) -> AsyncIterator[models.Person]:
-    call = _calls.prepare(_wire_people_person_list_person, session.base_url, path, values)
+    call = _calls.prepare(
+        _wire_people_person_list_person, session.base_url, path, values, body, media_type
+    )
     return _paging.iter_items_async(
         lambda: session.send(call),
         lambda url: session.follow(url, call),
@@ -392,9 +404,15 @@ async def _asend_fleet_list_vehicles(
 
 
 def _iter_fleet_list_vehicles(
-    session: SyncSession, path: str, values: dict[str, object]
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
 ) -> Iterator[models.Vehicle]:
-    call = _calls.prepare(_wire_fleet_list_vehicles, session.base_url, path, values)
+    call = _calls.prepare(
+        _wire_fleet_list_vehicles, session.base_url, path, values, body, media_type
+    )
     return _paging.iter_items(
         lambda: session.send(call),
         lambda url: session.follow(url, call),
@@ -405,9 +423,15 @@ def _iter_fleet_list_vehicles(
 
 
 def _aiter_fleet_list_vehicles(
-    session: AsyncSession, path: str, values: dict[str, object]
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
 ) -> AsyncIterator[models.Vehicle]:
-    call = _calls.prepare(_wire_fleet_list_vehicles, session.base_url, path, values)
+    call = _calls.prepare(
+        _wire_fleet_list_vehicles, session.base_url, path, values, body, media_type
+    )
     return _paging.iter_items_async(
         lambda: session.send(call),
         lambda url: session.follow(url, call),
@@ -882,9 +906,13 @@ async def _asend_fleet_list_depots(
 
 
 def _iter_fleet_list_depots(
-    session: SyncSession, path: str, values: dict[str, object]
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
 ) -> Iterator[models.Depot]:
-    call = _calls.prepare(_wire_fleet_list_depots, session.base_url, path, values)
+    call = _calls.prepare(_wire_fleet_list_depots, session.base_url, path, values, body, media_type)
     return _paging.iter_items(
         lambda: session.send(call),
         lambda url: session.follow(url, call),
@@ -895,9 +923,13 @@ def _iter_fleet_list_depots(
 
 
 def _aiter_fleet_list_depots(
-    session: AsyncSession, path: str, values: dict[str, object]
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
 ) -> AsyncIterator[models.Depot]:
-    call = _calls.prepare(_wire_fleet_list_depots, session.base_url, path, values)
+    call = _calls.prepare(_wire_fleet_list_depots, session.base_url, path, values, body, media_type)
     return _paging.iter_items_async(
         lambda: session.send(call),
         lambda url: session.follow(url, call),
@@ -2375,7 +2407,7 @@ class Client(RootResource):
             _wire_people_person_list_person.parameters,
             _values,
         )
-        return _iter_people_person_list_person(self._session, _path, _values)
+        return _iter_people_person_list_person(self._session, _path, _values, None)
 
     def people_person_create_person(
         self,
@@ -2593,7 +2625,7 @@ class Client(RootResource):
         _path = _calls.fill_path(
             _wire_fleet_list_vehicles.path, _wire_fleet_list_vehicles.parameters, _values
         )
-        return _iter_fleet_list_vehicles(self._session, _path, _values)
+        return _iter_fleet_list_vehicles(self._session, _path, _values, None)
 
     def fleet_create_vehicles(
         self,
@@ -2950,7 +2982,7 @@ class Client(RootResource):
         _path = _calls.fill_path(
             _wire_fleet_list_depots.path, _wire_fleet_list_depots.parameters, _values
         )
-        return _iter_fleet_list_depots(self._session, _path, _values)
+        return _iter_fleet_list_depots(self._session, _path, _values, None)
 
     def fleet_create_depots(
         self,
@@ -3247,7 +3279,7 @@ class AsyncClient(AsyncRootResource):
             _wire_people_person_list_person.parameters,
             _values,
         )
-        return _aiter_people_person_list_person(self._session, _path, _values)
+        return _aiter_people_person_list_person(self._session, _path, _values, None)
 
     async def people_person_create_person(
         self,
@@ -3465,7 +3497,7 @@ class AsyncClient(AsyncRootResource):
         _path = _calls.fill_path(
             _wire_fleet_list_vehicles.path, _wire_fleet_list_vehicles.parameters, _values
         )
-        return _aiter_fleet_list_vehicles(self._session, _path, _values)
+        return _aiter_fleet_list_vehicles(self._session, _path, _values, None)
 
     async def fleet_create_vehicles(
         self,
@@ -3822,7 +3854,7 @@ class AsyncClient(AsyncRootResource):
         _path = _calls.fill_path(
             _wire_fleet_list_depots.path, _wire_fleet_list_depots.parameters, _values
         )
-        return _aiter_fleet_list_depots(self._session, _path, _values)
+        return _aiter_fleet_list_depots(self._session, _path, _values, None)
 
     async def fleet_create_depots(
         self,

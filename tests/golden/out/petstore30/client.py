@@ -115,9 +115,13 @@ async def _asend_list_pets(
 
 
 def _iter_list_pets(
-    session: SyncSession, path: str, values: dict[str, object]
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
 ) -> Iterator[models.Pet]:
-    call = _calls.prepare(_wire_list_pets, session.base_url, path, values)
+    call = _calls.prepare(_wire_list_pets, session.base_url, path, values, body, media_type)
     return _paging.iter_items(
         lambda: session.send(call),
         lambda url: session.follow(url, call),
@@ -128,9 +132,13 @@ def _iter_list_pets(
 
 
 def _aiter_list_pets(
-    session: AsyncSession, path: str, values: dict[str, object]
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
 ) -> AsyncIterator[models.Pet]:
-    call = _calls.prepare(_wire_list_pets, session.base_url, path, values)
+    call = _calls.prepare(_wire_list_pets, session.base_url, path, values, body, media_type)
     return _paging.iter_items_async(
         lambda: session.send(call),
         lambda url: session.follow(url, call),
@@ -1471,7 +1479,7 @@ class Client(RootResource):
             "session": session,
         }
         _path = _calls.fill_path(_wire_list_pets.path, _wire_list_pets.parameters, _values)
-        return _iter_list_pets(self._session, _path, _values)
+        return _iter_list_pets(self._session, _path, _values, None)
 
     def create_pet(
         self,
@@ -1920,7 +1928,7 @@ class AsyncClient(AsyncRootResource):
             "session": session,
         }
         _path = _calls.fill_path(_wire_list_pets.path, _wire_list_pets.parameters, _values)
-        return _aiter_list_pets(self._session, _path, _values)
+        return _aiter_list_pets(self._session, _path, _values, None)
 
     async def create_pet(
         self,
