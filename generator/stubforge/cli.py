@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
                 "--templates", help="a folder whose templates override ours, file by file"
             )
             sub.add_argument("--package", help="the generated package's name")
+            sub.add_argument(
+                "--split-models-above",
+                type=int,
+                metavar="N",
+                help="more models than N become a package imported model by model (default 200)",
+            )
 
     common(commands.add_parser("generate", help="write the generated package"), output=True)
     common(
@@ -117,6 +123,7 @@ def _run(args: argparse.Namespace) -> int:
         "out": getattr(args, "out", None),
         "templates": getattr(args, "templates", None),
         "package": getattr(args, "package", None),
+        "split_models_above": getattr(args, "split_models_above", None),
     }
     config = load_config(Path.cwd(), overrides)
     if args.command == "validate":

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
+from stubforge.render.split_models import DEFAULT_SPLIT_ABOVE
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ SETTINGS: dict[str, Setting] = {
     "templates": Setting(str, "a folder of template overrides", 'templates = "templates"', True),
     "overlay": Setting(str, "an OpenAPI file merged over CSDL", 'overlay = "overlay.yaml"', True),
     "strict": Setting(bool, "spec violations are errors", "strict = true"),
+    "split_models_above": Setting(
+        int, "more models than this make a lazily imported package", "split_models_above = 200"
+    ),
 }
 KEYS = tuple(SETTINGS)
 PATH_KEYS = tuple(key for key, setting in SETTINGS.items() if setting.is_path)
@@ -47,6 +51,7 @@ class Config:
     overlay: Path | None = None
     strict: bool = False
     root: Path = Path(".")
+    split_models_above: int = DEFAULT_SPLIT_ABOVE
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -257,4 +262,5 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
         overlay=settings.get("overlay"),
         strict=bool(settings.get("strict", False)),
         root=root,
+        split_models_above=int(settings.get("split_models_above", DEFAULT_SPLIT_ABOVE)),
     )
