@@ -306,3 +306,20 @@ def test_a_large_package_passes_mypy_strict(large_package: Path) -> None:
     )
     assert wrong.returncode == 1
     assert 'Module has no attribute "NoSuchModel"' in wrong.stdout
+
+
+def test_the_threshold_is_a_setting_and_an_option(tmp_path: Path) -> None:
+    from stubforge.config import load_config
+    from stubforge.errors import StubforgeError
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.stubforge]\nspec = "openapi.yaml"\nsplit_models_above = 0\n', "utf-8"
+    )
+    assert load_config(tmp_path, {}).split_models_above == 0
+    overridden = load_config(tmp_path, {"split_models_above": 500})
+    assert overridden.split_models_above == 500
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.stubforge]\nspec = "openapi.yaml"\nsplit_models_above = "many"\n', "utf-8"
+    )
+    with pytest.raises(StubforgeError, match="split_models_above must be an integer"):
+        load_config(tmp_path, {})
