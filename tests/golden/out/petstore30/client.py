@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
 from . import _runtime, models
 from ._runtime import params as _params
 from ._runtime import transport as _transport
-from ._runtime import wire as _wire
 from ._runtime.transport import (
     ApiError,
     AsyncTransport,
@@ -25,6 +24,12 @@ from ._runtime.transport import (
     RetryPolicy,
     SyncTransport,
 )
+
+if TYPE_CHECKING:
+    from ._runtime import wire as _wire
+else:
+    # pydantic is loaded with the first body the client encodes or decodes.
+    _wire = _runtime.LazyModule("wire", globals(), "_wire")
 
 __all__ = ["ApiError", "AsyncClient", "Client", "PreparedRequest", "RetryPolicy"]
 

@@ -13,9 +13,6 @@ from enum import Enum
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel
-
-from .values import DateTimeOffset
 
 __all__ = ["add_query", "cookie", "fill_segment", "form_content", "multipart_parts", "text"]
 
@@ -26,6 +23,13 @@ def text(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, Enum):
         return str(value.value)
+    if isinstance(value, str | int | float):
+        return str(value)
+    # Imported here: a client that sends no date or model never loads pydantic for them.
+    from pydantic import BaseModel
+
+    from .values import DateTimeOffset
+
     if isinstance(value, DateTimeOffset):
         return value.text
     if isinstance(value, datetime | date):
