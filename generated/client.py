@@ -84,6 +84,8 @@ class DeviceAppManagementEnterpriseCodeSigningCertificatesResource:
         Create a new enterpriseCodeSigningCertificate object.
 
         ``POST /deviceAppManagement/enterpriseCodeSigningCertificates``; permissions: DeviceManagementApps.ReadWrite.All.
+
+        Documentation: https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-create?view=graph-rest-beta
         """
         prepared = _build_device_app_management_create_enterprise_code_signing_certificates(
             self._path,
@@ -138,6 +140,8 @@ class AsyncDeviceAppManagementEnterpriseCodeSigningCertificatesResource:
         Create a new enterpriseCodeSigningCertificate object.
 
         ``POST /deviceAppManagement/enterpriseCodeSigningCertificates``; permissions: DeviceManagementApps.ReadWrite.All.
+
+        Documentation: https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-create?view=graph-rest-beta
         """
         prepared = _build_device_app_management_create_enterprise_code_signing_certificates(
             self._path,

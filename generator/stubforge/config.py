@@ -34,10 +34,12 @@ SETTINGS: dict[str, Setting] = {
     "templates": Setting(str, "a folder of template overrides", 'templates = "templates"', True),
     "overlay": Setting(str, "an OpenAPI file merged over CSDL", 'overlay = "overlay.yaml"', True),
     "strict": Setting(bool, "spec violations are errors", "strict = true"),
+    "layout": Setting(str, "package, or project: an installable project", 'layout = "project"'),
     "split_models_above": Setting(
         int, "more models than this make a lazily imported package", "split_models_above = 200"
     ),
 }
+LAYOUTS = ("package", "project")
 KEYS = tuple(SETTINGS)
 PATH_KEYS = tuple(key for key, setting in SETTINGS.items() if setting.is_path)
 
@@ -51,6 +53,7 @@ class Config:
     overlay: Path | None = None
     strict: bool = False
     root: Path = Path(".")
+    layout: str = "package"  # or "project": an installable project around the package
     split_models_above: int = DEFAULT_SPLIT_ABOVE
 
 
@@ -246,7 +249,17 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
             )
         )
     out = Path(settings.get("out", cwd / "generated"))
-    package = str(settings.get("package") or out.name)
+    layout = str(settings.get("layout", "package"))
+    if layout not in LAYOUTS:
+        raise StubforgeError(
+            Diagnostic(
+                f"unknown layout {layout!r}",
+                Location(pyproject) if pyproject is not None else Location(),
+                hint="the layouts are: " + ", ".join(LAYOUTS),
+            )
+        )
+    default_package = out.name.replace("-", "_") if layout == "project" else out.name
+    package = str(settings.get("package") or default_package)
     if not package.isidentifier():
         raise StubforgeError(
             Diagnostic(
@@ -262,5 +275,6 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
         overlay=settings.get("overlay"),
         strict=bool(settings.get("strict", False)),
         root=root,
+        layout=layout,
         split_models_above=int(settings.get("split_models_above", DEFAULT_SPLIT_ABOVE)),
     )

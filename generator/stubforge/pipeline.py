@@ -18,7 +18,9 @@ import stubforge
 from stubforge.config import Config
 from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.fingerprint import fingerprint
+from stubforge.layout import arrange
 from stubforge.load import Spec, load_spec, relative_posix
+from stubforge.progress import stage
 from stubforge.write import MANIFEST, Drift, Manifest, compare, digest, with_record, write_tree
 
 
@@ -29,6 +31,7 @@ class Output:
 
 
 def load(config: Config) -> Spec:
+    stage("load")
     if config.spec.suffix.lower() in (".xml", ".csdl"):
         from stubforge.csdl import load_csdl
 
@@ -37,10 +40,11 @@ def load(config: Config) -> Spec:
 
 
 def validate(config: Config) -> tuple[Spec, list[Diagnostic]]:
-    from stubforge.validate import validate_spec
+    from stubforge.validate import check_spec
 
     spec = load(config)
-    return spec, validate_spec(spec, strict=config.strict)
+    stage("validate")
+    return spec, check_spec(spec, strict=config.strict)
 
 
 def header(spec_name: str) -> str:
@@ -73,6 +77,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     from stubforge.validate import cannot_generate, openapi_version, validate_spec
 
     spec = load(config)
+    stage("validate")
     openapi_version(spec)
     pool, pending = _start_validation(spec, config.strict)
     try:
@@ -80,6 +85,8 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         try:
             output = _render(config, spec)
         except StubforgeError:
+            if pending is not None:
+                pending.result()  # the spec's own errors come first, as `validate` shows them
             raise
         except Exception as error:
             # A spec that breaks OpenAPI can break a later step: its violations are the message.
@@ -108,6 +115,7 @@ def _render(config: Config, spec: Spec) -> Output:
     from stubforge.write import format_python, with_manifest
 
     spec_name = relative_posix(config.spec, config.root)
+    stage("models")
     plan = build(spec, package=config.package, spec_name=spec_name)
     env = environment(config.templates)
     top = header(spec_name)
@@ -118,10 +126,13 @@ def _render(config: Config, spec: Spec) -> Output:
         "py.typed": b"",
     }
     for target in TARGETS:
+        stage(target.name)
         for output, template in target.templates:
             rendered[output] = render(env, template, **context).encode()
     # Runtime modules are already formatted Python: copied as they are, not reformatted.
+    stage("format")
     files = {**format_python(rendered), **runtime_files(top)}
+    files = arrange(files, plan.api, config.layout)
     files = with_manifest(files, stubforge.__version__, spec_name)
     return Output(files, list(plan.warnings))
 
@@ -165,6 +176,7 @@ def generate(config: Config) -> list[Diagnostic]:
     if up_to_date(config):
         return []
     output, _ = render_output(config)
+    stage("write")
     notes = write_tree(config.out, output.files)
     return output.warnings + [Diagnostic(note, severity="warning") for note in notes]
 
@@ -173,4 +185,5 @@ def check(config: Config) -> tuple[Drift, list[Diagnostic]]:
     if up_to_date(config):
         return Drift(), []
     output, _ = render_output(config)
+    stage("compare")
     return compare(Path(config.out), output.files), output.warnings

@@ -16,10 +16,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from stubforge.build import MODEL_MODULE_NAMES, RUNTIME_TYPES
 from stubforge.config import Config
 from stubforge.graphdocs.emit import document_text
-from stubforge.naming import model_names
+from stubforge.python.names import model_class_names
 
 _METHODS = ("get", "put", "post", "patch", "delete")
 SCHEMAS = "#/components/schemas/"
@@ -128,7 +127,7 @@ def generate_and_check(document: dict[str, Any], folder: Path, package: str) -> 
     generate(Config(spec=spec, out=folder / package, package=package, root=folder))
     models = import_package(folder, package)
     schemas = list(document.get("components", {}).get("schemas", {}))
-    classes = model_names(schemas, MODEL_MODULE_NAMES | frozenset(RUNTIME_TYPES))
+    classes = model_class_names(schemas)
     return [check_exchange(models, classes, body) for body in documented_bodies(document)]
 
 

@@ -241,7 +241,3 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
 
 def render(env: jinja2.Environment, template: str, **context: Any) -> str:
     return env.get_template(template).render(**context)
-
-
-def template_names(env: jinja2.Environment) -> Iterable[str]:
-    return env.list_templates(filter_func=lambda name: name.endswith(".j2"))

@@ -548,7 +548,7 @@ def _parse_fleet_update_depots(response: httpx.Response) -> None:
     return None
 
 
-class FleetDepotsResource:
+class FleetDepotsByDepotIdResource:
     """Operations under ``{depot-id}``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -563,6 +563,9 @@ class FleetDepotsResource:
         """Delete navigation property depots for fleet
 
         ``DELETE /fleet/depots/{depot-id}``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_depots(
             self._path,
@@ -579,6 +582,10 @@ class FleetDepotsResource:
         """Get depots from fleet
 
         ``GET /fleet/depots/{depot-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_depots(
             self._path,
@@ -602,7 +609,7 @@ class FleetDepotsResource:
         return _parse_fleet_update_depots(self._client.send(prepared))
 
 
-class FleetDepotsResource2:
+class FleetDepotsResource:
     """Operations under ``depots``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -612,14 +619,14 @@ class FleetDepotsResource2:
     def by_depot_id(
         self,
         depot_id: str,
-    ) -> FleetDepotsResource:
+    ) -> FleetDepotsByDepotIdResource:
         segment = _params.fill_segment(
             "{depot-id}",
             {
                 "depot-id": depot_id,
             },
         )
-        return FleetDepotsResource(self._client, self._path + "/" + segment)
+        return FleetDepotsByDepotIdResource(self._client, self._path + "/" + segment)
 
     def list(
         self,
@@ -636,6 +643,16 @@ class FleetDepotsResource2:
         """Get depots from fleet
 
         ``GET /fleet/depots``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_list_depots(
             self._path,
@@ -680,6 +697,9 @@ class FleetHeadquartersResource:
         """Delete navigation property headquarters for fleet
 
         ``DELETE /fleet/headquarters``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_headquarters(
             self._path,
@@ -696,6 +716,10 @@ class FleetHeadquartersResource:
         """Get headquarters from fleet
 
         ``GET /fleet/headquarters``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_headquarters(
             self._path,
@@ -719,7 +743,7 @@ class FleetHeadquartersResource:
         return _parse_fleet_update_headquarters(self._client.send(prepared))
 
 
-class FleetVehiclesResource:
+class FleetVehiclesByVehicleIdResource:
     """Operations under ``{vehicle-id}``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -734,6 +758,9 @@ class FleetVehiclesResource:
         """Delete navigation property vehicles for fleet
 
         ``DELETE /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_vehicles(
             self._path,
@@ -752,6 +779,10 @@ class FleetVehiclesResource:
         Every vehicle of the fleet.
 
         ``GET /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_vehicles(
             self._path,
@@ -775,7 +806,7 @@ class FleetVehiclesResource:
         return _parse_fleet_update_vehicles(self._client.send(prepared))
 
 
-class FleetVehiclesResource2:
+class FleetVehiclesResource:
     """Operations under ``vehicles``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -785,14 +816,14 @@ class FleetVehiclesResource2:
     def by_vehicle_id(
         self,
         vehicle_id: str,
-    ) -> FleetVehiclesResource:
+    ) -> FleetVehiclesByVehicleIdResource:
         segment = _params.fill_segment(
             "{vehicle-id}",
             {
                 "vehicle-id": vehicle_id,
             },
         )
-        return FleetVehiclesResource(self._client, self._path + "/" + segment)
+        return FleetVehiclesByVehicleIdResource(self._client, self._path + "/" + segment)
 
     def list(
         self,
@@ -811,6 +842,16 @@ class FleetVehiclesResource2:
         Every vehicle of the fleet.
 
         ``GET /fleet/vehicles``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_list_vehicles(
             self._path,
@@ -848,19 +889,19 @@ class FleetResource:
         self._path = path
 
     @property
-    def depots(self) -> FleetDepotsResource2:
-        return FleetDepotsResource2(self._client, self._path + "/" + "depots")
+    def depots(self) -> FleetDepotsResource:
+        return FleetDepotsResource(self._client, self._path + "/" + "depots")
 
     @property
     def headquarters(self) -> FleetHeadquartersResource:
         return FleetHeadquartersResource(self._client, self._path + "/" + "headquarters")
 
     @property
-    def vehicles(self) -> FleetVehiclesResource2:
-        return FleetVehiclesResource2(self._client, self._path + "/" + "vehicles")
+    def vehicles(self) -> FleetVehiclesResource:
+        return FleetVehiclesResource(self._client, self._path + "/" + "vehicles")
 
 
-class PeopleResource:
+class PeopleByPersonIdResource:
     """Operations under ``{person-id}``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -876,6 +917,10 @@ class PeopleResource:
         """Get entity from people by key
 
         ``GET /people/{person-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_people_person_get_person(
             self._path,
@@ -899,7 +944,7 @@ class PeopleResource:
         return _parse_people_person_update_person(self._client.send(prepared))
 
 
-class PeopleResource2:
+class PeopleResource:
     """Operations under ``people``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -909,14 +954,14 @@ class PeopleResource2:
     def by_person_id(
         self,
         person_id: str,
-    ) -> PeopleResource:
+    ) -> PeopleByPersonIdResource:
         segment = _params.fill_segment(
             "{person-id}",
             {
                 "person-id": person_id,
             },
         )
-        return PeopleResource(self._client, self._path + "/" + segment)
+        return PeopleByPersonIdResource(self._client, self._path + "/" + segment)
 
     def list(
         self,
@@ -933,6 +978,16 @@ class PeopleResource2:
         """Get entities from people
 
         ``GET /people``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_people_person_list_person(
             self._path,
@@ -976,11 +1031,11 @@ class RootResource:
         return FleetResource(self._client, self._path + "/" + "fleet")
 
     @property
-    def people(self) -> PeopleResource2:
-        return PeopleResource2(self._client, self._path + "/" + "people")
+    def people(self) -> PeopleResource:
+        return PeopleResource(self._client, self._path + "/" + "people")
 
 
-class AsyncFleetDepotsResource:
+class AsyncFleetDepotsByDepotIdResource:
     """Operations under ``{depot-id}``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -995,6 +1050,9 @@ class AsyncFleetDepotsResource:
         """Delete navigation property depots for fleet
 
         ``DELETE /fleet/depots/{depot-id}``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_depots(
             self._path,
@@ -1011,6 +1069,10 @@ class AsyncFleetDepotsResource:
         """Get depots from fleet
 
         ``GET /fleet/depots/{depot-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_depots(
             self._path,
@@ -1034,7 +1096,7 @@ class AsyncFleetDepotsResource:
         return _parse_fleet_update_depots(await self._client.send(prepared))
 
 
-class AsyncFleetDepotsResource2:
+class AsyncFleetDepotsResource:
     """Operations under ``depots``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -1044,14 +1106,14 @@ class AsyncFleetDepotsResource2:
     def by_depot_id(
         self,
         depot_id: str,
-    ) -> AsyncFleetDepotsResource:
+    ) -> AsyncFleetDepotsByDepotIdResource:
         segment = _params.fill_segment(
             "{depot-id}",
             {
                 "depot-id": depot_id,
             },
         )
-        return AsyncFleetDepotsResource(self._client, self._path + "/" + segment)
+        return AsyncFleetDepotsByDepotIdResource(self._client, self._path + "/" + segment)
 
     async def list(
         self,
@@ -1068,6 +1130,16 @@ class AsyncFleetDepotsResource2:
         """Get depots from fleet
 
         ``GET /fleet/depots``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_list_depots(
             self._path,
@@ -1112,6 +1184,9 @@ class AsyncFleetHeadquartersResource:
         """Delete navigation property headquarters for fleet
 
         ``DELETE /fleet/headquarters``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_headquarters(
             self._path,
@@ -1128,6 +1203,10 @@ class AsyncFleetHeadquartersResource:
         """Get headquarters from fleet
 
         ``GET /fleet/headquarters``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_headquarters(
             self._path,
@@ -1151,7 +1230,7 @@ class AsyncFleetHeadquartersResource:
         return _parse_fleet_update_headquarters(await self._client.send(prepared))
 
 
-class AsyncFleetVehiclesResource:
+class AsyncFleetVehiclesByVehicleIdResource:
     """Operations under ``{vehicle-id}``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -1166,6 +1245,9 @@ class AsyncFleetVehiclesResource:
         """Delete navigation property vehicles for fleet
 
         ``DELETE /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            if_match: ETag
         """
         prepared = _build_fleet_delete_vehicles(
             self._path,
@@ -1184,6 +1266,10 @@ class AsyncFleetVehiclesResource:
         Every vehicle of the fleet.
 
         ``GET /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_get_vehicles(
             self._path,
@@ -1207,7 +1293,7 @@ class AsyncFleetVehiclesResource:
         return _parse_fleet_update_vehicles(await self._client.send(prepared))
 
 
-class AsyncFleetVehiclesResource2:
+class AsyncFleetVehiclesResource:
     """Operations under ``vehicles``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -1217,14 +1303,14 @@ class AsyncFleetVehiclesResource2:
     def by_vehicle_id(
         self,
         vehicle_id: str,
-    ) -> AsyncFleetVehiclesResource:
+    ) -> AsyncFleetVehiclesByVehicleIdResource:
         segment = _params.fill_segment(
             "{vehicle-id}",
             {
                 "vehicle-id": vehicle_id,
             },
         )
-        return AsyncFleetVehiclesResource(self._client, self._path + "/" + segment)
+        return AsyncFleetVehiclesByVehicleIdResource(self._client, self._path + "/" + segment)
 
     async def list(
         self,
@@ -1243,6 +1329,16 @@ class AsyncFleetVehiclesResource2:
         Every vehicle of the fleet.
 
         ``GET /fleet/vehicles``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_fleet_list_vehicles(
             self._path,
@@ -1280,19 +1376,19 @@ class AsyncFleetResource:
         self._path = path
 
     @property
-    def depots(self) -> AsyncFleetDepotsResource2:
-        return AsyncFleetDepotsResource2(self._client, self._path + "/" + "depots")
+    def depots(self) -> AsyncFleetDepotsResource:
+        return AsyncFleetDepotsResource(self._client, self._path + "/" + "depots")
 
     @property
     def headquarters(self) -> AsyncFleetHeadquartersResource:
         return AsyncFleetHeadquartersResource(self._client, self._path + "/" + "headquarters")
 
     @property
-    def vehicles(self) -> AsyncFleetVehiclesResource2:
-        return AsyncFleetVehiclesResource2(self._client, self._path + "/" + "vehicles")
+    def vehicles(self) -> AsyncFleetVehiclesResource:
+        return AsyncFleetVehiclesResource(self._client, self._path + "/" + "vehicles")
 
 
-class AsyncPeopleResource:
+class AsyncPeopleByPersonIdResource:
     """Operations under ``{person-id}``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -1308,6 +1404,10 @@ class AsyncPeopleResource:
         """Get entity from people by key
 
         ``GET /people/{person-id}``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_people_person_get_person(
             self._path,
@@ -1331,7 +1431,7 @@ class AsyncPeopleResource:
         return _parse_people_person_update_person(await self._client.send(prepared))
 
 
-class AsyncPeopleResource2:
+class AsyncPeopleResource:
     """Operations under ``people``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -1341,14 +1441,14 @@ class AsyncPeopleResource2:
     def by_person_id(
         self,
         person_id: str,
-    ) -> AsyncPeopleResource:
+    ) -> AsyncPeopleByPersonIdResource:
         segment = _params.fill_segment(
             "{person-id}",
             {
                 "person-id": person_id,
             },
         )
-        return AsyncPeopleResource(self._client, self._path + "/" + segment)
+        return AsyncPeopleByPersonIdResource(self._client, self._path + "/" + segment)
 
     async def list(
         self,
@@ -1365,6 +1465,16 @@ class AsyncPeopleResource2:
         """Get entities from people
 
         ``GET /people``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
         """
         prepared = _build_people_person_list_person(
             self._path,
@@ -1408,8 +1518,8 @@ class AsyncRootResource:
         return AsyncFleetResource(self._client, self._path + "/" + "fleet")
 
     @property
-    def people(self) -> AsyncPeopleResource2:
-        return AsyncPeopleResource2(self._client, self._path + "/" + "people")
+    def people(self) -> AsyncPeopleResource:
+        return AsyncPeopleResource(self._client, self._path + "/" + "people")
 
 
 class Client(SyncTransport, RootResource):

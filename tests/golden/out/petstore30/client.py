@@ -417,7 +417,7 @@ class LoginResource:
         return _parse_login(self._client.send(prepared))
 
 
-class PetsNotesResource:
+class PetsByPetIdNotesResource:
     """Operations under ``notes``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -439,7 +439,7 @@ class PetsNotesResource:
         return _parse_add_note(self._client.send(prepared))
 
 
-class PetsPhotoResource:
+class PetsByPetIdPhotoResource:
     """Operations under ``photo``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -473,7 +473,7 @@ class PetsPhotoResource:
         return _parse_put_photo(self._client.send(prepared))
 
 
-class PetsResource:
+class PetsByPetIdResource:
     """Operations under ``{pet-id}``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -481,12 +481,12 @@ class PetsResource:
         self._path = path
 
     @property
-    def notes(self) -> PetsNotesResource:
-        return PetsNotesResource(self._client, self._path + "/" + "notes")
+    def notes(self) -> PetsByPetIdNotesResource:
+        return PetsByPetIdNotesResource(self._client, self._path + "/" + "notes")
 
     @property
-    def photo(self) -> PetsPhotoResource:
-        return PetsPhotoResource(self._client, self._path + "/" + "photo")
+    def photo(self) -> PetsByPetIdPhotoResource:
+        return PetsByPetIdPhotoResource(self._client, self._path + "/" + "photo")
 
     def delete(
         self,
@@ -535,7 +535,7 @@ class PetsResource:
         return _parse_update_pet(self._client.send(prepared))
 
 
-class PetsResource2:
+class PetsResource:
     """Operations under ``pets``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -545,14 +545,14 @@ class PetsResource2:
     def by_pet_id(
         self,
         pet_id: str,
-    ) -> PetsResource:
+    ) -> PetsByPetIdResource:
         segment = _params.fill_segment(
             "{pet-id}",
             {
                 "pet-id": pet_id,
             },
         )
-        return PetsResource(self._client, self._path + "/" + segment)
+        return PetsByPetIdResource(self._client, self._path + "/" + segment)
 
     def get(
         self,
@@ -570,6 +570,12 @@ class PetsResource2:
         Every pet, filtered and paged.
 
         ``GET /pets``.
+
+        Args:
+            limit: How many pets to return.
+            tags: Repeated once per tag (form style, exploded).
+            ids: One comma-separated value.
+            from_: A Python keyword as a parameter name.
         """
         prepared = _build_list_pets(
             self._path,
@@ -658,8 +664,8 @@ class RootResource:
         return LoginResource(self._client, self._path + "/" + "login")
 
     @property
-    def pets(self) -> PetsResource2:
-        return PetsResource2(self._client, self._path + "/" + "pets")
+    def pets(self) -> PetsResource:
+        return PetsResource(self._client, self._path + "/" + "pets")
 
     @property
     def shapes(self) -> ShapesResource:
@@ -712,7 +718,7 @@ class AsyncLoginResource:
         return _parse_login(await self._client.send(prepared))
 
 
-class AsyncPetsNotesResource:
+class AsyncPetsByPetIdNotesResource:
     """Operations under ``notes``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -734,7 +740,7 @@ class AsyncPetsNotesResource:
         return _parse_add_note(await self._client.send(prepared))
 
 
-class AsyncPetsPhotoResource:
+class AsyncPetsByPetIdPhotoResource:
     """Operations under ``photo``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -768,7 +774,7 @@ class AsyncPetsPhotoResource:
         return _parse_put_photo(await self._client.send(prepared))
 
 
-class AsyncPetsResource:
+class AsyncPetsByPetIdResource:
     """Operations under ``{pet-id}``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -776,12 +782,12 @@ class AsyncPetsResource:
         self._path = path
 
     @property
-    def notes(self) -> AsyncPetsNotesResource:
-        return AsyncPetsNotesResource(self._client, self._path + "/" + "notes")
+    def notes(self) -> AsyncPetsByPetIdNotesResource:
+        return AsyncPetsByPetIdNotesResource(self._client, self._path + "/" + "notes")
 
     @property
-    def photo(self) -> AsyncPetsPhotoResource:
-        return AsyncPetsPhotoResource(self._client, self._path + "/" + "photo")
+    def photo(self) -> AsyncPetsByPetIdPhotoResource:
+        return AsyncPetsByPetIdPhotoResource(self._client, self._path + "/" + "photo")
 
     async def delete(
         self,
@@ -830,7 +836,7 @@ class AsyncPetsResource:
         return _parse_update_pet(await self._client.send(prepared))
 
 
-class AsyncPetsResource2:
+class AsyncPetsResource:
     """Operations under ``pets``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -840,14 +846,14 @@ class AsyncPetsResource2:
     def by_pet_id(
         self,
         pet_id: str,
-    ) -> AsyncPetsResource:
+    ) -> AsyncPetsByPetIdResource:
         segment = _params.fill_segment(
             "{pet-id}",
             {
                 "pet-id": pet_id,
             },
         )
-        return AsyncPetsResource(self._client, self._path + "/" + segment)
+        return AsyncPetsByPetIdResource(self._client, self._path + "/" + segment)
 
     async def get(
         self,
@@ -865,6 +871,12 @@ class AsyncPetsResource2:
         Every pet, filtered and paged.
 
         ``GET /pets``.
+
+        Args:
+            limit: How many pets to return.
+            tags: Repeated once per tag (form style, exploded).
+            ids: One comma-separated value.
+            from_: A Python keyword as a parameter name.
         """
         prepared = _build_list_pets(
             self._path,
@@ -953,8 +965,8 @@ class AsyncRootResource:
         return AsyncLoginResource(self._client, self._path + "/" + "login")
 
     @property
-    def pets(self) -> AsyncPetsResource2:
-        return AsyncPetsResource2(self._client, self._path + "/" + "pets")
+    def pets(self) -> AsyncPetsResource:
+        return AsyncPetsResource(self._client, self._path + "/" + "pets")
 
     @property
     def shapes(self) -> AsyncShapesResource:

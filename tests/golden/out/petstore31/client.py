@@ -176,7 +176,7 @@ def _parse_get_receipt(response: httpx.Response) -> bytes:
     return response.content
 
 
-class OrdersReceiptResource:
+class OrdersByOrderIdReceiptResource:
     """Operations under ``receipt``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -196,7 +196,7 @@ class OrdersReceiptResource:
         return _parse_get_receipt(self._client.send(prepared))
 
 
-class OrdersResource:
+class OrdersByOrderIdResource:
     """Operations under ``{order-id}``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -204,8 +204,8 @@ class OrdersResource:
         self._path = path
 
     @property
-    def receipt(self) -> OrdersReceiptResource:
-        return OrdersReceiptResource(self._client, self._path + "/" + "receipt")
+    def receipt(self) -> OrdersByOrderIdReceiptResource:
+        return OrdersByOrderIdReceiptResource(self._client, self._path + "/" + "receipt")
 
     def get(
         self,
@@ -234,7 +234,7 @@ class OrdersResource:
         return _parse_replace_order(self._client.send(prepared))
 
 
-class OrdersResource2:
+class OrdersResource:
     """Operations under ``orders``."""
 
     def __init__(self, client: Client, path: str) -> None:
@@ -244,14 +244,14 @@ class OrdersResource2:
     def by_order_id(
         self,
         order_id: int,
-    ) -> OrdersResource:
+    ) -> OrdersByOrderIdResource:
         segment = _params.fill_segment(
             "{order-id}",
             {
                 "order-id": order_id,
             },
         )
-        return OrdersResource(self._client, self._path + "/" + segment)
+        return OrdersByOrderIdResource(self._client, self._path + "/" + segment)
 
     def get(
         self,
@@ -265,6 +265,9 @@ class OrdersResource2:
         """listOrders
 
         ``GET /orders``.
+
+        Args:
+            def_: A Python keyword as a parameter name.
         """
         prepared = _build_list_orders(
             self._path,
@@ -299,11 +302,11 @@ class RootResource:
         self._path = path
 
     @property
-    def orders(self) -> OrdersResource2:
-        return OrdersResource2(self._client, self._path + "/" + "orders")
+    def orders(self) -> OrdersResource:
+        return OrdersResource(self._client, self._path + "/" + "orders")
 
 
-class AsyncOrdersReceiptResource:
+class AsyncOrdersByOrderIdReceiptResource:
     """Operations under ``receipt``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -323,7 +326,7 @@ class AsyncOrdersReceiptResource:
         return _parse_get_receipt(await self._client.send(prepared))
 
 
-class AsyncOrdersResource:
+class AsyncOrdersByOrderIdResource:
     """Operations under ``{order-id}``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -331,8 +334,8 @@ class AsyncOrdersResource:
         self._path = path
 
     @property
-    def receipt(self) -> AsyncOrdersReceiptResource:
-        return AsyncOrdersReceiptResource(self._client, self._path + "/" + "receipt")
+    def receipt(self) -> AsyncOrdersByOrderIdReceiptResource:
+        return AsyncOrdersByOrderIdReceiptResource(self._client, self._path + "/" + "receipt")
 
     async def get(
         self,
@@ -361,7 +364,7 @@ class AsyncOrdersResource:
         return _parse_replace_order(await self._client.send(prepared))
 
 
-class AsyncOrdersResource2:
+class AsyncOrdersResource:
     """Operations under ``orders``."""
 
     def __init__(self, client: AsyncClient, path: str) -> None:
@@ -371,14 +374,14 @@ class AsyncOrdersResource2:
     def by_order_id(
         self,
         order_id: int,
-    ) -> AsyncOrdersResource:
+    ) -> AsyncOrdersByOrderIdResource:
         segment = _params.fill_segment(
             "{order-id}",
             {
                 "order-id": order_id,
             },
         )
-        return AsyncOrdersResource(self._client, self._path + "/" + segment)
+        return AsyncOrdersByOrderIdResource(self._client, self._path + "/" + segment)
 
     async def get(
         self,
@@ -392,6 +395,9 @@ class AsyncOrdersResource2:
         """listOrders
 
         ``GET /orders``.
+
+        Args:
+            def_: A Python keyword as a parameter name.
         """
         prepared = _build_list_orders(
             self._path,
@@ -426,8 +432,8 @@ class AsyncRootResource:
         self._path = path
 
     @property
-    def orders(self) -> AsyncOrdersResource2:
-        return AsyncOrdersResource2(self._client, self._path + "/" + "orders")
+    def orders(self) -> AsyncOrdersResource:
+        return AsyncOrdersResource(self._client, self._path + "/" + "orders")
 
 
 class Client(SyncTransport, RootResource):
