@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from stubforge.render.split_models import GROUP_LIMIT, model_files
+from tests.conftest import ROOT
 
 HEADER = "# Generated for a test."
 
@@ -324,3 +325,25 @@ def test_the_threshold_is_a_setting_and_an_option(tmp_path: Path) -> None:
     )
     with pytest.raises(StubforgeError, match="split_models_above must be an integer"):
         load_config(tmp_path, {})
+
+
+def test_switching_layouts_leaves_one_importable_models(tmp_path: Path) -> None:
+    """The manifest knows what the previous layout wrote: models.py goes when models/ comes,
+    and the other way round; what is left imports the models of the current layout."""
+    spec = str(ROOT / "spec" / "openapi.yaml")
+    generate = [sys.executable, "-m", "stubforge", "generate", "--spec", spec, "--out", "pkg"]
+    probe = "import pkg.models as m; print(m.__file__.endswith('__init__.py'), m.Entity.__name__)"
+    expected = {"0": "True Entity", "200": "False Entity"}
+    for threshold in ("0", "200", "0"):
+        done = subprocess.run(
+            [*generate, "--split-models-above", threshold],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        split = threshold == "0"
+        assert (tmp_path / "pkg" / "models.py").exists() is not split
+        assert (tmp_path / "pkg" / "models" / "__init__.py").exists() is split
+        assert _python(tmp_path, probe).strip() == expected[threshold]
