@@ -272,8 +272,9 @@ def loaded():
     return sorted(m for m in sys.modules if m.startswith("blocks.models."))
 
 print(loaded(), "pydantic" in sys.modules)
+JSON = {"content-type": "application/json"}
 def answer(request: httpx.Request) -> httpx.Response:
-    return httpx.Response(201, content=request.content, headers={"content-type": "application/json"})
+    return httpx.Response(201, content=request.content, headers=JSON)
 http = httpx.Client(transport=httpx.MockTransport(answer), base_url="https://example.test")
 with client.Client(http_client=http) as api:
     from blocks.models import Block7Item0, Shade7

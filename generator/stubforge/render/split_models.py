@@ -182,9 +182,10 @@ def _in_order(statement: ast.stmt) -> Iterator[str]:
 
 
 def _groups(edges: list[list[int]], sizes: list[int]) -> list[tuple[int, list[int]]]:
-    """Units grouped, each with the unit it is named after: strongly connected components, then each component that only one group
-    refers to merged into that group while it stays within ``GROUP_LIMIT`` classes. Merging a
-    node whose every referrer is in one group keeps the graph of groups acyclic."""
+    """Units grouped, each group with the unit it is named after: strongly connected
+    components, then each component that only one group refers to merged into that group
+    while it stays within ``GROUP_LIMIT`` classes. Merging a component whose every referrer is
+    in one group keeps the graph of groups acyclic, so group modules never import in a circle."""
     components = _components(edges)
     component_of = {unit: c for c, members in enumerate(components) for unit in members}
     referrers: list[set[int]] = [set() for _ in components]
