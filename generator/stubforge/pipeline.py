@@ -120,7 +120,7 @@ def _render(config: Config, spec: Spec) -> Output:
     env = environment(config.templates)
     top = header(spec_name)
     context = {"api": plan.api, "header": top}
-    models = render_models(plan.model_document, plan.api.models)
+    models = render_models(plan, spec)
     rendered: dict[str, bytes] = {
         **model_files(models, top, config.split_models_above),
         "py.typed": b"",
