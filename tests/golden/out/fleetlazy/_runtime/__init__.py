@@ -5,9 +5,8 @@ transport and the server's plumbing. Copied as it is into the package's ``_runti
 it imports only itself (relatively), the standard library, pydantic, httpx and (``serving``
 alone) FastAPI.
 
-The names below are imported when first read, and ``LazyModule`` stands for a runtime module
-until one of its attributes is read: importing a client loads httpx, and pydantic waits for
-the first model or the first body, which is most of an import's time and memory.
+The names below are imported when first read: importing the package, or the index of its
+split models, does not load pydantic, which is much of an import's time and memory.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ __all__ = [
     "Base64Bytes",
     "Base64UrlBytes",
     "DateTimeOffset",
-    "LazyModule",
     "WireModel",
     "decode_base64",
 ]
@@ -49,22 +47,3 @@ def _load(name: str) -> object:
 
 if not TYPE_CHECKING:
     __getattr__ = _load
-
-
-class LazyModule:
-    """The runtime module ``name``, imported when one of its attributes is first read.
-
-    It then takes its own place as ``namespace[binding]``, so that later reads of the global
-    reach the module itself and cost what any module attribute costs.
-    """
-
-    def __init__(self, name: str, namespace: dict[str, object], binding: str) -> None:
-        self._name = name
-        self._namespace = namespace
-        self._binding = binding
-
-    def __getattr__(self, attribute: str) -> object:
-        module = importlib.import_module(f"{__name__}.{self._name}")
-        self._namespace[self._binding] = module
-        value: object = getattr(module, attribute)
-        return value
