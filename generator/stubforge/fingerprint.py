@@ -97,6 +97,7 @@ def fingerprint(config: Config, sources: Iterable[Path]) -> Inputs | None:
         if path is not None and settings[key] is None:
             return None
     settings |= {"package": config.package, "strict": config.strict, "layout": config.layout}
+    settings["split_models_above"] = str(config.split_models_above)
     files: dict[str, str] = {}
     for path in sources:
         name = relative(path, config.root)

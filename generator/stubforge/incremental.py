@@ -32,17 +32,18 @@ CACHE_FOLDER = ".stubforge-cache"
 _INDEX = "render.json"
 _VALIDATION = "validation.json"
 _BLOBS = "render"
-_FORMAT = 1
+_FORMAT = 2
 
 
 @dataclass(frozen=True)
 class Job:
-    """One generated file: a description of everything it is made from (text that changes
-    whenever the file could), how to make it (before formatting), and what to do instead of
-    making it when it is reused (report the warnings making it would have reported)."""
+    """One part of the package (a file, or the model modules): a description of everything it
+    is made from (text that changes whenever it could), how to make its files (before
+    formatting), and what to do instead when it is reused (report the warnings making it
+    would have reported)."""
 
     inputs: str
-    make: Callable[[], bytes]
+    make: Callable[[], dict[str, bytes]]
     reused: Callable[[], None] | None = None
 
 
@@ -85,50 +86,55 @@ class RenderCache:
     def key(self, job: Job) -> str:
         return _digest(self.toolchain + "\0" + job.inputs)
 
-    def _read_index(self) -> dict[str, dict[str, str]]:
+    def _read_index(self) -> dict[str, tuple[str, dict[str, str]]]:
         try:
             data = json.loads((self.folder / _INDEX).read_bytes())
-        except (OSError, ValueError):
+            return {
+                str(job): (str(entry["key"]), {str(n): str(d) for n, d in entry["files"].items()})
+                for job, entry in data.items()
+            }
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
-        if not isinstance(data, dict):
-            return {}
-        return {
-            str(name): {"key": str(entry["key"]), "digest": str(entry["digest"])}
-            for name, entry in data.items()
-            if isinstance(entry, dict) and "key" in entry and "digest" in entry
-        }
 
-    def reuse(self, name: str, key: str) -> bytes | None:
-        """The bytes rendered last time for ``name`` from the inputs ``key``, if intact."""
-        entry = self._index.get(name)
-        if entry is None or entry["key"] != key:
+    def reuse(self, job: str, key: str) -> dict[str, bytes] | None:
+        """The files rendered last time for ``job`` from the inputs ``key``, if intact."""
+        entry = self._index.get(job)
+        if entry is None or entry[0] != key:
             return None
-        try:
-            content = (self.folder / _BLOBS / entry["digest"]).read_bytes()
-        except OSError:
-            return None
-        return content if _digest(content) == entry["digest"] else None
+        files: dict[str, bytes] = {}
+        for name, digest in entry[1].items():
+            try:
+                content = (self.folder / _BLOBS / digest).read_bytes()
+            except OSError:
+                return None
+            if _digest(content) != digest:
+                return None
+            files[name] = content
+        return files
 
-    def store(self, entries: Mapping[str, tuple[str, bytes]]) -> None:
-        """Record ``name -> (key, bytes)`` as the last render (at ``commit``)."""
+    def store(self, entries: Mapping[str, tuple[str, dict[str, bytes]]]) -> None:
+        """Record ``job -> (key, files)`` as the last render (at ``commit``)."""
         recorded = dict(entries)
         self._staged.append(lambda: self._store(recorded))
 
-    def _store(self, entries: Mapping[str, tuple[str, bytes]]) -> None:
+    def _store(self, entries: Mapping[str, tuple[str, dict[str, bytes]]]) -> None:
         """A cache that cannot be written is no error, only a slower next run."""
         try:
             blobs = self.folder / _BLOBS
             blobs.mkdir(parents=True, exist_ok=True)
             _ignore_in_git(self.folder)
-            index: dict[str, dict[str, str]] = {}
-            for name, (key, content) in entries.items():
-                digest = _digest(content)
-                blob = blobs / digest
-                if not blob.is_file():
-                    _write_atomically(blob, content)
-                index[name] = {"key": key, "digest": digest}
-            _write_atomically(self.folder / _INDEX, json.dumps(index, indent=1).encode())
-            kept = {entry["digest"] for entry in index.values()}
+            index: dict[str, tuple[str, dict[str, str]]] = {}
+            for job, (key, files) in entries.items():
+                digests = {}
+                for name, content in files.items():
+                    digest = _digest(content)
+                    if not (blobs / digest).is_file():
+                        _write_atomically(blobs / digest, content)
+                    digests[name] = digest
+                index[job] = (key, digests)
+            data = {job: {"key": key, "files": files} for job, (key, files) in index.items()}
+            _write_atomically(self.folder / _INDEX, json.dumps(data, indent=1).encode())
+            kept = {digest for _, files in index.values() for digest in files.values()}
             for blob in blobs.iterdir():
                 if blob.name not in kept and not blob.name.startswith("."):
                     blob.unlink(missing_ok=True)
@@ -168,24 +174,26 @@ def render_files(
     jobs: Mapping[str, Job],
     format_python: Callable[[dict[str, bytes], frozenset[str]], dict[str, bytes]],
 ) -> dict[str, bytes]:
-    """Every file of ``jobs``: taken from the cache where its key matches, else made (and
+    """Every file of ``jobs``: taken from the cache where a job's key matches, else made (and
     formatted together, with the reused names present, as a full render formats them)."""
     keys = {name: "" if cache is None else cache.key(job) for name, job in jobs.items()}
-    files: dict[str, bytes] = {}
-    fresh: dict[str, bytes] = {}
+    made: dict[str, dict[str, bytes]] = {}
+    reused: dict[str, dict[str, bytes]] = {}
     for name, job in jobs.items():
-        reused = None if cache is None else cache.reuse(name, keys[name])
-        if reused is not None:
-            files[name] = reused
+        found = None if cache is None else cache.reuse(name, keys[name])
+        if found is not None:
+            reused[name] = found
             if job.reused is not None:
                 job.reused()
         else:
-            fresh[name] = job.make()
-    if fresh:
-        files |= format_python(fresh, frozenset(files))
+            made[name] = job.make()
+    present = frozenset(file for files in reused.values() for file in files)
+    fresh = {file: content for files in made.values() for file, content in files.items()}
+    formatted = format_python(fresh, present) if fresh else {}
+    parts = reused | {name: {f: formatted[f] for f in files} for name, files in made.items()}
     if cache is not None:
-        cache.store({name: (keys[name], files[name]) for name in jobs})
-    return {name: files[name] for name in jobs}
+        cache.store({name: (keys[name], parts[name]) for name in jobs})
+    return {file: content for name in jobs for file, content in parts[name].items()}
 
 
 def documentation_blind_digest(document: object) -> str:

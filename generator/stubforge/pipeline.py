@@ -145,11 +145,11 @@ def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Out
     top = header(spec_name)
     context = {"api": plan.api, "header": top}
 
-    def models() -> bytes:
+    def models() -> dict[str, bytes]:
         from stubforge.render.models import render_models
+        from stubforge.render.split_models import model_files
 
-        source = render_models(plan, spec)
-        return (top + '\n"""Models of the schemas in the spec."""\n\n' + source).encode()
+        return model_files(render_models(plan, spec), top, config.split_models_above)
 
     def models_reused() -> None:
         # The schema repairs' warnings, which rendering the models would have reported.
@@ -164,25 +164,31 @@ def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Out
 
         return environment(config.templates)
 
-    def template(name: str, target: str) -> Callable[[], bytes]:
-        def make() -> bytes:
+    def template(output: str, name: str, target: str) -> Callable[[], dict[str, bytes]]:
+        def make() -> dict[str, bytes]:
             from stubforge.render.code import render
 
             stage(target)
-            return render(environment(), name, **context).encode()
+            return {output: render(environment(), name, **context).encode()}
 
         return make
 
     # Each file's inputs: what it is rendered from, as text that changes whenever they do.
-    model_inputs = (top, plan.model_document, plan.model_pointers, plan.api.models)
+    model_inputs = (
+        top,
+        plan.model_document,
+        plan.model_pointers,
+        plan.api.models,
+        config.split_models_above,
+    )
     jobs = {
-        "models.py": Job(repr(model_inputs), models, models_reused),
-        "py.typed": Job("", lambda: b""),
+        "models": Job(repr(model_inputs), models, models_reused),
+        "py.typed": Job("", lambda: {"py.typed": b""}),
     }
     api = repr((top, plan.api))
     for target in TARGETS:
         for output, name in target.templates:
-            jobs[output] = Job(f"{name}\0{api}", template(name, target.name))
+            jobs[output] = Job(f"{name}\0{api}", template(output, name, target.name))
 
     def formatted(fresh: dict[str, bytes], present: frozenset[str]) -> dict[str, bytes]:
         stage("format")

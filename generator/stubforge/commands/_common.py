@@ -68,12 +68,28 @@ def add_spec_options(parser: argparse.ArgumentParser, *, output: bool) -> None:
             help="package: the bare package in --out (default); project: an installable "
             "project (pyproject.toml, README, the package inside)",
         )
+        parser.add_argument(
+            "--split-models-above",
+            type=int,
+            metavar="N",
+            help="more models than N become a models/ package imported group by group "
+            "(default 200)",
+        )
 
 
 def config_from(args: argparse.Namespace, cwd: Path | None = None) -> Config:
     overrides = {
         key: getattr(args, key, None)
-        for key in ("spec", "overlay", "strict", "out", "templates", "package", "layout")
+        for key in (
+            "spec",
+            "overlay",
+            "strict",
+            "out",
+            "templates",
+            "package",
+            "layout",
+            "split_models_above",
+        )
     }
     return load_config(cwd or Path.cwd(), overrides)
 
