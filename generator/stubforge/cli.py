@@ -1,6 +1,7 @@
-"""The ``stubforge`` command: generate, check, validate, convert.
+"""The ``stubforge`` command: generate, check, validate, convert, verify, mock.
 
-Exit codes: 0 success, 1 drift found by ``check``, 2 bad input or usage.
+Exit codes: 0 success, 1 drift found by ``check`` (or a failing exchange for ``verify``), 2 bad
+input or usage.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
         help="keep every type, not only those the kept operations use",
     )
     convert.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    from stubforge.mock import command as mock_command
+    from stubforge.verify import command as verify_command
+
+    verify_command.add_parser(commands)
+    mock_command.add_parser(commands)
     return parser
 
 
@@ -88,6 +94,12 @@ def _warn(diagnostics: Sequence[Diagnostic]) -> None:
 def _run(args: argparse.Namespace) -> int:
     from stubforge import pipeline
 
+    if args.command in ("verify", "mock"):
+        from stubforge.mock import command as mock_command
+        from stubforge.verify import command as verify_command
+
+        command = verify_command if args.command == "verify" else mock_command
+        return int(command.run(args))
     if args.command == "convert":
         from stubforge.csdl import load_csdl, openapi_text
 

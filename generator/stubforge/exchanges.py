@@ -1,0 +1,372 @@
+"""Documented exchanges: each operation's request examples paired with its response examples.
+
+A spec documents a call in pieces (a request body example, parameter examples, response
+examples per status), and checking generated code against them needs to know which pieces
+belong together. The pairing follows the convention of Microcks and Specmatic: examples with
+the same name under ``examples`` belong to one exchange, on either side and for parameters
+too; otherwise a lone request example pairs with the lone success response example. An
+example that pairs with nothing is still an exchange, checked on its own side. Non-2xx
+response examples are exchanges like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from stubforge.load import follow_refs, pointer_of
+
+Json = Any
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+IGNORE_EXTENSION = "x-stubforge-ignore"
+UNNAMED = "example"
+
+
+@dataclass(frozen=True)
+class ExampleCase:
+    """One documented value: its name under ``examples`` (or ``example`` when it has none),
+    the value and where it is written in the spec."""
+
+    name: str
+    value: Json
+    pointer: str
+    media_type: str = ""
+    named: bool = True
+    schema: Json = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ParameterValue:
+    """A documented parameter value of an exchange."""
+
+    wire_name: str
+    location: str  # path, query, header, cookie
+    value: Json
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One documented call: what is sent and what comes back, either side possibly missing."""
+
+    operation_id: str
+    name: str
+    method: str
+    path: str
+    status: str  # the response example's status ("201", "4XX", "default"); else the success one
+    request: ExampleCase | None
+    response: ExampleCase | None
+    parameters: tuple[ParameterValue, ...] = ()
+    ignore: tuple[str, ...] = ()  # response body pointers not compared (x-stubforge-ignore)
+    assigned: tuple[str, ...] = ()  # response body pointers of readOnly fields
+
+    def __str__(self) -> str:
+        return f"{self.operation_id}:{self.name}"
+
+    @property
+    def is_success(self) -> bool:
+        return self.status.startswith("2")
+
+    def accepts(self, status: int) -> bool:
+        """Whether ``status`` is what this exchange documents (``4XX`` covers 400-499)."""
+        if self.status.isdigit():
+            return status == int(self.status)
+        if self.status[:1].isdigit():
+            return str(status)[:1] == self.status[0]
+        return not 200 <= status < 300
+
+    @property
+    def status_code(self) -> int:
+        """The status a server answering this exchange sends: ``4XX`` is 400, default is 500."""
+        if self.status.isdigit():
+            return int(self.status)
+        if self.status[:1].isdigit():
+            return int(self.status[0]) * 100
+        return 500
+
+
+def operation_id_of(method: str, path: str, operation: dict[str, Json]) -> str:
+    """The operationId, or ``"<method> <path>"`` when the spec gives none (as the IR names it)."""
+    found = operation.get("operationId")
+    return found if isinstance(found, str) and found.strip() else f"{method} {path}"
+
+
+def iter_operations(document: Json) -> Iterator[tuple[str, str, dict[str, Json]]]:
+    paths = document.get("paths") if isinstance(document, dict) else None
+    if not isinstance(paths, dict):
+        return
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                yield str(path), method, operation
+
+
+def pick_media_type(content: Json) -> str | None:
+    """The media type whose examples are the exchange's: JSON first, as the generated code."""
+    if not isinstance(content, dict) or not content:
+        return None
+    names = [str(name) for name in content]
+    for name in names:
+        base = name.split(";", 1)[0].strip().lower()
+        if base == "application/json" or base.endswith("+json"):
+            return name
+    return names[0]
+
+
+def find_exchanges(document: Json) -> tuple[Exchange, ...]:
+    """Every documented exchange of every operation, in the spec's order."""
+    found: list[Exchange] = []
+    for path, method, operation in iter_operations(document):
+        found.extend(_Operation(document, path, method, operation).exchanges())
+    return tuple(found)
+
+
+class _Operation:
+    def __init__(self, document: Json, path: str, method: str, raw: dict[str, Json]) -> None:
+        self.document = document
+        self.path = path
+        self.method = method
+        self.raw = raw
+        self.operation_id = operation_id_of(method, path, raw)
+        self.base = ("paths", path, method)
+
+    def resolve(self, node: Json) -> Json:
+        try:
+            return follow_refs(self.document, node)
+        except KeyError:
+            return None
+
+    def exchanges(self) -> list[Exchange]:
+        requests = self._request_examples()
+        responses = self._response_examples()
+        parameters = self._parameter_examples()
+        pairs: list[tuple[str, ExampleCase | None, tuple[str, ExampleCase, list[str]] | None]] = []
+        by_name = {case.name: case for case in requests if case.named}
+        used: set[int] = set()
+        open_responses: list[tuple[str, ExampleCase, list[str]]] = []
+        for entry in responses:
+            case = entry[1]
+            partner = by_name.get(case.name) if case.named else None
+            if partner is not None and id(partner) not in used:
+                used.add(id(partner))
+                pairs.append((case.name, partner, entry))
+            else:
+                open_responses.append(entry)
+        open_requests = [case for case in requests if id(case) not in used]
+        successes = [entry for entry in open_responses if entry[0].startswith("2")]
+        if len(open_requests) == 1 and len(successes) == 1:
+            lone, answer = open_requests.pop(), successes[0]
+            open_responses.remove(answer)
+            name = answer[1].name if answer[1].named or not lone.named else lone.name
+            pairs.append((name, lone, answer))
+        pairs.extend((case.name, case, None) for case in open_requests)
+        pairs.extend((entry[1].name, None, entry) for entry in open_responses)
+        if not pairs and parameters:
+            pairs.append((next(iter(parameters)), None, None))
+        success = self._success_status()
+        result: list[Exchange] = []
+        taken: set[str] = set()
+        for name, request, entry in pairs:
+            unique = name
+            if unique in taken:
+                unique = f"{name}@{entry[0] if entry else 'request'}"
+            taken.add(unique)
+            status, response, ignore = (
+                (entry[0], entry[1], entry[2]) if entry else (success, None, [])
+            )
+            values = parameters.get(name) or parameters.get(UNNAMED) or {}
+            result.append(
+                Exchange(
+                    operation_id=self.operation_id,
+                    name=unique,
+                    method=self.method,
+                    path=self.path,
+                    status=status,
+                    request=request,
+                    response=response,
+                    parameters=tuple(values.values()),
+                    ignore=tuple(ignore),
+                    assigned=tuple(sorted(set(self._read_only(status, response)))),
+                )
+            )
+        return result
+
+    def _examples(self, media: dict[str, Json], at: tuple[str, ...]) -> list[ExampleCase]:
+        cases: list[ExampleCase] = []
+        named = media.get("examples")
+        if isinstance(named, dict):
+            for name, example in named.items():
+                example = self.resolve(example)
+                if isinstance(example, dict) and "value" in example:
+                    pointer = pointer_of(*at, "examples", str(name), "value")
+                    cases.append(ExampleCase(str(name), example["value"], pointer, "", True))
+        if not cases and "example" in media:
+            pointer = pointer_of(*at, "example")
+            cases.append(ExampleCase(UNNAMED, media["example"], pointer, "", False))
+        return cases
+
+    def _media(self, holder: Json, at: tuple[str, ...]) -> list[ExampleCase]:
+        if not isinstance(holder, dict):
+            return []
+        content = holder.get("content")
+        media_type = pick_media_type(content)
+        if (
+            media_type is None
+            or not isinstance(content, dict)
+            or not isinstance(content[media_type], dict)
+        ):
+            return []
+        cases = self._examples(content[media_type], (*at, "content", media_type))
+        schema = content[media_type].get("schema")
+        return [ExampleCase(c.name, c.value, c.pointer, media_type, c.named, schema) for c in cases]
+
+    def _request_examples(self) -> list[ExampleCase]:
+        return self._media(self.resolve(self.raw.get("requestBody")), (*self.base, "requestBody"))
+
+    def _response_examples(self) -> list[tuple[str, ExampleCase, list[str]]]:
+        responses = self.raw.get("responses")
+        if not isinstance(responses, dict):
+            return []
+        found: list[tuple[str, ExampleCase, list[str]]] = []
+        for status, response in responses.items():
+            status_text = str(status).upper() if str(status).lower() != "default" else "default"
+            response = self.resolve(response)
+            if not isinstance(response, dict):
+                continue
+            at = (*self.base, "responses", str(status))
+            for case in self._media(response, at):
+                ignore = [
+                    *_ignored(self.raw),
+                    *_ignored(response),
+                    *_ignored(self._example_object(response, case)),
+                ]
+                found.append((status_text, case, sorted(set(ignore))))
+        found.sort(key=lambda entry: not entry[0].startswith("2"))
+        return found
+
+    def _example_object(self, response: dict[str, Json], case: ExampleCase) -> Json:
+        media = (response.get("content") or {}).get(case.media_type) or {}
+        if not case.named:
+            return media
+        example = self.resolve((media.get("examples") or {}).get(case.name))
+        return {**media, **example} if isinstance(example, dict) else media
+
+    def _parameter_examples(self) -> dict[str, dict[tuple[str, str], ParameterValue]]:
+        """Parameter values by example name (``example`` for a lone ``example``)."""
+        merged: dict[tuple[str, str], tuple[dict[str, Json], tuple[str, ...]]] = {}
+        item = self.document["paths"][self.path]
+        sources: tuple[tuple[tuple[str, ...], Json], ...] = (
+            (("paths", self.path, "parameters"), item.get("parameters")),
+            ((*self.base, "parameters"), self.raw.get("parameters")),
+        )
+        for at, source in sources:
+            if not isinstance(source, list):
+                continue
+            for index, parameter in enumerate(source):
+                parameter = self.resolve(parameter)
+                if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
+                    key = (parameter["name"], str(parameter.get("in", "query")))
+                    merged[key] = (parameter, (*at, str(index)))
+        by_name: dict[str, dict[tuple[str, str], ParameterValue]] = {}
+        for key, (parameter, at) in merged.items():
+            for case in self._examples(parameter, at) or self._schema_example(parameter, at):
+                value = ParameterValue(key[0], key[1], case.value, case.pointer)
+                by_name.setdefault(case.name, {})[key] = value
+        lone = by_name.get(UNNAMED, {})
+        for name, values in by_name.items():
+            if name != UNNAMED:
+                by_name[name] = {**lone, **values}
+        return by_name
+
+    def _schema_example(self, parameter: dict[str, Json], at: tuple[str, ...]) -> list[ExampleCase]:
+        schema = self.resolve(parameter.get("schema"))
+        if isinstance(schema, dict) and "example" in schema:
+            pointer = pointer_of(*at, "schema", "example")
+            return [ExampleCase(UNNAMED, schema["example"], pointer, "", False)]
+        return []
+
+    def _success_status(self) -> str:
+        responses = self.raw.get("responses")
+        statuses = sorted(str(s) for s in responses) if isinstance(responses, dict) else []
+        success = [s for s in statuses if s.startswith("2")]
+        return success[0].upper() if success else "200"
+
+    def _read_only(self, status: str, response: ExampleCase | None) -> Iterator[str]:
+        if response is None:
+            return
+        responses = self.raw.get("responses") or {}
+        raw = next((v for k, v in responses.items() if str(k).upper() == status.upper()), None)
+        holder = self.resolve(raw)
+        if not isinstance(holder, dict):
+            return
+        media = (holder.get("content") or {}).get(response.media_type)
+        schema = media.get("schema") if isinstance(media, dict) else None
+        yield from read_only_pointers(self.document, schema, response.value, "")
+
+
+def _ignored(holder: Json) -> list[str]:
+    found = holder.get(IGNORE_EXTENSION) if isinstance(holder, dict) else None
+    if isinstance(found, str):
+        return [found]
+    if isinstance(found, list):
+        return [str(item) for item in found if isinstance(item, str)]
+    return []
+
+
+def read_only_pointers(document: Json, schema: Json, value: Json, at: str) -> Iterator[str]:
+    """Pointers into ``value`` whose schema is ``readOnly``: what a server assigns itself."""
+    yield from _read_only(document, schema, value, at, 0)
+
+
+def _read_only(document: Json, schema: Json, value: Json, at: str, depth: int) -> Iterator[str]:
+    try:
+        schema = follow_refs(document, schema)
+    except KeyError:
+        return
+    if not isinstance(schema, dict) or depth > 64:
+        return
+    if schema.get("readOnly") is True:
+        yield at
+        return
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        branches = schema.get(keyword)
+        if isinstance(branches, list):
+            for branch in branches:
+                yield from _read_only(document, branch, value, at, depth + 1)
+    if isinstance(value, dict):
+        properties = schema.get("properties")
+        if isinstance(properties, dict):
+            for key, sub in properties.items():
+                if key in value:
+                    child = f"{at}/{_escape(str(key))}"
+                    yield from _read_only(document, sub, value[key], child, depth + 1)
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for index, item in enumerate(value):
+            yield from _read_only(document, schema["items"], item, f"{at}/{index}", depth + 1)
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def declared_parameters(document: Json, path: str, method: str) -> dict[tuple[str, str], Json]:
+    """The parameters of an operation by (name, location), the operation's over the path's."""
+    item = (document.get("paths") or {}).get(path) or {}
+    operation = item.get(method) or {}
+    merged: dict[tuple[str, str], Json] = {}
+    for source in (item.get("parameters"), operation.get("parameters")):
+        if not isinstance(source, list):
+            continue
+        for parameter in source:
+            try:
+                parameter = follow_refs(document, parameter)
+            except KeyError:
+                continue
+            if isinstance(parameter, dict) and isinstance(parameter.get("name"), str):
+                merged[(parameter["name"], str(parameter.get("in", "query")))] = parameter
+    return merged
