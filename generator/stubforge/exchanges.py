@@ -149,14 +149,14 @@ class _Operation:
         by_name = {case.name: case for case in requests if case.named}
         used: set[int] = set()
         open_responses: list[tuple[str, ExampleCase, list[str]]] = []
-        for entry in responses:
-            case = entry[1]
+        for documented in responses:
+            case = documented[1]
             partner = by_name.get(case.name) if case.named else None
             if partner is not None and id(partner) not in used:
                 used.add(id(partner))
-                pairs.append((case.name, partner, entry))
+                pairs.append((case.name, partner, documented))
             else:
-                open_responses.append(entry)
+                open_responses.append(documented)
         open_requests = [case for case in requests if id(case) not in used]
         successes = [entry for entry in open_responses if entry[0].startswith("2")]
         if len(open_requests) == 1 and len(successes) == 1:
