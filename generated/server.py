@@ -83,7 +83,7 @@ def error_body(code: str, message: str, request_id: str) -> bytes:
                 "message": message,
                 "innerError": {
                     "request-id": request_id,
-                    "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+                    "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 },
             }
         }

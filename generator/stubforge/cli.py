@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
                 "--templates", help="a folder whose templates override ours, file by file"
             )
             sub.add_argument("--package", help="the generated package's name")
+            sub.add_argument(
+                "--contract-tests",
+                action=argparse.BooleanOptionalAction,
+                default=None,
+                help="also write test_contract.py: one pytest test per documented exchange",
+            )
 
     common(commands.add_parser("generate", help="write the generated package"), output=True)
     common(
@@ -125,6 +131,7 @@ def _run(args: argparse.Namespace) -> int:
         "out": getattr(args, "out", None),
         "templates": getattr(args, "templates", None),
         "package": getattr(args, "package", None),
+        "contract_tests": getattr(args, "contract_tests", None),
     }
     config = load_config(Path.cwd(), overrides)
     if args.command == "validate":

@@ -9,7 +9,7 @@ from typing import Any
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
 
-KEYS = ("spec", "out", "package", "templates", "overlay", "strict")
+KEYS = ("spec", "out", "package", "templates", "overlay", "strict", "contract_tests")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Config:
     overlay: Path | None = None
     strict: bool = False
     root: Path = Path(".")
+    contract_tests: bool = False  # also write test_contract.py (verify's checks as pytest tests)
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -57,7 +58,7 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
         for key in ("spec", "out", "templates", "overlay"):
             if key in table:
                 settings[key] = root / str(table[key])
-        for key in ("package", "strict"):
+        for key in ("package", "strict", "contract_tests"):
             if key in table:
                 settings[key] = table[key]
     for key, value in overrides.items():
@@ -88,4 +89,5 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
         overlay=settings.get("overlay"),
         strict=bool(settings.get("strict", False)),
         root=root,
+        contract_tests=bool(settings.get("contract_tests", False)),
     )

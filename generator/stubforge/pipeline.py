@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -116,6 +117,15 @@ def _render(config: Config, spec: Spec) -> Output:
         "server.py": render(env, "server.py.j2", **context).encode(),
         "py.typed": b"",
     }
+    if config.contract_tests:
+        spec_path = os.path.relpath(config.spec.resolve(), config.out.resolve())
+        files["test_contract.py"] = render(
+            env,
+            "test_contract.py.j2",
+            **context,
+            spec_name=spec_name,
+            spec_path=Path(spec_path).as_posix(),
+        ).encode()
     files = format_python(files)
     files = with_manifest(files, stubforge.__version__, spec_name)
     return Output(files, list(plan.warnings))
@@ -140,6 +150,7 @@ def inputs_digest(config: Config, sources: list[Path]) -> str:
 
     h = hashlib.sha256()
     h.update(f"{stubforge.__version__}|{config.package}|{config.strict}|{config.spec}".encode())
+    h.update(b"|contract-tests" if config.contract_tests else b"")
     own = Path(stubforge.__file__).resolve().parent
     folders = [default_templates(), *([config.templates] if config.templates else [])]
     templates = sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.j2"))

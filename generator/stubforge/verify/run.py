@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from stubforge.config import Config
 from stubforge.errors import Diagnostic, StubforgeError
@@ -12,6 +12,10 @@ from stubforge.ir import Api
 from stubforge.load import Spec, relative_posix
 from stubforge.values import sample
 from stubforge.verify.report import Report
+
+if TYPE_CHECKING:
+    from stubforge.verify.package import Package
+    from stubforge.verify.steps import Context
 
 Json = Any
 
@@ -48,6 +52,19 @@ def parameter_values(document: Json) -> Callable[[Exchange], dict[tuple[str, str
 def verify(config: Config, impl: str | None = None) -> Report:
     """Check the package in ``config.out`` against the spec's exchanges; ``impl``
     (``MODULE:FACTORY``) serves them, else the example-backed implementation does."""
+    require_runtime()
+    from stubforge.verify.package import imported
+    from stubforge.verify.steps import check
+
+    spec, api, _ = load_api(config)
+    exchanges = find_exchanges(spec.document)
+    with imported(config.out, config.package, impl) as (package, made):
+        context = prepare(spec.document, api, package, exchanges, made)
+        outcomes = [check(context, exchange) for exchange in exchanges]
+    return Report(spec, tuple(outcomes))
+
+
+def require_runtime() -> None:
     try:
         import fastapi  # noqa: F401
         import httpx  # noqa: F401
@@ -58,30 +75,31 @@ def verify(config: Config, impl: str | None = None) -> Report:
                 hint="pip install 'stubforge[runtime]'",
             )
         ) from None
-    from stubforge.mock.backed import ExampleBackedApi, with_examples
-    from stubforge.verify.package import bindings, imported
-    from stubforge.verify.steps import Context, check
 
-    spec, api, _ = load_api(config)
-    exchanges = find_exchanges(spec.document)
-    with imported(config.out, config.package, impl) as (package, made):
-        backed = ExampleBackedApi(package, api, spec.document, exchanges)
-        try:
-            app = package.server.create_app(made if made is not None else backed)
-        except Exception as error:
-            raise StubforgeError(
-                Diagnostic(
-                    f"create_app fails: {type(error).__name__}: {error}",
-                    hint="check that --impl makes an object with the methods of the generated Api",
-                )
-            ) from None
-        context = Context(
-            package=package,
-            bindings=bindings(api),
-            app=with_examples(app),
-            values=parameter_values(spec.document),
-            document=spec.document,
-            bearer=frozenset(s.name for s in api.security_schemes if s.kind == "http-bearer"),
-        )
-        outcomes = [check(context, exchange) for exchange in exchanges]
-    return Report(spec, tuple(outcomes))
+
+def prepare(
+    document: Json, api: Api, package: Package, exchanges: Sequence[Exchange], impl: Any
+) -> Context:
+    """What the checks share: the server app serving ``impl`` (or the documented examples)."""
+    from stubforge.mock.backed import ExampleBackedApi, with_examples
+    from stubforge.verify.package import bindings
+    from stubforge.verify.steps import Context
+
+    served = impl if impl is not None else ExampleBackedApi(package, api, document, exchanges)
+    try:
+        app = package.server.create_app(served)
+    except Exception as error:
+        raise StubforgeError(
+            Diagnostic(
+                f"create_app fails: {type(error).__name__}: {error}",
+                hint="check that --impl makes an object with the methods of the generated Api",
+            )
+        ) from None
+    return Context(
+        package=package,
+        bindings=bindings(api),
+        app=with_examples(app),
+        values=parameter_values(document),
+        document=document,
+        bearer=frozenset(s.name for s in api.security_schemes if s.kind == "http-bearer"),
+    )

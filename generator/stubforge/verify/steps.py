@@ -243,6 +243,8 @@ class _Checks:
         base_path = httpx.URL(BASE).raw_path.decode()
         raw_path = request.url.raw_path.decode().split("?", 1)[0]
         actual_path = raw_path[len(base_path) :] if raw_path.startswith(base_path) else raw_path
+        if actual_path == "" and expected.path == "/":
+            actual_path = "/"  # the root under a base URL: ``/base`` and ``/base/`` alike
         if [unquote(s) for s in actual_path.split("/")] != [
             unquote(s) for s in expected.path.split("/")
         ]:

@@ -1,0 +1,75 @@
+"""Verify's checks as the user's own tests: what a generated ``test_contract.py`` calls.
+
+The generated test module hands over the package modules its test process already imported,
+so the checks run against exactly the code the rest of the user's tests use, one pytest test
+per documented exchange.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from stubforge.config import Config
+from stubforge.exchanges import Exchange, find_exchanges
+from stubforge.ir import Api
+from stubforge.load import Spec
+from stubforge.verify.package import Package
+from stubforge.verify.report import Report, render
+from stubforge.verify.run import load_api, prepare, require_runtime
+from stubforge.verify.steps import Context, Outcome, check
+
+
+class ContractSuite:
+    """The documented exchanges of ``spec``, checked against the given package modules."""
+
+    def __init__(
+        self,
+        spec: Path,
+        package: str,
+        *,
+        models: ModuleType,
+        client: ModuleType,
+        server: ModuleType,
+    ) -> None:
+        require_runtime()
+        self.spec_path = spec.resolve()
+        folder = Path(str(server.__file__)).resolve().parent
+        self.package = Package(package, folder, models, client, server)
+        self._contexts: dict[int, tuple[Any, Context]] = {}
+
+    @cached_property
+    def _loaded(self) -> tuple[Spec, Api]:
+        config = Config(
+            spec=self.spec_path,
+            out=self.package.folder,
+            package=self.package.name,
+            root=self.spec_path.parent,
+        )
+        spec, api, _ = load_api(config)
+        return spec, api
+
+    @cached_property
+    def exchanges(self) -> tuple[Exchange, ...]:
+        return find_exchanges(self._loaded[0].document)
+
+    def check(self, exchange: Exchange, impl: Any = None) -> Outcome:
+        """Run the four checks of one exchange, served by ``impl`` (None: the examples)."""
+        found = self._contexts.get(id(impl))
+        if found is None or found[0] is not impl:
+            spec, api = self._loaded
+            context = prepare(spec.document, api, self.package, self.exchanges, impl)
+            found = self._contexts[id(impl)] = (impl, context)
+        return check(found[1], exchange)
+
+    def assert_holds(self, exchange: Exchange, impl: Any = None) -> None:
+        outcome = self.check(exchange, impl)
+        if not outcome.holds:
+            report = Report(self._loaded[0], (outcome,))
+            lines = render(report)[:-1]
+            lines += [
+                f"  {f.step}: {f.message} {f.describe()}".rstrip() for f in outcome.failures[1:]
+            ]
+            raise AssertionError("\n".join(lines))
