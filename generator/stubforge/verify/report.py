@@ -34,9 +34,11 @@ def _where(report: Report, outcome: Outcome, step: str) -> str:
     exchange = outcome.exchange
     case = exchange.request if step in ("request", "client") else exchange.response
     case = case or exchange.request or exchange.response
-    if case is None:
-        return str(report.spec.path)
-    return str(report.spec.locate(case.pointer))
+    if case is not None:
+        return str(report.spec.locate(case.pointer))
+    if exchange.parameters:
+        return str(report.spec.locate(exchange.parameters[0].pointer))
+    return str(report.spec.path)
 
 
 def render(report: Report) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -91,7 +92,9 @@ def check(context: Context, exchange: Exchange) -> Outcome:
     for step in STEPS:
         run = getattr(checks, step)
         try:
-            ran = run()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ran = run()
         except StepFailed as failed:
             failures.append(Failure(step, failed.message, failed.difference))
             ran = True
@@ -219,10 +222,17 @@ class _Checks:
             key = (parameter.wire_name, parameter.location)
             if key in in_trail or key not in self.values:
                 continue
-            kwargs[parameter.python_name] = convert(
-                self.package, parameter.annotation, self.values[key]
-            )
+            kwargs[parameter.python_name] = self._parameter(parameter.annotation, key)
         return args, kwargs
+
+    def _parameter(self, annotation: str, key: tuple[str, str]) -> Any:
+        try:
+            return convert(self.package, annotation, self.values[key])
+        except ValidationError as error:
+            raise StepFailed(
+                f"the example of {key[1]} parameter {key[0]!r} does not parse into "
+                f"{annotation}: {_validation(error)}"
+            ) from None
 
     def _expected(self) -> WireRequest:
         body = self.request_body
