@@ -184,8 +184,12 @@ class _Checks:
         http = httpx.Client(transport=httpx.MockTransport(record))
         client_class = self.package.client.Client
         options: dict[str, Any] = {"http_client": http}
-        if "token" in inspect.signature(client_class).parameters:
+        accepted = inspect.signature(client_class).parameters
+        if "token" in accepted:
             options["token"] = TOKEN
+        policy = getattr(self.package.client, "RetryPolicy", None)
+        if "retry" in accepted and policy is not None:
+            options["retry"] = policy(max_retries=0)  # a documented 429 is an answer to read
         error: Exception | None = None
         with client_class(BASE, **options) as client:
             method = self.binding.client_method(client, self.package, self.values)
