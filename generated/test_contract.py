@@ -22,7 +22,7 @@ contract = pytest.importorskip(
     "stubforge.verify.contract", reason="the contract tests need stubforge"
 )
 SUITE = contract.ContractSuite(
-    Path(__file__).resolve().parent / "../spec/openapi.yaml",
+    contract.find_spec(Path(__file__), "spec/openapi.yaml"),
     "generated",
     models=models,
     client=client,

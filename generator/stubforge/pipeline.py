@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -118,13 +117,8 @@ def _render(config: Config, spec: Spec) -> Output:
         "py.typed": b"",
     }
     if config.contract_tests:
-        spec_path = os.path.relpath(config.spec.resolve(), config.out.resolve())
         files["test_contract.py"] = render(
-            env,
-            "test_contract.py.j2",
-            **context,
-            spec_name=spec_name,
-            spec_path=Path(spec_path).as_posix(),
+            env, "test_contract.py.j2", **context, spec_name=spec_name
         ).encode()
     files = format_python(files)
     files = with_manifest(files, stubforge.__version__, spec_name)

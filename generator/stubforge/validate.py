@@ -9,6 +9,7 @@ meaning is still clear. Two operations with one operationId are always an error.
 from __future__ import annotations
 
 import binascii
+import os
 import re
 from collections.abc import Iterator
 from difflib import get_close_matches
@@ -33,6 +34,11 @@ from openapi_spec_validator.validation.exceptions import (
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
 from stubforge.load import Spec, follow_refs, local_ref_tokens, pointer_of
+
+# The located messages below are built from jsonschema's errors; openapi-spec-validator switches
+# to jsonschema-rs (other messages, no instance paths) whenever that is installed, as Schemathesis
+# installs it.
+os.environ["OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"] = "jsonschema"
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -22,6 +22,20 @@ from stubforge.verify.run import load_api, prepare, require_runtime
 from stubforge.verify.steps import Context, Outcome, check
 
 
+def find_spec(module: Path, spec_name: str) -> Path:
+    """The spec a package was generated from: ``spec_name`` is relative to the project folder
+    (where pyproject.toml is), which holds the package or is where the tests run."""
+    folder = module.resolve().parent
+    for base in (*folder.parents, Path.cwd()):
+        candidate = base / spec_name
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"{spec_name} is neither under a folder that holds {folder} nor under {Path.cwd()}: "
+        "run the contract tests from the project's folder"
+    )
+
+
 class ContractSuite:
     """The documented exchanges of ``spec``, checked against the given package modules."""
 
