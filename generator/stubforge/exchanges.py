@@ -12,7 +12,7 @@ response examples are exchanges like any other.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from stubforge.load import follow_refs, pointer_of
@@ -34,7 +34,7 @@ class ExampleCase:
     pointer: str
     media_type: str = ""
     named: bool = True
-    schema: Json = field(default=None, compare=False, repr=False)
+    schema_pointer: str = ""  # where the schema the example is written against is
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ class _Operation:
         ):
             return []
         cases = self._examples(content[media_type], (*at, "content", media_type))
-        schema = content[media_type].get("schema")
+        schema = pointer_of(*at, "content", media_type, "schema")
         return [ExampleCase(c.name, c.value, c.pointer, media_type, c.named, schema) for c in cases]
 
     def _request_examples(self) -> list[ExampleCase]:
