@@ -7,6 +7,7 @@ deliberate defects put into a copy of the generated package.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ import pytest
 
 from stubforge.cli import main
 from stubforge.config import Config
+from stubforge.errors import StubforgeError
 from stubforge.exchanges import find_exchanges
-from stubforge.pipeline import generate
+from stubforge.pipeline import generate, validate
 from stubforge.verify import render, verify
 from tests.conftest import ROOT, openapi
 
@@ -245,7 +247,17 @@ def test_an_example_that_breaks_its_schema_is_a_failing_exchange(tmp_path: Path)
     paths = json_copy(PETS)
     put = paths["/pets/{petId}"]["put"]
     put["requestBody"]["content"]["application/json"]["example"] = {"name": 42}
-    report = verify(_generated(tmp_path, paths, SCHEMAS))
+    config = _generated(tmp_path, paths, SCHEMAS)
+    warnings = validate(config)[1]
+    assert any(
+        "documented example does not match its schema" in w.message
+        and w.location.pointer is not None
+        and w.location.pointer.endswith("/example/name")
+        for w in warnings
+    )
+    with pytest.raises(StubforgeError):
+        validate(replace(config, strict=True))
+    report = verify(config)
     (failing,) = report.failing
     assert str(failing.exchange) == "putPet:stored"
     assert failing.failures[0].step == "request"
