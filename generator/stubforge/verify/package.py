@@ -16,7 +16,7 @@ import sys
 import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -51,10 +51,17 @@ class Package:
     models: ModuleType
     client: ModuleType
     server: ModuleType
+    types: dict[str, Any] = field(default_factory=dict)
 
     def annotation(self, text: str) -> Any:
         """The type an IR annotation (``models.Pet``, ``list[models.Pet]``, ``str``) names in
         this package, evaluated as the package's own modules evaluate it."""
+        found = self.types.get(text)
+        if found is None:
+            found = self.types[text] = self._evaluate(text)
+        return found
+
+    def _evaluate(self, text: str) -> Any:
         namespace: dict[str, Any] = {
             "__builtins__": _SAFE_BUILTINS,
             "Any": Any,
@@ -129,7 +136,8 @@ def _import(folder: Path, name: str) -> Package:
                 hint="regenerate it with `stubforge generate`",
             )
         ) from None
-    return Package(name, folder, *modules)
+    models, client, server = modules
+    return Package(name, folder, models, client, server)
 
 
 def _implementation(reference: str) -> Any:
