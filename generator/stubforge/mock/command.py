@@ -25,6 +25,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sub.add_argument("--host", default="127.0.0.1", help="the address to listen on")
     sub.add_argument("--port", type=int, default=8000, help="the port to listen on")
     sub.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    sub.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

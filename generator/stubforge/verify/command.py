@@ -28,6 +28,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "arguments, or an object); default: one that answers the documented examples",
     )
     sub.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    sub.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
