@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 import httpx
 from pydantic import ValidationError
@@ -33,7 +33,7 @@ from stubforge.mock.backed import FORCED
 from stubforge.verify.compare import Difference, first_difference
 from stubforge.verify.fields import declared_only, fields_only
 from stubforge.verify.package import Binding, Package, convert, dump, parse_json
-from stubforge.verify.wire import WireRequest, request_of
+from stubforge.verify.wire import FORM, MULTIPART, WireRequest, request_of
 
 Json = Any
 
@@ -298,6 +298,13 @@ class _Checks:
             except ValueError:
                 raise StepFailed("the client sent a body that is not JSON") from None
             self._same(json.loads(expected.body), produced, "the client sent another body", "/body")
+        elif wanted_type == FORM:
+            sent = sorted(parse_qsl(request.content.decode("latin-1"), keep_blank_values=True))
+            wanted = sorted(parse_qsl(expected.body.decode("latin-1"), keep_blank_values=True))
+            if sent != wanted:
+                self._fail("/body", _pairs(wanted), _pairs(sent))
+        elif wanted_type == MULTIPART:
+            return  # the parts' boundary is the client's choice; the server step reads them
         elif request.content != expected.body:
             self._fail(
                 "/body",

@@ -12,13 +12,15 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from stubforge.ir import Parameter
 
 Json = Any
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
+FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,17 @@ def _joined(value: Json, separator: str, explode_objects: bool) -> str:
         )
         return separator.join(pairs)
     return text(value)
+
+
+def form_pairs(body: dict[str, Json]) -> list[tuple[str, str]]:
+    """A form body's fields (OpenAPI's default encoding: ``form``, exploded; objects as JSON)."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in body.items():
+        if isinstance(value, list):
+            pairs.extend((str(name), text(item)) for item in value)
+        elif value is not None:
+            pairs.append((str(name), text(value)))
+    return pairs
 
 
 def path_of(template: str, parameters: dict[str, Parameter], values: dict[str, Json]) -> str:
@@ -119,7 +132,10 @@ def request_of(
             cookies[parameter.wire_name] = _joined(values[key], ",", False)
     content: bytes | None = None
     if has_body and media_type is not None:
-        if isinstance(body, str) and "json" not in media_type:
+        base = media_type.split(";", 1)[0].strip().lower()
+        if base == FORM and isinstance(body, dict):
+            content = urlencode(form_pairs(body)).encode()
+        elif isinstance(body, str) and "json" not in base:
             content = body.encode()
         else:
             content = json.dumps(body).encode()
