@@ -312,3 +312,33 @@ def test_real_specs_verify_without_a_traceback(tmp_path: Path, name: str, exchan
     report = verify(config)
     assert len(report.outcomes) == exchanges
     assert report.ok, render(report)
+
+
+def test_a_form_body_is_compared_field_by_field(tmp_path: Path) -> None:
+    form = {
+        "/login": {
+            "post": {
+                "operationId": "login",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "user": {"type": "string"},
+                                    "tries": {"type": "integer"},
+                                },
+                            },
+                            "example": {"user": "ann & bob", "tries": 3},
+                        }
+                    },
+                },
+                "responses": {"204": {"description": "in"}},
+            }
+        }
+    }
+    report = verify(_generated(tmp_path, form, {}))
+    (outcome,) = report.outcomes
+    assert outcome.holds, render(report)
+    assert outcome.checked == ("client", "server")
