@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: generate check validate lint typecheck test serve mock verify bench bench-smoke corpus clean
+.PHONY: generate check validate lint typecheck test serve mock verify bench bench-smoke corpus docs-corpus clean golden
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +20,18 @@ generate: $(STAMP)
 check: $(STAMP)
 	$(BIN)/stubforge check
 
+# Rewrite the golden records (tests/golden/out/) from their specs; review and commit the diff.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
+
 validate: $(STAMP)
 	$(BIN)/stubforge validate
 
+# `tests` includes the golden records (tests/golden/out/): ruff and mypy --strict check them too.
 lint: $(STAMP)
 	$(BIN)/ruff check generator generated reference tests tools bench
 	$(BIN)/ruff format --check generator generated reference tests tools bench
-	$(BIN)/mypy generator generated reference tools bench
+	$(BIN)/mypy generator generated reference tools bench tests
 
 test: lint
 	$(BIN)/stubforge check
@@ -34,6 +39,11 @@ test: lint
 
 corpus: $(STAMP)
 	$(BIN)/python -m tools.corpus
+
+# Every page of ../shared/graph/docs/api imported, generated and round-tripped (~5 minutes):
+# writes corpus/docs-results.md.
+docs-corpus: $(STAMP)
+	$(BIN)/python -m stubforge.graphdocs.corpus
 
 serve: $(STAMP)
 	$(BIN)/uvicorn reference.app:app --host $(HOST) --port $(PORT)

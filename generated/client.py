@@ -8,160 +8,27 @@
 
 from __future__ import annotations
 
-import asyncio
-import email.utils
-import inspect
-import json
-import random
-import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from enum import Enum
-from functools import cache
-from types import TracebackType
-from typing import Any, Final, Self
-from urllib.parse import quote
+from typing import Final
 
 import httpx
-from pydantic import BaseModel, TypeAdapter
 
-from . import _runtime, models
+from . import models
+from ._runtime import transport as _transport
+from ._runtime import wire as _wire
+from ._runtime.transport import (
+    ApiError,
+    AsyncTransport,
+    PreparedRequest,
+    RetryPolicy,
+    SyncTransport,
+)
 
 __all__ = ["ApiError", "AsyncClient", "Client", "PreparedRequest", "RetryPolicy"]
 
 DEFAULT_BASE_URL: Final = "https://graph.microsoft.com/beta"
+DEFAULT_RETRY: Final = RetryPolicy()
 USER_AGENT: Final = "generated/beta stubforge"
-_RETRY_STATUSES: Final = frozenset({429, 503, 504})
-
-
-class ApiError(Exception):
-    """An error answer from the service, with its OData error code, message and request id."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        self.status_code = response.status_code
-        self.headers = response.headers
-        self.content = response.content
-        self.code = ""
-        self.message = response.reason_phrase
-        self.request_id = response.headers.get("request-id", "")
-        self.client_request_id = response.headers.get("client-request-id", "")
-        self.date = ""
-        try:
-            payload = json.loads(response.content) if response.content else None
-        except ValueError:
-            payload = None
-        error = payload.get("error") if isinstance(payload, dict) else None
-        if isinstance(error, dict):
-            self.code = str(error.get("code") or "")
-            self.message = str(error.get("message") or self.message)
-            inner = error.get("innerError") or error.get("innererror")
-            if isinstance(inner, dict):
-                self.request_id = str(inner.get("request-id") or self.request_id)
-                self.client_request_id = str(
-                    inner.get("client-request-id") or self.client_request_id
-                )
-                self.date = str(inner.get("date") or "")
-        self.payload: Any = payload
-        super().__init__(
-            f"{self.status_code} {self.code or response.reason_phrase}: {self.message}"
-            + (f" (request-id {self.request_id})" if self.request_id else "")
-        )
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Retries of throttled or unavailable answers (429, 503, 504), honouring Retry-After."""
-
-    max_retries: int = 3
-    backoff: float = 0.5
-    max_delay: float = 30.0
-
-    def delay(self, attempt: int, response: httpx.Response) -> float | None:
-        """Seconds to wait before the next try, or None when there is to be no next try."""
-        if response.status_code not in _RETRY_STATUSES or attempt >= self.max_retries:
-            return None
-        after = _retry_after(response.headers.get("retry-after"))
-        if after is None:
-            after = self.backoff * (2**attempt) * (1 + random.random() / 2)
-        return min(max(after, 0.0), self.max_delay)
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return when.timestamp() - time.time()
-
-
-@dataclass(frozen=True)
-class PreparedRequest:
-    """Everything about one call except the connection it goes over."""
-
-    method: str
-    path: str
-    params: list[tuple[str, str]] = field(default_factory=list)
-    headers: dict[str, str] = field(default_factory=dict)
-    content: bytes | None = None
-    files: list[tuple[str, tuple[str, bytes]]] | None = None
-    data: dict[str, str] | None = None
-    scopes: tuple[str, ...] = ()
-    authenticated: bool = False
-
-
-@cache
-def _adapter(annotation: Any) -> TypeAdapter[Any]:
-    return TypeAdapter(annotation)
-
-
-def _text(value: object) -> str:
-    """A parameter value as text on the wire."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, _runtime.DateTimeOffset):
-        return value.text
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, BaseModel):
-        return value.model_dump_json()
-    return str(value)
-
-
-def _segment(template: str, values: Mapping[str, object]) -> str:
-    for name, value in values.items():
-        template = template.replace("{" + name + "}", quote(_text(value), safe=""))
-    return template
-
-
-def _query(params: list[tuple[str, str]], name: str, value: object, *, explode: bool) -> None:
-    if value is None:
-        return
-    if isinstance(value, list | tuple):
-        if explode:
-            params.extend((name, _text(item)) for item in value)
-        else:
-            params.append((name, ",".join(_text(item) for item in value)))
-    else:
-        params.append((name, _text(value)))
-
-
-def _json_body(annotation: Any, value: Any) -> bytes:
-    if isinstance(value, BaseModel):
-        return value.model_dump_json(by_alias=True).encode()
-    return _adapter(annotation).dump_json(value, by_alias=True)
-
-
-def _raise_for_status(response: httpx.Response) -> None:
-    if response.status_code >= 400:
-        raise ApiError(response)
 
 
 def _build_device_app_management_create_enterprise_code_signing_certificates(
@@ -173,7 +40,7 @@ def _build_device_app_management_create_enterprise_code_signing_certificates(
     headers["accept"] = "application/json"
     content: bytes | None = None
     headers["content-type"] = "application/json"
-    content = _json_body(models.EnterpriseCodeSigningCertificate, body)
+    content = _wire.encode_json(models.EnterpriseCodeSigningCertificate, body)
 
     return PreparedRequest(
         "POST",
@@ -189,41 +56,11 @@ def _build_device_app_management_create_enterprise_code_signing_certificates(
 def _parse_device_app_management_create_enterprise_code_signing_certificates(
     response: httpx.Response,
 ) -> models.EnterpriseCodeSigningCertificate:
-    _raise_for_status(response)
-    return models.EnterpriseCodeSigningCertificate.model_validate_json(response.content)
-
-
-class _Settings:
-    """What every request of a client shares: where it goes and how it authenticates."""
-
-    def __init__(
-        self,
-        base_url: str,
-        token: object,
-        timeout: float | httpx.Timeout,
-        retry: RetryPolicy,
-        headers: Mapping[str, str] | None,
-        user_agent: str,
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.token = token
-        self.timeout = timeout
-        self.retry = retry
-        self.headers = {"user-agent": user_agent, **(headers or {})}
-
-    def request(self, prepared: PreparedRequest, token: str | None) -> httpx.Request:
-        headers = {**self.headers, **prepared.headers}
-        if token is not None:
-            headers["authorization"] = f"Bearer {token}"
-        return httpx.Request(
-            prepared.method,
-            self.base_url + prepared.path,
-            params=tuple(prepared.params),
-            headers=headers,
-            content=prepared.content,
-            files=prepared.files,
-            data=prepared.data,
-        )
+    _transport.expect_success(response)
+    result: models.EnterpriseCodeSigningCertificate = _wire.decode_json(
+        models.EnterpriseCodeSigningCertificate, response.content
+    )
+    return result
 
 
 class DeviceAppManagementEnterpriseCodeSigningCertificatesResource:
@@ -242,6 +79,8 @@ class DeviceAppManagementEnterpriseCodeSigningCertificatesResource:
         Create a new enterpriseCodeSigningCertificate object.
 
         ``POST /deviceAppManagement/enterpriseCodeSigningCertificates``; permissions: DeviceManagementApps.ReadWrite.All.
+
+        Documentation: https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-create?view=graph-rest-beta
         """
         prepared = _build_device_app_management_create_enterprise_code_signing_certificates(
             self._path,
@@ -296,6 +135,8 @@ class AsyncDeviceAppManagementEnterpriseCodeSigningCertificatesResource:
         Create a new enterpriseCodeSigningCertificate object.
 
         ``POST /deviceAppManagement/enterpriseCodeSigningCertificates``; permissions: DeviceManagementApps.ReadWrite.All.
+
+        Documentation: https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-create?view=graph-rest-beta
         """
         prepared = _build_device_app_management_create_enterprise_code_signing_certificates(
             self._path,
@@ -336,7 +177,7 @@ class AsyncRootResource:
         )
 
 
-class Client(RootResource):
+class Client(SyncTransport, RootResource):
     """A synchronous client. Use it as a context manager, or call ``close()``.
 
     ``token`` is a bearer token, or a callable that returns a fresh one for each request.
@@ -348,58 +189,28 @@ class Client(RootResource):
         *,
         token: str | Callable[[], str] | None = None,
         timeout: float | httpx.Timeout = 30.0,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
         headers: Mapping[str, str] | None = None,
         user_agent: str = USER_AGENT,
         http_client: httpx.Client | None = None,
     ) -> None:
-        super().__init__(self, "")
-        self._settings = _Settings(base_url, token, timeout, retry, headers, user_agent)
-        self._http = http_client or httpx.Client(timeout=timeout)
-        self._owns_http = http_client is None
-
-    def _token(self) -> str | None:
-        token = self._settings.token
-        if token is None or isinstance(token, str):
-            return token
-        if callable(token):
-            return str(token())
-        raise TypeError("token must be a string or a callable that returns one")
-
-    def send(self, prepared: PreparedRequest) -> httpx.Response:
-        """Send a prepared request, retrying as the retry policy says."""
-        attempt = 0
-        while True:
-            token = self._token() if prepared.authenticated else None
-            response = self._http.send(self._settings.request(prepared, token))
-            delay = self._settings.retry.delay(attempt, response)
-            if delay is None:
-                response.read()
-                return response
-            response.close()
-            time.sleep(delay)
-            attempt += 1
-
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
+        SyncTransport.__init__(
+            self,
+            base_url,
+            token=token,
+            timeout=timeout,
+            retry=retry,
+            headers=headers,
+            user_agent=user_agent,
+            http_client=http_client,
+        )
+        RootResource.__init__(self, self, "")
 
 
-class AsyncClient(AsyncRootResource):
+class AsyncClient(AsyncTransport, AsyncRootResource):
     """An asynchronous client. Use it as an async context manager, or await ``aclose()``.
 
-    ``token`` is a bearer token, or a callable (plain or async) that returns a fresh one.
+    ``token`` is a bearer token, or a callable (plain or async) that returns a fresh one for each request.
     """
 
     def __init__(
@@ -408,52 +219,19 @@ class AsyncClient(AsyncRootResource):
         *,
         token: str | Callable[[], str | Awaitable[str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
-        retry: RetryPolicy = RetryPolicy(),
+        retry: RetryPolicy = DEFAULT_RETRY,
         headers: Mapping[str, str] | None = None,
         user_agent: str = USER_AGENT,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        super().__init__(self, "")
-        self._settings = _Settings(base_url, token, timeout, retry, headers, user_agent)
-        self._http = http_client or httpx.AsyncClient(timeout=timeout)
-        self._owns_http = http_client is None
-
-    async def _token(self) -> str | None:
-        token = self._settings.token
-        if token is None or isinstance(token, str):
-            return token
-        if callable(token):
-            value = token()
-            if inspect.isawaitable(value):
-                value = await value
-            return str(value)
-        raise TypeError("token must be a string or a callable that returns one")
-
-    async def send(self, prepared: PreparedRequest) -> httpx.Response:
-        """Send a prepared request, retrying as the retry policy says."""
-        attempt = 0
-        while True:
-            token = await self._token() if prepared.authenticated else None
-            response = await self._http.send(self._settings.request(prepared, token))
-            delay = self._settings.retry.delay(attempt, response)
-            if delay is None:
-                await response.aread()
-                return response
-            await response.aclose()
-            await asyncio.sleep(delay)
-            attempt += 1
-
-    async def aclose(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
+        AsyncTransport.__init__(
+            self,
+            base_url,
+            token=token,
+            timeout=timeout,
+            retry=retry,
+            headers=headers,
+            user_agent=user_agent,
+            http_client=http_client,
+        )
+        AsyncRootResource.__init__(self, self, "")

@@ -5,42 +5,26 @@
 ``create_app(implementation)`` serves the documented operations. The implementation is your
 code: a class that provides the methods of ``Api``, kept outside the generated package so that
 regeneration never touches it. The routes check the token, decode and validate input, call the
-implementation and answer with the documented status codes; client mistakes get a 4xx with an
-OData error body, never a 500.
+implementation and answer with the documented status codes; client mistakes get a 4xx with the
+error body the spec documents, never a 500.
 """
 
 from __future__ import annotations
 
-import json
-import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
-from typing import Any, Final, Protocol
-from urllib.parse import quote
+from collections.abc import Sequence
+from typing import Final, Protocol
 
 from fastapi import FastAPI, Request
-from fastapi.responses import Response
-from pydantic import BaseModel, TypeAdapter, ValidationError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import models
+from ._runtime import serving as _serving
+from ._runtime import wire as _wire
+from ._runtime.errors import DocumentedError, ErrorTable
+from ._runtime.serving import ServiceError
 
 __all__ = ["Api", "NotImplementedApi", "ServiceError", "create_app"]
 
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024
-
-
-class ServiceError(Exception):
-    """Raise from an implementation to answer with an error status and an OData error body."""
-
-    def __init__(
-        self, status_code: int, code: str, message: str, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.code = code
-        self.message = message
-        self.headers = headers or {}
 
 
 class Api(Protocol):
@@ -74,177 +58,11 @@ class NotImplementedApi:
         raise NotImplementedError
 
 
-def error_body(code: str, message: str, request_id: str) -> bytes:
-    """The OData error body: ``{"error": {"code", "message", "innerError": {...}}}``."""
-    return json.dumps(
-        {
-            "error": {
-                "code": code,
-                "message": message,
-                "innerError": {
-                    "request-id": request_id,
-                    "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                },
-            }
-        }
-    ).encode()
-
-
-def _request_id(request: Request) -> str:
-    found = getattr(request.state, "request_id", None)
-    if isinstance(found, str):
-        return found
-    request_id = str(uuid.uuid4())
-    request.state.request_id = request_id
-    return request_id
-
-
-def _answer_error(
-    request: Request,
-    status_code: int,
-    code: str,
-    message: str,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    request_id = _request_id(request)
-    extra = {"request-id": request_id, **(headers or {})}
-    client_request_id = request.headers.get("client-request-id")
-    if client_request_id:
-        extra["client-request-id"] = client_request_id
-    return Response(
-        error_body(code, message, request_id),
-        status_code=status_code,
-        media_type="application/json",
-        headers=extra,
-    )
-
-
-def _bearer_token(request: Request) -> str:
-    value = request.headers.get("authorization")
-    if not value:
-        raise ServiceError(
-            401,
-            "InvalidAuthenticationToken",
-            "Access token is empty.",
-            {"WWW-Authenticate": 'Bearer error="invalid_request"'},
-        )
-    scheme, _, token = value.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or " " in token:
-        raise ServiceError(
-            401,
-            "InvalidAuthenticationToken",
-            "The Authorization header must be 'Bearer <token>'.",
-            {"WWW-Authenticate": 'Bearer error="invalid_request"'},
-        )
-    return token
-
-
-async def _authenticate(impl: Any, request: Request, scopes: Sequence[str]) -> None:
-    token = _bearer_token(request)
-    if not await impl.check_token(token, scopes):
-        raise ServiceError(
-            401,
-            "InvalidAuthenticationToken",
-            "Access token validation failure.",
-            {"WWW-Authenticate": 'Bearer error="invalid_token"'},
-        )
-
-
-def _media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-
-
-async def _read_body(request: Request, media_type: str, required: bool, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ServiceError(
-            413, "RequestEntityTooLarge", f"The request body is larger than {limit} bytes."
-        )
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ServiceError(
-                413, "RequestEntityTooLarge", f"The request body is larger than {limit} bytes."
-            )
-        chunks.append(chunk)
-    raw = b"".join(chunks)
-    if not raw:
-        if required:
-            raise ServiceError(400, "BadRequest", "A request body is required.")
-        return raw
-    sent = _media_type(request)
-    expected = media_type.split(";", 1)[0].strip().lower()
-    if sent != expected and not (expected == "application/json" and sent.endswith("+json")):
-        raise ServiceError(
-            415,
-            "UnsupportedMediaType",
-            f"The Content-Type must be {expected}" + (f", not {sent}." if sent else "."),
-        )
-    return raw
-
-
-async def _form(request: Request, raw: bytes) -> dict[str, Any]:
-    """A form or multipart body as a dict: text fields as str, uploaded files as bytes."""
-    setattr(request, "_body", raw)  # noqa: B010 - Starlette re-reads a consumed body from here
-    form = await request.form()
-    result: dict[str, Any] = {}
-    for key, value in form.multi_items():
-        result[key] = value if isinstance(value, str) else await value.read()
-    return result
-
-
-def _describe(error: ValidationError) -> str:
-    problems = []
-    for item in error.errors(include_url=False, include_input=False)[:10]:
-        where = "/".join(str(part) for part in item["loc"])
-        problems.append(f"{where or 'body'}: {item['msg']}")
-    return "; ".join(problems)
-
-
-def _validate_json(adapter: Callable[[bytes], Any], raw: bytes) -> Any:
-    try:
-        return adapter(raw)
-    except ValidationError as error:
-        if any(item["type"] == "json_invalid" for item in error.errors()):
-            raise ServiceError(400, "BadRequest", "The request body is not valid JSON.") from None
-        raise ServiceError(400, "BadRequest", "Invalid request body: " + _describe(error)) from None
-
-
-def _convert(adapter: TypeAdapter[Any], name: str, value: object) -> Any:
-    try:
-        return adapter.validate_python(value)
-    except ValidationError as error:
-        raise ServiceError(
-            400, "BadRequest", f"Invalid parameter {name}: {_describe(error)}"
-        ) from None
-
-
-def _query(request: Request, name: str, *, is_array: bool, explode: bool) -> object:
-    if is_array:
-        values = request.query_params.getlist(name)
-        if not values:
-            return None
-        if explode:
-            return values
-        return [part for value in values for part in value.split(",")]
-    return request.query_params.get(name)
-
-
-def _json_response(annotation: Any, value: Any) -> bytes:
-    if isinstance(value, BaseModel):
-        return value.model_dump_json(by_alias=True).encode()
-    return _adapter(annotation).dump_json(value, by_alias=True)
-
-
-def _location(request: Request, value: Any) -> dict[str, str]:
-    key = getattr(value, "id", None)
-    if not isinstance(key, str) or not key:
-        return {}
-    url = str(request.url.replace(query=None)).rstrip("/")
-    return {"Location": url + "/" + quote(key, safe="")}
+ROUTING_ERRORS: Final[ErrorTable] = {
+    "4XX": DocumentedError(models.ODataError, "application/json"),
+    "5XX": DocumentedError(models.ODataError, "application/json"),
+}
+"""Error responses every operation documents alike: the shape of an unknown path's 404."""
 
 
 def create_app(
@@ -255,71 +73,33 @@ def create_app(
 ) -> FastAPI:
     """A FastAPI app that serves every documented operation through ``impl``."""
     app = FastAPI(title=title, version="beta", openapi_url=None, docs_url=None, redoc_url=None)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        codes = {404: "NotFound", 405: "MethodNotAllowed"}
-        return _answer_error(
-            request,
-            error.status_code,
-            codes.get(error.status_code, "BadRequest"),
-            str(error.detail),
-            dict(error.headers or {}),
-        )
-
-    def route(
-        handler: Callable[[Request], Awaitable[tuple[int, bytes | None, str, dict[str, str]]]],
-    ) -> Callable[[Request], Awaitable[Response]]:
-        async def endpoint(request: Request) -> Response:
-            try:
-                status_code, content, media_type, headers = await handler(request)
-            except ServiceError as failure:
-                return _answer_error(
-                    request, failure.status_code, failure.code, failure.message, failure.headers
-                )
-            except NotImplementedError:
-                return _answer_error(
-                    request, 501, "NotImplemented", "This operation is not implemented."
-                )
-            headers = {"request-id": _request_id(request), **headers}
-            client_request_id = request.headers.get("client-request-id")
-            if client_request_id:
-                headers["client-request-id"] = client_request_id
-            return Response(
-                content, status_code=status_code, media_type=media_type, headers=headers
-            )
-
-        return endpoint
+    _serving.install_error_handlers(app, ROUTING_ERRORS)
 
     async def handle_device_app_management_create_enterprise_code_signing_certificates(
         request: Request,
     ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _authenticate(impl, request, ("DeviceManagementApps.ReadWrite.All",))
-        raw = await _read_body(request, "application/json", True, max_body_bytes)
-        body = _validate_json(models.EnterpriseCodeSigningCertificate.model_validate_json, raw)
+        await _serving.authenticate(impl, request, ("DeviceManagementApps.ReadWrite.All",))
+        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
+        body = _serving.decode_body(models.EnterpriseCodeSigningCertificate, raw)
 
         result = await impl.device_app_management_create_enterprise_code_signing_certificates(
             body,
         )
-        content = _json_response(models.EnterpriseCodeSigningCertificate, result)
-        headers: dict[str, str] = _location(request, result)
+        content = _wire.encode_json(models.EnterpriseCodeSigningCertificate, result)
+        headers: dict[str, str] = _serving.location(request, result)
         return 201, content, "application/json", headers
 
     app.add_api_route(
         "/deviceAppManagement/enterpriseCodeSigningCertificates",
-        route(handle_device_app_management_create_enterprise_code_signing_certificates),
+        _serving.endpoint(
+            handle_device_app_management_create_enterprise_code_signing_certificates,
+            {
+                "4XX": DocumentedError(models.ODataError, "application/json"),
+                "5XX": DocumentedError(models.ODataError, "application/json"),
+            },
+        ),
         methods=["POST"],
         name="deviceAppManagement.CreateEnterpriseCodeSigningCertificates",
         include_in_schema=False,
     )
     return app
-
-
-_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
-
-
-def _adapter(annotation: Any) -> TypeAdapter[Any]:
-    found = _ADAPTERS.get(annotation)
-    if found is None:
-        found = _ADAPTERS[annotation] = TypeAdapter(annotation)
-    return found

@@ -47,7 +47,7 @@ def _client(answers: list[httpx.Response], seen: list[httpx.Request], **options:
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     recorded: list[float] = []
-    monkeypatch.setattr(client_module.time, "sleep", recorded.append)
+    monkeypatch.setattr("generated._runtime.transport.time.sleep", recorded.append)
     return recorded
 
 

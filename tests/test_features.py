@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import itertools
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from tests.conftest import generate_package, openapi
 
@@ -81,11 +83,15 @@ def test_keywords_and_builtins_as_names_keep_their_wire_names(tmp_path: Path) ->
         "json": "g",
     }
     parsed = next(
-        v for k, v in vars(models).items() if k.lower().startswith("class") and isinstance(v, type)
+        v
+        for k, v in vars(models).items()
+        if k.lower().startswith("class") and isinstance(v, type) and issubclass(v, BaseModel)
     )
     assert json.loads(parsed.model_validate(wire).model_dump_json()) == wire
     enum = next(
-        v for k, v in vars(models).items() if k.lower().startswith("type") and isinstance(v, type)
+        v
+        for k, v in vars(models).items()
+        if k.lower().startswith("type") and isinstance(v, type) and issubclass(v, Enum)
     )
     assert sorted(member.value for member in enum) == ["None", "from"]
 
@@ -193,9 +199,9 @@ def test_recursive_and_mutually_recursive_schemas(tmp_path: Path) -> None:
         "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
     }
     pkg = _package(tmp_path, openapi(schemas=schemas))
-    tree = {"children": [{"children": [{"children": []}]}]}
+    tree: dict[str, Any] = {"children": [{"children": [{"children": []}]}]}
     assert json.loads(pkg.models.Node.model_validate(tree).model_dump_json()) == tree
-    nested = {"b": {"a": {"b": {}}}}
+    nested: dict[str, Any] = {"b": {"a": {"b": {}}}}
     assert json.loads(pkg.models.A.model_validate(nested).model_dump_json()) == nested
 
 

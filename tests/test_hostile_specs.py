@@ -95,7 +95,7 @@ def hostile_spec(s: str, version: str = "3.0.3") -> dict[str, Any]:
     """One spec with ``s`` in every position a spec string can reach generated code."""
     model, enum, integers = s, s + " Enum", s + " Int"
     path_param = _param_name(s)
-    string_property = {
+    string_property: dict[str, Any] = {
         "type": "string",
         "title": s,
         "description": s,

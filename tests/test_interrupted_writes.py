@@ -9,7 +9,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -102,7 +102,7 @@ def test_a_generation_killed_while_writing_leaves_the_previous_output(
     """Killed as soon as its staging folder appears, once its generated files are in it, and
     once it is copying the user's files: each time the output is the previous one."""
     before = tree(previous)
-    moments = {
+    moments: dict[str, Callable[[Path], bool]] = {
         "staging created": lambda staging: True,
         "generated files written": lambda staging: (staging / "server.py").exists(),
         "user files being copied": lambda staging: (staging / "notes").is_dir(),
@@ -186,7 +186,7 @@ def test_an_output_lost_between_the_fallback_renames_is_put_back(
         real_replace(source, target)  # type: ignore[arg-type]
 
     monkeypatch.setattr(stubforge.write, "_exchange", lambda a, b: False)
-    monkeypatch.setattr(stubforge.write.os, "replace", dies_on_the_second_rename)
+    monkeypatch.setattr("stubforge.write.os.replace", dies_on_the_second_rename)
     assert (
         main(["generate", "--spec", str(new_spec), "--out", str(previous), "--package", "pkg"])
         == 130

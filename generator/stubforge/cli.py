@@ -15,6 +15,7 @@ from pathlib import Path
 import stubforge
 from stubforge.config import load_config
 from stubforge.errors import Diagnostic, ExitCode, StubforgeError
+from stubforge.graphdocs import command as graphdocs_command
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         help="keep every type, not only those the kept operations use",
     )
     convert.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    graphdocs_command.add_parser(commands)
     from stubforge.mock import command as mock_command
     from stubforge.verify import command as verify_command
 
@@ -100,6 +102,8 @@ def _warn(diagnostics: Sequence[Diagnostic]) -> None:
 def _run(args: argparse.Namespace) -> int:
     from stubforge import pipeline
 
+    if args.command == graphdocs_command.COMMAND:
+        return graphdocs_command.run(args)
     if args.command in ("verify", "mock"):
         from stubforge.mock import command as mock_command
         from stubforge.verify import command as verify_command

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from stubforge.load import follow_refs, pointer_of
+from stubforge.spec import follow_refs, pointer_of
 
 Json = Any
 

@@ -18,6 +18,36 @@ from urllib.parse import quote, unquote
 import yaml
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
+from stubforge.spec import (
+    escape_token,
+    follow_refs,
+    holds_references,
+    is_name_map,
+    iter_references,
+    local_ref_tokens,
+    physical_pointer,
+    pointer_of,
+    resolve_pointer,
+    split_pointer,
+    unescape_token,
+)
+
+__all__ = [
+    "Json",
+    "SourceMap",
+    "Spec",
+    "escape_token",
+    "follow_refs",
+    "load_spec",
+    "local_ref_tokens",
+    "parse_text",
+    "pointer_of",
+    "read_text",
+    "relative_posix",
+    "resolve_pointer",
+    "split_pointer",
+    "unescape_token",
+]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -61,101 +91,6 @@ _NoDatesLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
-
-
-def escape_token(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def unescape_token(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def pointer_of(*tokens: str | int) -> str:
-    return "".join("/" + escape_token(str(t)) for t in tokens)
-
-
-def split_pointer(pointer: str) -> list[str]:
-    if pointer in ("", "/"):
-        return [] if pointer == "" else [""]
-    if not pointer.startswith("/"):
-        raise ValueError(f"a JSON pointer starts with '/': {pointer!r}")
-    return [unescape_token(t) for t in pointer[1:].split("/")]
-
-
-def local_ref_tokens(ref: str) -> list[str] | None:
-    """The JSON pointer tokens of a same-document ``$ref`` (``#/...``), or None for any other.
-
-    A ``$ref`` is a URI, so its fragment is percent-decoded before it is read as a pointer
-    (RFC 6901, section 6): ``#/components/schemas/caf%C3%A9`` names the schema ``café``.
-    """
-    if not ref.startswith("#/") and ref != "#":
-        return None
-    try:
-        return split_pointer(unquote(ref[1:]))
-    except ValueError:
-        return None
-
-
-def follow_refs(document: Json, node: Json) -> Json:
-    """``node`` with its chain of same-document ``$ref``s followed (at most 32 links).
-
-    A reference to another document is returned as it is; one that points to nothing raises
-    ``KeyError`` with the reference.
-    """
-    for _ in range(32):
-        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-            return node
-        tokens = local_ref_tokens(node["$ref"])
-        if tokens is None:
-            return node
-        target = document
-        for token in tokens:
-            if not isinstance(target, dict) or token not in target:
-                raise KeyError(node["$ref"])
-            target = target[token]
-        node = target
-    return node
-
-
-def resolve_pointer(document: Json, pointer: str) -> Json:
-    node = document
-    for token in split_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise KeyError(pointer)
-    return node
-
-
-def physical_pointer(document: Json, pointer: str) -> str:
-    """``pointer`` with every local ``$ref`` it passes through followed to its target."""
-    try:
-        tokens = split_pointer(pointer)
-    except ValueError:
-        return pointer
-    node, physical = document, []
-    for index, token in enumerate(tokens):
-        for _ in range(32):
-            ref = node.get("$ref") if isinstance(node, dict) and token not in node else None
-            target = local_ref_tokens(ref) if isinstance(ref, str) else None
-            if target is None:
-                break
-            try:
-                node = resolve_pointer(document, pointer_of(*target))
-            except (KeyError, ValueError):
-                break
-            physical = list(target)
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return pointer_of(*physical, *tokens[index:])
-        physical.append(token)
-    return pointer_of(*physical)
 
 
 @dataclass
@@ -475,13 +410,20 @@ class _Bundler:
             raise StubforgeError(self.errors)
 
     def _has_external_refs(self, node: Json) -> bool:
-        return any(not ref.startswith("#") for ref in _iter_refs(node))
+        return any(not ref.startswith("#") for _, ref in iter_references(node))
 
     def _walk(
-        self, node: Json, file: Path, pointer: tuple[str, ...], stack: tuple[tuple[Path, str], ...]
+        self,
+        node: Json,
+        file: Path,
+        pointer: tuple[str, ...],
+        stack: tuple[tuple[Path, str], ...],
+        names: bool = False,
     ) -> Json:
+        """Join the references under ``node``; literal values (examples, defaults, enums)
+        and extensions are data, so a ``$ref`` key inside them is left as it is."""
         if isinstance(node, dict):
-            ref = node.get("$ref")
+            ref = None if names else node.get("$ref")
             if isinstance(ref, str):
                 if ref.startswith("#"):
                     if file != self.spec.path:
@@ -490,8 +432,10 @@ class _Bundler:
                     return node
                 return self._external(node, ref, file, pointer, stack)
             for key in list(node):
-                if not str(key).startswith("x-"):  # extensions are opaque: never followed
-                    node[key] = self._walk(node[key], file, (*pointer, key), stack)
+                value = node[key]
+                if holds_references(str(key), value, names):
+                    inner_names = is_name_map(str(key), value, names)
+                    node[key] = self._walk(value, file, (*pointer, key), stack, inner_names)
         elif isinstance(node, list):
             for index, item in enumerate(node):
                 node[index] = self._walk(item, file, (*pointer, str(index)), stack)
@@ -616,19 +560,6 @@ class _Bundler:
         self.documents[path] = document
         self.spec.sources[path] = SourceMap(path, text)
         return document
-
-
-def _iter_refs(node: Json) -> Iterator[str]:
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str):
-                yield ref
-            stack.extend(v for k, v in item.items() if not str(k).startswith("x-"))
-        elif isinstance(item, list):
-            stack.extend(item)
 
 
 def relative_posix(path: Path, start: Path) -> str:

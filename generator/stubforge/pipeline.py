@@ -1,15 +1,13 @@
 """load -> validate -> IR -> render -> (write | compare): the whole path, one call per command.
 
 On a large spec, validation runs in a forked process while the main one builds and renders,
-since the two share nothing but the loaded document. When a cache record (in
-``.stubforge-cache/`` beside pyproject.toml) says the output was made from exactly these inputs
-and no output file changed since, nothing is redone.
+since the two share nothing but the loaded document. When the output's manifest says it was made
+from exactly these inputs (the fingerprint of ``fingerprint.py``) and no output file changed
+since, nothing is redone: a fresh clone's ``check`` answers without rendering.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import multiprocessing
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,8 +17,9 @@ from pathlib import Path
 import stubforge
 from stubforge.config import Config
 from stubforge.errors import Diagnostic, StubforgeError
+from stubforge.fingerprint import fingerprint
 from stubforge.load import Spec, load_spec, relative_posix
-from stubforge.write import Drift, Manifest, compare, digest, write_tree
+from stubforge.write import MANIFEST, Drift, Manifest, compare, digest, with_record, write_tree
 
 
 @dataclass
@@ -38,10 +37,10 @@ def load(config: Config) -> Spec:
 
 
 def validate(config: Config) -> tuple[Spec, list[Diagnostic]]:
-    from stubforge.validate import validate_spec
+    from stubforge.validate import check_spec
 
     spec = load(config)
-    return spec, validate_spec(spec, strict=config.strict)
+    return spec, check_spec(spec, strict=config.strict)
 
 
 def header(spec_name: str) -> str:
@@ -81,6 +80,8 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         try:
             output = _render(config, spec)
         except StubforgeError:
+            if pending is not None:
+                pending.result()  # the spec's own errors come first, as `validate` shows them
             raise
         except Exception as error:
             # A spec that breaks OpenAPI can break a later step: its violations are the message.
@@ -93,13 +94,18 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     output.warnings[:0] = warnings
-    return output, _sources(config, spec)
+    sources = _sources(config, spec)
+    inputs = fingerprint(config, sources)
+    if inputs is not None:
+        output.files = with_record(output.files, inputs.tools, inputs.digest, list(inputs.sources))
+    return output, sources
 
 
 def _render(config: Config, spec: Spec) -> Output:
     from stubforge.build import build
     from stubforge.render.code import environment, render
     from stubforge.render.models import render_models
+    from stubforge.render.targets import TARGETS, runtime_files
     from stubforge.write import format_python, with_manifest
 
     spec_name = relative_posix(config.spec, config.root)
@@ -108,19 +114,19 @@ def _render(config: Config, spec: Spec) -> Output:
     top = header(spec_name)
     context = {"api": plan.api, "header": top}
     models = render_models(plan.model_document, plan.api.models)
-    files: dict[str, bytes] = {
-        "__init__.py": render(env, "__init__.py.j2", **context).encode(),
-        "_runtime.py": render(env, "_runtime.py.j2", **context).encode(),
+    rendered: dict[str, bytes] = {
         "models.py": (top + '\n"""Models of the schemas in the spec."""\n\n' + models).encode(),
-        "client.py": render(env, "client.py.j2", **context).encode(),
-        "server.py": render(env, "server.py.j2", **context).encode(),
         "py.typed": b"",
     }
+    for target in TARGETS:
+        for output, template in target.templates:
+            rendered[output] = render(env, template, **context).encode()
     if config.contract_tests:
-        files["test_contract.py"] = render(
+        rendered["test_contract.py"] = render(
             env, "test_contract.py.j2", **context, spec_name=spec_name
         ).encode()
-    files = format_python(files)
+    # Runtime modules are already formatted Python: copied as they are, not reformatted.
+    files = {**format_python(rendered), **runtime_files(top)}
     files = with_manifest(files, stubforge.__version__, spec_name)
     return Output(files, list(plan.warnings))
 
@@ -132,62 +138,26 @@ def _sources(config: Config, spec: Spec) -> list[Path]:
     return sorted(paths)
 
 
-def _cache_path(config: Config) -> Path:
-    key = hashlib.sha256(str(config.out.resolve()).encode()).hexdigest()[:16]
-    return config.root / ".stubforge-cache" / f"{key}.json"
-
-
-def inputs_digest(config: Config, sources: list[Path]) -> str:
-    """A fingerprint of everything the output depends on: the spec files, the templates, the
-    settings and the generator's own source."""
-    from stubforge.render.code import default_templates
-
-    h = hashlib.sha256()
-    h.update(f"{stubforge.__version__}|{config.package}|{config.strict}|{config.spec}".encode())
-    h.update(b"|contract-tests" if config.contract_tests else b"")
-    own = Path(stubforge.__file__).resolve().parent
-    folders = [default_templates(), *([config.templates] if config.templates else [])]
-    templates = sorted(p for folder in folders if folder.is_dir() for p in folder.glob("*.j2"))
-    for path in [*sources, *templates, *sorted(own.rglob("*.py"))]:
-        try:
-            h.update(str(path).encode() + b"\0" + path.read_bytes())
-        except OSError:
-            h.update(str(path).encode() + b"\0missing")
-    return h.hexdigest()
-
-
-def _remember(config: Config, sources: list[Path]) -> None:
-    """Record what the output in ``config.out`` was made from (outside the output folder)."""
-    manifest = Manifest.read(config.out)
-    if manifest is None:
-        return
-    record = {
-        "inputs": inputs_digest(config, sources),
-        "sources": [str(p) for p in sources],
-        "files": manifest.files,
-    }
-    path = _cache_path(config)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(record), "utf-8")
-    except OSError:
-        pass  # a read-only checkout just regenerates next time
+def inputs_digest(config: Config, sources: list[Path]) -> str | None:
+    """The fingerprint of everything the output depends on (see ``fingerprint.py``)."""
+    inputs = fingerprint(config, sources)
+    return None if inputs is None else inputs.digest
 
 
 def up_to_date(config: Config) -> bool:
-    """Whether the output was made from exactly these inputs and is unchanged since."""
+    """Whether the output's manifest says it was made from exactly these inputs, and no file it
+    lists changed since. Anything unreadable or unexpected means no: the caller renders."""
     try:
-        record = json.loads(_cache_path(config).read_text("utf-8"))
-        sources = [Path(p) for p in record["sources"]]
-        files: dict[str, str] = dict(record["files"])
-    except (OSError, ValueError, KeyError, TypeError):
+        content = (config.out / MANIFEST).read_bytes()
+    except OSError:
         return False
-    manifest = Manifest.read(config.out)
-    if manifest is None or manifest.files != files:
+    manifest = Manifest.parse(content)
+    if manifest is None or manifest.inputs is None or manifest.to_bytes() != content:
         return False
-    if inputs_digest(config, sources) != record["inputs"]:
+    inputs = fingerprint(config, [config.root / name for name in manifest.sources])
+    if inputs is None or inputs.digest != manifest.inputs or inputs.tools != manifest.tools:
         return False
-    for name, recorded in files.items():
+    for name, recorded in manifest.files.items():
         try:
             if digest((config.out / name).read_bytes()) != recorded:
                 return False
@@ -199,17 +169,13 @@ def up_to_date(config: Config) -> bool:
 def generate(config: Config) -> list[Diagnostic]:
     if up_to_date(config):
         return []
-    output, sources = render_output(config)
+    output, _ = render_output(config)
     notes = write_tree(config.out, output.files)
-    _remember(config, sources)
     return output.warnings + [Diagnostic(note, severity="warning") for note in notes]
 
 
 def check(config: Config) -> tuple[Drift, list[Diagnostic]]:
     if up_to_date(config):
         return Drift(), []
-    output, sources = render_output(config)
-    drift = compare(Path(config.out), output.files)
-    if not drift:
-        _remember(config, sources)
-    return drift, output.warnings
+    output, _ = render_output(config)
+    return compare(Path(config.out), output.files), output.warnings

@@ -8,11 +8,9 @@ meaning is still clear. Two operations with one operationId are always an error.
 
 from __future__ import annotations
 
-import binascii
 import os
 import re
 from collections.abc import Iterator
-from difflib import get_close_matches
 from functools import cache
 from typing import Any
 
@@ -33,37 +31,32 @@ from openapi_spec_validator.validation.exceptions import (
 )
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
-from stubforge.load import Spec, follow_refs, local_ref_tokens, pointer_of
+from stubforge.load import Spec
+from stubforge.runtime.grammar import is_base64, is_date_time
+from stubforge.spec import (
+    HTTP_METHODS,
+    REFERENCE_HINT,
+    follow_refs,
+    iter_operations,
+    iter_references,
+    pointer_of,
+    reference_problem,
+)
+
+__all__ = ["HTTP_METHODS", "check_spec", "iter_operations", "openapi_version", "validate_spec"]
 
 # The located messages below are built from jsonschema's errors; openapi-spec-validator switches
 # to jsonschema-rs (other messages, no instance paths) whenever that is installed, as Schemathesis
 # installs it.
 os.environ["OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"] = "jsonschema"
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-
-_DATE_TIME = re.compile(
-    r"\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[Tt]([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)"
-    r"(\.\d{1,12})?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)\Z"
-)
-_BASE64 = re.compile(r"([A-Za-z0-9+/]*|[A-Za-z0-9_-]*)={0,2}\Z")
-
 
 def _is_date_time(value: object) -> bool:
-    return not isinstance(value, str) or _DATE_TIME.match(value) is not None
+    return not isinstance(value, str) or is_date_time(value)
 
 
 def _is_base64(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if not _BASE64.match(value):
-        return False
-    body = value.rstrip("=").replace("-", "+").replace("_", "/")
-    try:
-        binascii.a2b_base64(body + "=" * (-len(body) % 4), strict_mode=True)
-    except binascii.Error:
-        return False
-    return True
+    return not isinstance(value, str) or is_base64(value)
 
 
 def _format_checker(base: FormatChecker) -> FormatChecker:
@@ -184,75 +177,18 @@ def _in_file_order(diagnostic: Diagnostic) -> tuple[str, int, int]:
     return (str(where.file), where.line or 0, where.column or 0)
 
 
-# Keys whose values are data: a "$ref" in an example or a default is not a reference.
-_DATA_KEYS = frozenset({"example", "default", "enum", "const", "value"})
-# Maps whose keys are names: a property called "default" is a schema like any other.
-_NAME_MAPS = frozenset(
-    {
-        *("properties", "patternProperties", "definitions", "$defs", "schemas", "examples"),
-        *("responses", "parameters", "headers", "requestBodies", "securitySchemes", "links"),
-        *("callbacks", "pathItems", "content", "encoding", "variables"),
-    }
-)
-
-
-def _holds_references(key: str, value: Any, names: bool) -> bool:
-    if names:
-        return True
-    if key == "examples":  # a map of Example objects, or (in a 3.1 schema) a list of values
-        return isinstance(value, dict)
-    return key not in _DATA_KEYS and not key.startswith("x-")
-
-
 def _broken_refs(spec: Spec) -> Iterator[Diagnostic]:
     """References in the document that point to nothing (the validator would stop on them)."""
-    stack: list[tuple[Any, tuple[str, ...], bool]] = [(spec.document, (), False)]
-    while stack:
-        node, at, names = stack.pop()
-        if isinstance(node, dict):
-            stack.extend(
-                (
-                    value,
-                    (*at, str(key)),
-                    not names and key in _NAME_MAPS and isinstance(value, dict),
-                )
-                for key, value in node.items()
-                if _holds_references(str(key), value, names)
+    for at, ref in iter_references(spec.document):
+        if not ref.startswith("#"):
+            continue
+        problem = reference_problem(spec.document, ref)
+        if problem:
+            yield Diagnostic(
+                f"reference {ref!r} {problem}",
+                spec.locate(pointer_of(*at, "$ref")),
+                hint=REFERENCE_HINT,
             )
-            ref = None if names else node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#"):
-                problem = _ref_problem(spec.document, ref)
-                if problem:
-                    yield Diagnostic(
-                        f"reference {ref!r} {problem}",
-                        spec.locate(pointer_of(*at, "$ref")),
-                        hint="refer to an existing part of the spec, as '#/components/schemas/Name' "
-                        "(percent-encode special characters: %20 for a space)",
-                    )
-        elif isinstance(node, list):
-            stack.extend((value, (*at, str(index)), False) for index, value in enumerate(node))
-
-
-def _ref_problem(document: dict[str, Any], ref: str) -> str | None:
-    tokens = local_ref_tokens(ref)
-    if tokens is None:
-        return "is not a JSON pointer ('#/' and names separated by '/')"
-    target: Any = document
-    for depth, token in enumerate(tokens):
-        if isinstance(target, dict) and token in target:
-            target = target[token]
-        elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
-            target = target[int(token)]
-        else:
-            where = "/".join(tokens[:depth]) or "the document"
-            close = (
-                get_close_matches(token, [str(k) for k in target], n=1)
-                if isinstance(target, dict)
-                else []
-            )
-            suggestion = f" (did you mean {close[0]!r}?)" if close else ""
-            return f"points to nothing: {where} has no {token!r}{suggestion}"
-    return None
 
 
 _PLACE = "_stubforge_place"
@@ -350,19 +286,6 @@ def _message(error: Any) -> str:
     return text if len(text) < 300 else text[:297] + "..."
 
 
-def iter_operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    paths = document.get("paths") or {}
-    if not isinstance(paths, dict):
-        return
-    for path, item in paths.items():
-        if not isinstance(item, dict):
-            continue
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict):
-                yield path, method, operation
-
-
 def _duplicate_operation_ids(spec: Spec) -> Iterator[Diagnostic]:
     first: dict[str, str] = {}
     for path, method, operation in iter_operations(spec.document):
@@ -455,3 +378,19 @@ def _media_examples(
                     spec.locate(inner),
                     hint="fix the example or the schema so that they agree; --strict makes this an error",
                 )
+
+
+def check_spec(spec: Spec, *, strict: bool = False) -> list[Diagnostic]:
+    """Every check ``generate`` runs before it renders, with the same messages: the OpenAPI
+    rules and examples, then what building the IR refuses (a pattern the models cannot
+    compile, a parameter HTTP cannot carry). ``validate`` and ``generate`` give one verdict."""
+    from stubforge.build import build
+
+    warnings = validate_spec(spec, strict=strict)
+    try:
+        plan = build(spec, package="package", spec_name=spec.path.name)
+    except StubforgeError:
+        raise
+    except Exception as error:
+        raise cannot_generate(warnings, error) from error
+    return warnings + plan.warnings

@@ -14,7 +14,7 @@ import re
 import uuid
 from typing import Any
 
-from stubforge.load import follow_refs
+from stubforge.spec import follow_refs
 
 Json = Any
 

@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
@@ -48,6 +49,21 @@ def _ruff() -> str:
                 )
             ) from None
         return found
+
+
+def ruff_version() -> str:
+    """The version of the ruff that formats the output: the ruff package's, else the one found
+    on PATH (asked with ``ruff --version``)."""
+    binary = _ruff()
+    try:
+        from ruff.__main__ import find_ruff_bin
+
+        if Path(find_ruff_bin()) == Path(binary):
+            return metadata.version("ruff")
+    except (ImportError, FileNotFoundError, metadata.PackageNotFoundError):
+        pass
+    result = subprocess.run([binary, "--version"], capture_output=True, text=True, check=False)
+    return result.stdout.strip().removeprefix("ruff ") or "unknown"
 
 
 def format_python(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -91,30 +107,78 @@ def format_python(files: dict[str, bytes]) -> dict[str, bytes]:
 
 @dataclass
 class Manifest:
+    """What the generator wrote (each file's SHA-256) and what it made it from: the tool
+    versions and the fingerprint of the inputs (see ``fingerprint.py``), when known."""
+
     generator: str
     spec: str
     files: dict[str, str] = field(default_factory=dict)
+    tools: dict[str, str] = field(default_factory=dict)
+    inputs: str | None = None
+    sources: list[str] = field(default_factory=list)
 
     def to_bytes(self) -> bytes:
-        data = {
-            "generator": self.generator,
-            "spec": self.spec,
-            "files": dict(sorted(self.files.items())),
-        }
+        data: dict[str, object] = {"generator": self.generator, "spec": self.spec}
+        if self.tools:
+            data["tools"] = dict(sorted(self.tools.items()))
+        if self.inputs is not None:
+            data["inputs"] = {"fingerprint": self.inputs, "sources": sorted(self.sources)}
+        data["files"] = dict(sorted(self.files.items()))
         return (json.dumps(data, indent=2) + "\n").encode()
+
+    @classmethod
+    def parse(cls, content: bytes) -> Manifest | None:
+        try:
+            data = json.loads(content)
+            inputs = data.get("inputs") or {}
+            return cls(
+                str(data["generator"]),
+                str(data["spec"]),
+                {str(k): str(v) for k, v in dict(data["files"]).items()},
+                {str(k): str(v) for k, v in dict(data.get("tools") or {}).items()},
+                str(inputs["fingerprint"]) if "fingerprint" in inputs else None,
+                [str(source) for source in inputs.get("sources", [])],
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
 
     @classmethod
     def read(cls, out: Path) -> Manifest | None:
         try:
-            data = json.loads((out / MANIFEST).read_text("utf-8"))
-            return cls(str(data["generator"]), str(data["spec"]), dict(data["files"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            return cls.parse((out / MANIFEST).read_bytes())
+        except OSError:
             return None
+
+    def without_record(self) -> Manifest:
+        """The manifest without what the output was made from: what ``check`` compares."""
+        return Manifest(self.generator, self.spec, dict(self.files))
 
 
 def with_manifest(files: dict[str, bytes], generator: str, spec: str) -> dict[str, bytes]:
     manifest = Manifest(generator, spec, {name: digest(content) for name, content in files.items()})
     return {**files, MANIFEST: manifest.to_bytes()}
+
+
+def with_record(
+    files: dict[str, bytes], tools: dict[str, str], inputs: str, sources: list[str]
+) -> dict[str, bytes]:
+    """``files`` with their manifest also recording the tools and the inputs' fingerprint."""
+    manifest = Manifest.parse(files[MANIFEST])
+    if manifest is None:
+        raise ValueError("the generated manifest does not parse")
+    manifest.tools, manifest.inputs, manifest.sources = dict(tools), inputs, list(sources)
+    return {**files, MANIFEST: manifest.to_bytes()}
+
+
+def _same_except_record(current: bytes, generated: bytes) -> bool:
+    """Whether the manifest on disk differs from the generated one only in what the output was
+    made from. A stale record is not drift: it costs ``check`` a full render until ``generate``
+    refreshes it."""
+    ours, theirs = Manifest.parse(current), Manifest.parse(generated)
+    if ours is None or theirs is None:
+        return False
+    theirs.tools, theirs.inputs, theirs.sources = ours.tools, ours.inputs, ours.sources
+    return theirs.to_bytes() == current
 
 
 @dataclass
@@ -205,7 +269,7 @@ def compare(out: Path, files: dict[str, bytes]) -> Drift:
             drift.missing.append(name)
             continue
         current = path.read_bytes()
-        if current != content:
+        if current != content and not (name == MANIFEST and _same_except_record(current, content)):
             drift.changed[name] = "".join(
                 difflib.unified_diff(
                     current.decode("utf-8", "replace").splitlines(keepends=True),

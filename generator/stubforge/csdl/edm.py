@@ -1,18 +1,17 @@
 """Edm primitive types as OpenAPI 3.0 schemas, the way Graph's OpenAPI publishes them.
 
 Integers stay ``type: integer`` (Graph's converter writes ``number`` for them, which would make
-every count a float in Python); the formats, bounds and the date-time pattern are Graph's.
+every count a float in Python); the formats and bounds are Graph's;
+the date-time pattern is Graph's narrowed to what a ``datetime`` holds (four-digit years,
+offsets under 24 hours), shared with validation and the generated runtime.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-# Graph's pattern for Edm.DateTimeOffset: up to 12 fractional digits, offset or Z.
-DATE_TIME_PATTERN = (
-    "^[0-9]{4,}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]"
-    ":[0-5][0-9]([.][0-9]{1,12})?(Z|[+-][0-9][0-9]:[0-9][0-9])$"
-)
+# The one date-time grammar: what validation checks and the runtime's DateTimeOffset holds.
+from stubforge.runtime.grammar import DATE_TIME_PATTERN as DATE_TIME_PATTERN
 
 _PRIMITIVES: dict[str, dict[str, Any]] = {
     "Edm.String": {"type": "string"},

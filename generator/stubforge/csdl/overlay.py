@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
-from stubforge.load import SourceMap, escape_token, parse_text, read_text
+from stubforge.load import SourceMap, parse_text, read_text
+from stubforge.spec import escape_token
 
 
 def read_overlay(path: Path) -> tuple[dict[str, Any], SourceMap]:

@@ -25,7 +25,7 @@ from stubforge.csdl.model import (
 from stubforge.csdl.odata_errors import error_responses
 from stubforge.csdl.schemas import ordered, ref
 from stubforge.errors import Diagnostic, Location
-from stubforge.load import pointer_of
+from stubforge.spec import pointer_of
 
 VERBS = ("get", "post", "patch", "delete")
 _LIST_PARAMETERS = ("top", "skip", "search", "filter", "count")

@@ -25,7 +25,7 @@ from stubforge.csdl.model import (
     TypeRef,
 )
 from stubforge.errors import Location
-from stubforge.load import pointer_of
+from stubforge.spec import pointer_of
 
 SCHEMAS = "#/components/schemas/"
 ODATA_TYPE = "@odata.type"

@@ -159,7 +159,7 @@ class ExampleBackedApi:
     def _same_params(
         self, operation: Operation, exchange: Exchange, params: dict[str, Any]
     ) -> bool:
-        names = {(p.wire_name, p.location): p.python_name for p in operation.parameters}
+        names = {(p.wire_name, str(p.location)): p.python_name for p in operation.parameters}
         for value in exchange.parameters:
             python_name = names.get((value.wire_name, value.location))
             if python_name is None or python_name not in params:

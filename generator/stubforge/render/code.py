@@ -13,7 +13,7 @@ import keyword
 import re
 import tokenize
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from urllib.parse import quote
 import jinja2
 
 import stubforge
-from stubforge.ir import Operation
+from stubforge.ir import Operation, Response
 
 
 def default_templates() -> Path:
@@ -177,6 +177,38 @@ def route_order(operations: Iterable[Operation]) -> list[Operation]:
     return sorted(operations, key=key)
 
 
+def _is_error(status: str) -> bool:
+    return status == "default" or status[:1] in ("4", "5")
+
+
+def error_responses(operation: Operation) -> list[Response]:
+    """The error responses of an operation that document a JSON body (what the server's own
+    error answers must look like), in status order."""
+    found = [
+        r
+        for r in operation.responses
+        if _is_error(r.status) and r.body is not None and r.body.kind == "json"
+    ]
+    return sorted(found, key=lambda r: r.status)
+
+
+def shared_error_responses(operations: Sequence[Operation]) -> list[Response]:
+    """The error responses every operation documents alike (by status, type and media type):
+    what an answer that belongs to no operation, such as an unknown path's 404, looks like."""
+    tables = [
+        {r.status: (r.body.annotation, r.body.media_type) for r in error_responses(op) if r.body}
+        for op in operations
+    ]
+    if not operations:
+        return []
+    return [
+        r
+        for r in error_responses(operations[0])
+        if r.body is not None
+        and all(table.get(r.status) == (r.body.annotation, r.body.media_type) for table in tables)
+    ]
+
+
 def environment(user_templates: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
@@ -197,6 +229,8 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
         url_segment=url_segment,
         route_path=route_path,
         route_order=route_order,
+        error_responses=error_responses,
+        shared_error_responses=shared_error_responses,
         docstring=docstring,
         comment=comment,
         ident=ident,
@@ -207,7 +241,3 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
 
 def render(env: jinja2.Environment, template: str, **context: Any) -> str:
     return env.get_template(template).render(**context)
-
-
-def template_names(env: jinja2.Environment) -> Iterable[str]:
-    return env.list_templates(filter_func=lambda name: name.endswith(".j2"))

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from stubforge.load import follow_refs
+from stubforge.spec import follow_refs
 
 Json = Any
 

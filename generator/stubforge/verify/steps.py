@@ -28,8 +28,8 @@ from pydantic import ValidationError
 
 from stubforge.exchanges import Exchange
 from stubforge.ir import Operation, Response
-from stubforge.load import physical_pointer, resolve_pointer
 from stubforge.mock.backed import FORCED
+from stubforge.spec import physical_pointer, resolve_pointer
 from stubforge.verify.compare import Difference, first_difference
 from stubforge.verify.fields import declared_only, fields_only
 from stubforge.verify.package import Binding, Package, convert, dump, parse_json

@@ -1,0 +1,288 @@
+"""Operations of the spec as IR operations: parameters, request bodies and responses."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from stubforge.build import graph
+from stubforge.build.context import BuildContext
+from stubforge.build.schema_types import SchemaTypes
+from stubforge.build.security import requirements
+from stubforge.ir.api import (
+    Body,
+    BodyKind,
+    Operation,
+    Parameter,
+    ParameterLocation,
+    ParameterStyle,
+    Response,
+    ResponseHeader,
+)
+from stubforge.ir.types import ANY, MapType, Primitive, PrimitiveType, TypeNode
+from stubforge.python.names import (
+    operation_class_base,
+    operation_name,
+    operation_namespace,
+    parameter_name,
+    parameter_namespace,
+    request_class_base,
+    response_class_base,
+)
+from stubforge.spec import iter_operations
+
+# Headers that OpenAPI says are described elsewhere and must be ignored as parameters.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_HTTP_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+PATH_PARAMETER = re.compile(r"\{([^{}]+)\}")
+_LOCATION_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+_DEFAULT_STYLE = {
+    ParameterLocation.PATH: ParameterStyle.SIMPLE,
+    ParameterLocation.HEADER: ParameterStyle.SIMPLE,
+    ParameterLocation.QUERY: ParameterStyle.FORM,
+    ParameterLocation.COOKIE: ParameterStyle.FORM,
+}
+_MEDIA_PREFERENCE = (
+    BodyKind.JSON,
+    BodyKind.FORM,
+    BodyKind.MULTIPART,
+    BodyKind.TEXT,
+    BodyKind.BINARY,
+)
+
+
+def body_kind(media_type: str) -> BodyKind:
+    """How a body in ``media_type`` is encoded."""
+    lowered = media_type.lower().split(";")[0].strip()
+    if lowered == "application/json" or lowered.endswith("+json") or lowered == "*/*":
+        return BodyKind.JSON
+    if lowered == "application/x-www-form-urlencoded":
+        return BodyKind.FORM
+    if lowered.startswith("multipart/"):
+        return BodyKind.MULTIPART
+    if lowered.startswith("text/"):
+        return BodyKind.TEXT
+    if "json" in lowered:
+        return BodyKind.JSON
+    return BodyKind.BINARY
+
+
+def pick_media_type(media_types: list[str]) -> tuple[str, BodyKind]:
+    """The media type a generated call uses, and how its body is encoded."""
+    ranked = sorted(media_types, key=lambda m: (_MEDIA_PREFERENCE.index(body_kind(m)), m))
+    return ranked[0], body_kind(ranked[0])
+
+
+class OperationBuilder:
+    def __init__(self, context: BuildContext, types: SchemaTypes) -> None:
+        self.context = context
+        self.types = types
+
+    def operations(self) -> list[Operation]:
+        names = operation_namespace()
+        result: list[Operation] = []
+        document = self.context.document
+        for path, method, raw in iter_operations(document):
+            operation_id = raw.get("operationId")
+            if not isinstance(operation_id, str) or not operation_id.strip():
+                operation_id = f"{method} {path}"
+            stem = operation_class_base(operation_id)
+            at = ("paths", path, method)
+            docs = raw.get("externalDocs")
+            result.append(
+                Operation(
+                    operation_id=operation_id,
+                    python_name=operation_name(names, operation_id),
+                    method=method,
+                    path=path,
+                    summary=str(raw.get("summary") or ""),
+                    description=str(raw.get("description") or ""),
+                    deprecated=raw.get("deprecated") is True,
+                    parameters=self._parameters(path, raw, at),
+                    request_body=self._request_body(
+                        raw.get("requestBody"), request_class_base(stem), at
+                    ),
+                    responses=self._responses(raw.get("responses"), stem, at),
+                    security_requirements=requirements(
+                        raw.get("security", document.get("security"))
+                    ),
+                    permissions=graph.permissions(raw),
+                    resource_method=graph.resource_method(method, operation_id),
+                    docs_url=str(docs.get("url", "")) if isinstance(docs, dict) else "",
+                )
+            )
+        return result
+
+    # -- parameters ----------------------------------------------------------------------
+
+    def _declared(
+        self, path: str, raw: dict[str, Any], at: tuple[str, ...]
+    ) -> dict[tuple[str, str], tuple[dict[str, Any], tuple[str, ...]]]:
+        """Path-level then operation-level parameters by (name, location); the later wins."""
+        merged: dict[tuple[str, str], tuple[dict[str, Any], tuple[str, ...]]] = {}
+        path_item = self.context.document["paths"][path]
+        sources = (
+            (("paths", path, "parameters"), path_item.get("parameters") or []),
+            ((*at, "parameters"), raw.get("parameters") or []),
+        )
+        for where, source in sources:
+            for index, item in enumerate(source):
+                resolved, place = self.context.resolve_at(item, (*where, str(index)))
+                if not isinstance(resolved, dict) or "name" not in resolved:
+                    continue
+                location = str(resolved.get("in", "query"))
+                name = str(resolved["name"])
+                if location not in _LOCATION_ORDER:
+                    continue  # the OpenAPI validator reports it
+                if location == "header" and name.lower() in _IGNORED_HEADERS:
+                    continue
+                if location in ("header", "cookie") and not _HTTP_TOKEN.fullmatch(name):
+                    self.context.warn(
+                        f"{location} parameter {name!r} is left out: it is not a name HTTP "
+                        "can carry (letters, digits and !#$%&'*+-.^_`|~ only)",
+                        (*where, str(index), "name"),
+                        hint="rename the parameter",
+                    )
+                    continue
+                merged[(name, location)] = (resolved, place)
+        for name in PATH_PARAMETER.findall(path):
+            if (name, "path") not in merged:
+                self.context.warn(
+                    f"path parameter {name!r} is not declared; it is taken as a string",
+                    at,
+                    hint="declare it under 'parameters' with 'in: path'",
+                )
+                declared = {"name": name, "in": "path", "required": True}
+                merged[(name, "path")] = ({**declared, "schema": {"type": "string"}}, at)
+        return merged
+
+    def _parameters(
+        self, path: str, raw: dict[str, Any], at: tuple[str, ...]
+    ) -> tuple[Parameter, ...]:
+        names = parameter_namespace()
+        result: list[Parameter] = []
+        merged = self._declared(path, raw, at)
+        for (wire_name, location_text), (item, place) in sorted(
+            merged.items(),
+            key=lambda entry: (_LOCATION_ORDER[entry[0][1]], not entry[1][0].get("required")),
+        ):
+            location = ParameterLocation(location_text)
+            schema, schema_at = self.context.resolve_at(item.get("schema"), (*place, "schema"))
+            media_type = ""
+            content = item.get("content")
+            if schema is None and isinstance(content, dict) and content:
+                media_type = str(next(iter(content)))
+                media = content[media_type]
+                if isinstance(media, dict):
+                    schema, schema_at = self.context.resolve_at(
+                        media.get("schema"), (*place, "content", media_type, "schema")
+                    )
+            style = self._style(item, location, place)
+            explode = item.get("explode")
+            result.append(
+                Parameter(
+                    wire_name=wire_name,
+                    python_name=parameter_name(names, wire_name),
+                    location=location,
+                    required=location == ParameterLocation.PATH or item.get("required") is True,
+                    type=self.types.type_of(schema, None, schema_at),
+                    style=style,
+                    explode=bool(explode) if explode is not None else style == ParameterStyle.FORM,
+                    allow_reserved=item.get("allowReserved") is True,
+                    media_type=media_type,
+                    description=str(item.get("description") or ""),
+                    deprecated=item.get("deprecated") is True,
+                )
+            )
+        return tuple(result)
+
+    def _style(
+        self, item: dict[str, Any], location: ParameterLocation, at: tuple[str, ...]
+    ) -> ParameterStyle:
+        written = item.get("style")
+        if written is None:
+            return _DEFAULT_STYLE[location]
+        try:
+            return ParameterStyle(str(written))
+        except ValueError:
+            default = _DEFAULT_STYLE[location]
+            self.context.warn(
+                f"parameter style {written!r} is not one OpenAPI defines; {default!r} is used",
+                (*at, "style"),
+                hint="use one of " + ", ".join(s.value for s in ParameterStyle),
+            )
+            return default
+
+    # -- bodies and responses ------------------------------------------------------------
+
+    def _body(
+        self, content: Any, hoist_as: str, at: tuple[str, ...], *, required: bool, description: str
+    ) -> Body | None:
+        if not isinstance(content, dict) or not content:
+            return None
+        media_type, kind = pick_media_type([str(m) for m in content])
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        node: TypeNode
+        if kind == BodyKind.JSON:
+            node = self.types.type_of(media.get("schema"), hoist_as, (*at, media_type, "schema"))
+        elif kind == BodyKind.TEXT:
+            node = PrimitiveType(Primitive.STR)
+        elif kind == BodyKind.BINARY:
+            node = PrimitiveType(Primitive.BYTES, "binary")
+        else:
+            node = MapType(ANY)
+        return Body(media_type, node, kind, required=required, description=description)
+
+    def _request_body(self, raw: Any, hoist_as: str, at: tuple[str, ...]) -> Body | None:
+        body, _ = self.context.resolve_at(raw, (*at, "requestBody"))
+        if not isinstance(body, dict):
+            return None
+        return self._body(
+            body.get("content"),
+            hoist_as,
+            (*at, "requestBody", "content"),
+            required=body.get("required") is True,
+            description=str(body.get("description") or ""),
+        )
+
+    def _responses(self, raw: Any, stem: str, at: tuple[str, ...]) -> tuple[Response, ...]:
+        if not isinstance(raw, dict):
+            return ()
+        result: list[Response] = []
+        for status in sorted(raw, key=str):
+            response, place = self.context.resolve_at(raw[status], (*at, "responses", str(status)))
+            if not isinstance(response, dict):
+                continue
+            status_text = str(status).upper() if str(status).lower() != "default" else "default"
+            body = self._body(
+                response.get("content"),
+                response_class_base(stem, status_text),
+                (*at, "responses", str(status), "content"),
+                required=True,
+                description="",
+            )
+            description = str(response.get("description") or "")
+            headers = self._headers(response.get("headers"), (*place, "headers"))
+            result.append(Response(status_text, description, body, headers))
+        return tuple(result)
+
+    def _headers(self, raw: Any, at: tuple[str, ...]) -> tuple[ResponseHeader, ...]:
+        if not isinstance(raw, dict):
+            return ()
+        result: list[ResponseHeader] = []
+        for name in sorted(raw, key=str):
+            if str(name).lower() == "content-type":
+                continue  # OpenAPI: described by the media type, ignored here
+            header, place = self.context.resolve_at(raw[name], (*at, str(name)))
+            if not isinstance(header, dict):
+                continue
+            schema, schema_at = self.context.resolve_at(header.get("schema"), (*place, "schema"))
+            result.append(
+                ResponseHeader(
+                    name=str(name),
+                    type=self.types.type_of(schema, None, schema_at),
+                    required=header.get("required") is True,
+                    description=str(header.get("description") or ""),
+                )
+            )
+        return tuple(result)

@@ -1,0 +1,289 @@
+"""The intermediate model that templates read: operations, models, resources and security.
+
+Nothing here refers back to the raw spec, and no field holds Python source: types are type
+nodes, and the text templates need (``annotation``) is derived by the Python target pass.
+The enumerations are ``StrEnum``s, so templates compare them with the spec's words
+(``op.request_body.kind == "json"``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from stubforge.ir.types import (
+    EnumType,
+    ListType,
+    ModelType,
+    TypeNode,
+    non_null,
+)
+from stubforge.python.types import annotation_of
+
+Json = object
+
+
+class ParameterLocation(StrEnum):
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    COOKIE = "cookie"
+
+
+class ParameterStyle(StrEnum):
+    """How a parameter's value is written (OpenAPI's ``style``)."""
+
+    FORM = "form"
+    SIMPLE = "simple"
+    LABEL = "label"
+    MATRIX = "matrix"
+    SPACE_DELIMITED = "spaceDelimited"
+    PIPE_DELIMITED = "pipeDelimited"
+    DEEP_OBJECT = "deepObject"
+
+
+class BodyKind(StrEnum):
+    """How a body is encoded on the wire, decided from its media type."""
+
+    JSON = "json"
+    FORM = "form"
+    MULTIPART = "multipart"
+    TEXT = "text"
+    BINARY = "binary"
+
+
+class SecuritySchemeKind(StrEnum):
+    API_KEY = "apiKey"
+    HTTP_BASIC = "http-basic"
+    HTTP_BEARER = "http-bearer"
+    HTTP_OTHER = "http"  # any other HTTP authentication scheme (Digest, HOBA, ...)
+    OAUTH2 = "oauth2"
+    OPEN_ID_CONNECT = "openIdConnect"
+    MUTUAL_TLS = "mutualTLS"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    wire_name: str
+    python_name: str
+    location: ParameterLocation
+    required: bool
+    type: TypeNode
+    style: ParameterStyle
+    explode: bool
+    allow_reserved: bool = False
+    media_type: str = ""  # set when the parameter is described by ``content``, not ``schema``
+    description: str = ""
+    deprecated: bool = False
+
+    @property
+    def annotation(self) -> str:
+        return annotation_of(self.type)
+
+    @property
+    def is_array(self) -> bool:
+        return isinstance(non_null(self.type), ListType)
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request or response body in one media type."""
+
+    media_type: str
+    type: TypeNode
+    kind: BodyKind
+    required: bool = True
+    description: str = ""
+
+    @property
+    def annotation(self) -> str:
+        return annotation_of(self.type)
+
+    @property
+    def model(self) -> str | None:
+        """The class the body is, when it is exactly one model."""
+        return self.type.class_name if isinstance(self.type, ModelType | EnumType) else None
+
+
+@dataclass(frozen=True)
+class ResponseHeader:
+    name: str
+    type: TypeNode
+    required: bool = False
+    description: str = ""
+
+    @property
+    def annotation(self) -> str:
+        return annotation_of(self.type)
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str  # "201", "4XX", "default"
+    description: str
+    body: Body | None = None
+    headers: tuple[ResponseHeader, ...] = ()
+
+    @property
+    def is_success(self) -> bool:
+        return self.status.startswith("2")
+
+    @property
+    def status_code(self) -> int | None:
+        return int(self.status) if self.status.isdigit() else None
+
+
+@dataclass(frozen=True)
+class SchemeUse:
+    """One scheme of a requirement, with the scopes it needs (OAuth2 / OpenID Connect)."""
+
+    scheme: str
+    scopes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SecurityRequirement:
+    """Schemes that must all be satisfied together; an empty one means anonymous access."""
+
+    schemes: tuple[SchemeUse, ...]
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    python_name: str
+    method: str
+    path: str
+    summary: str
+    description: str
+    deprecated: bool
+    parameters: tuple[Parameter, ...]
+    request_body: Body | None
+    responses: tuple[Response, ...]
+    # Alternatives: any one satisfies the operation. ``()`` is ``security: []``, no auth.
+    security_requirements: tuple[SecurityRequirement, ...]
+    permissions: tuple[str, ...]
+    resource_method: str
+    docs_url: str = ""
+
+    @property
+    def security(self) -> tuple[str, ...]:
+        """The names of every scheme any alternative uses (empty: never authenticated)."""
+        return tuple(sorted({use.scheme for r in self.security_requirements for use in r.schemes}))
+
+    @property
+    def allows_anonymous(self) -> bool:
+        return not self.security_requirements or any(
+            not r.schemes for r in self.security_requirements
+        )
+
+    @property
+    def success(self) -> Response | None:
+        """The documented success response with the lowest status (what a call returns)."""
+        candidates = [r for r in self.responses if r.is_success]
+        return min(candidates, key=lambda r: r.status) if candidates else None
+
+    @property
+    def success_status(self) -> int:
+        success = self.success
+        if success is None or success.status_code is None:
+            return 204 if success is None or success.body is None else 200
+        return success.status_code
+
+    @property
+    def return_annotation(self) -> str:
+        success = self.success
+        return success.body.annotation if success and success.body else "None"
+
+    def params_in(self, location: str) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == location)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A node of the client's resource tree: one path segment, its operations and children."""
+
+    class_name: str
+    attribute: str  # how the parent reaches it: an attribute, or a by_x(...) method
+    segment: str  # the path template text of this segment ("" at the root)
+    parameters: tuple[Parameter, ...]
+    operations: tuple[Operation, ...]
+    children: tuple[Resource, ...] = field(default=())
+
+    @property
+    def is_parameterised(self) -> bool:
+        return bool(self.parameters)
+
+
+@dataclass(frozen=True)
+class OAuthFlow:
+    flow: str  # implicit, password, clientCredentials, authorizationCode
+    authorization_url: str = ""
+    token_url: str = ""
+    refresh_url: str = ""
+    scopes: tuple[tuple[str, str], ...] = ()  # (scope, description)
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    name: str
+    kind: SecuritySchemeKind
+    description: str = ""
+    api_key_name: str = ""  # apiKey: the header, query or cookie parameter's name
+    api_key_in: ParameterLocation | None = None
+    http_scheme: str = ""  # http: the scheme as in the Authorization header, lower case
+    bearer_format: str = ""
+    flows: tuple[OAuthFlow, ...] = ()
+    open_id_connect_url: str = ""
+
+
+@dataclass(frozen=True)
+class ModelField:
+    wire_name: str
+    python_name: str
+    type: TypeNode
+    required: bool
+    nullable: bool = False
+    read_only: bool = False
+    write_only: bool = False
+    has_default: bool = False
+    default: Json = None
+    description: str = ""
+
+    @property
+    def annotation(self) -> str:
+        return annotation_of(self.type)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A class of the models module (rendered from the model document by the model renderer)."""
+
+    class_name: str
+    pointer: str  # where its schema is in the spec
+    fields: tuple[ModelField, ...] = ()
+    enum_values: tuple[Json, ...] = ()
+    description: str = ""
+
+    @property
+    def is_enum(self) -> bool:
+        return bool(self.enum_values)
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    spec_name: str
+    package: str
+    server_url: str
+    operations: tuple[Operation, ...]
+    model_classes: tuple[Model, ...]
+    root: Resource
+    security_schemes: tuple[SecurityScheme, ...]
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The class names of the models module, sorted."""
+        return tuple(m.class_name for m in self.model_classes)

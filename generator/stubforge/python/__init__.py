@@ -1,0 +1,1 @@
+"""The Python target pass: every Python name and annotation of the generated package."""
