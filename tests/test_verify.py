@@ -6,6 +6,7 @@ deliberate defects put into a copy of the generated package.
 
 from __future__ import annotations
 
+import json as json_module
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -13,10 +14,11 @@ from typing import Any
 
 import pytest
 
+from stubforge.build import build
 from stubforge.cli import main
 from stubforge.config import Config
 from stubforge.errors import StubforgeError
-from stubforge.exchanges import find_exchanges
+from stubforge.load import load_spec
 from stubforge.pipeline import generate, validate
 from stubforge.verify import render, verify
 from tests.conftest import ROOT, openapi
@@ -198,8 +200,12 @@ SCHEMAS: dict[str, Any] = {
 }
 
 
-def test_exchanges_pair_examples_by_name_and_the_lone_ones_together() -> None:
-    exchanges = {str(e): e for e in find_exchanges(openapi(PETS, SCHEMAS))}
+def test_exchanges_pair_examples_by_name_and_the_lone_ones_together(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json_module.dumps(openapi(PETS, SCHEMAS)), "utf-8")
+    api = build(load_spec(spec), package="pets", spec_name="openapi.json").api
+    exchanges = {str(e): e for e in api.exchanges}
+    assert [str(e) for op in api.operations for e in op.exchanges] == list(exchanges)
     assert set(exchanges) == {"getPet:rex", "getPet:missing", "putPet:stored"}
     rex, missing, stored = (
         exchanges["getPet:rex"],

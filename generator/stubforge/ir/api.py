@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from stubforge.ir.exchanges import Exchange
 from stubforge.ir.types import (
     EnumType,
     ListType,
@@ -165,6 +166,7 @@ class Operation:
     permissions: tuple[str, ...]
     resource_method: str
     docs_url: str = ""
+    exchanges: tuple[Exchange, ...] = ()  # the documented examples, paired into calls
 
     @property
     def security(self) -> tuple[str, ...]:
@@ -282,6 +284,11 @@ class Api:
     model_classes: tuple[Model, ...]
     root: Resource
     security_schemes: tuple[SecurityScheme, ...]
+
+    @property
+    def exchanges(self) -> tuple[Exchange, ...]:
+        """Every documented exchange, operation by operation."""
+        return tuple(exchange for op in self.operations for exchange in op.exchanges)
 
     @property
     def models(self) -> tuple[str, ...]:

@@ -19,9 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from stubforge.exchanges import Exchange, iter_operations, operation_id_of, pick_media_type
-from stubforge.ir import Api, Operation
-from stubforge.load import follow_refs
+from stubforge.ir import Api, Exchange, Operation
+from stubforge.spec import physical_pointer, pointer_of, resolve_pointer
 from stubforge.values import sample
 from stubforge.verify.compare import first_difference
 from stubforge.verify.package import Package, adapter, dump
@@ -55,19 +54,11 @@ def preferences(header: str) -> dict[str, str]:
 class ExampleBackedApi:
     """Every operation of the ``Api`` protocol, answered from the documented examples."""
 
-    def __init__(
-        self, package: Package, api: Api, document: Json, exchanges: Sequence[Exchange]
-    ) -> None:
+    def __init__(self, package: Package, api: Api, document: Json) -> None:
         self.package = package
         self.document = document
         self.operations = {op.python_name: op for op in api.operations}
-        self.exchanges: dict[str, list[Exchange]] = {}
-        for exchange in exchanges:
-            self.exchanges.setdefault(exchange.operation_id, []).append(exchange)
-        self.raw = {
-            operation_id_of(method, path, raw): raw
-            for path, method, raw in iter_operations(document)
-        }
+        self.exchanges = {op.operation_id: list(op.exchanges) for op in api.operations}
 
     async def check_token(self, token: str, scopes: Sequence[str]) -> bool:
         """Credentials are checked for presence and form (by the server), not their value."""
@@ -174,22 +165,20 @@ class ExampleBackedApi:
         return True
 
     def _schema(self, operation: Operation) -> Json:
-        raw = self.raw.get(operation.operation_id) or {}
-        responses = raw.get("responses") or {}
+        """The success response's schema, in the media type the generated server answers."""
         success = operation.success
-        for status, response in responses.items():
-            if success is None or str(status).upper() != success.status:
+        raw = self.document["paths"][operation.path][operation.method].get("responses") or {}
+        if success is None or success.body is None:
+            return {}
+        for status in raw:
+            if str(status).upper() != success.status:
                 continue
+            at = pointer_of("paths", operation.path, operation.method, "responses", str(status))
+            at += pointer_of("content", success.body.media_type, "schema")
             try:
-                response = follow_refs(self.document, response)
+                return resolve_pointer(self.document, physical_pointer(self.document, at))
             except KeyError:
                 return {}
-            content = response.get("content") if isinstance(response, dict) else None
-            media_type = pick_media_type(content)
-            if media_type is None:
-                return {}
-            media = content[media_type] if isinstance(content, dict) else None
-            return media.get("schema", {}) if isinstance(media, dict) else {}
         return {}
 
 

@@ -32,14 +32,11 @@ def mock_package(config: Config, out: Path | None) -> tuple[Config, list[Diagnos
 @contextmanager
 def mock_app(config: Config) -> Iterator[Any]:
     """The ASGI app of the mock for the package in ``config.out``, while it stays imported."""
-    from stubforge.exchanges import find_exchanges
     from stubforge.mock.backed import ExampleBackedApi, with_examples
     from stubforge.verify.package import imported
     from stubforge.verify.run import load_api
 
     spec, api, _ = load_api(config)
     with imported(config.out, config.package) as (package, _impl):
-        implementation = ExampleBackedApi(
-            package, api, spec.document, find_exchanges(spec.document)
-        )
+        implementation = ExampleBackedApi(package, api, spec.document)
         yield with_examples(package.server.create_app(implementation))

@@ -13,8 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from stubforge.config import Config
-from stubforge.exchanges import Exchange, find_exchanges
-from stubforge.ir import Api
+from stubforge.ir import Api, Exchange
 from stubforge.load import Spec
 from stubforge.verify.package import Package
 from stubforge.verify.report import Report, render
@@ -67,14 +66,14 @@ class ContractSuite:
 
     @cached_property
     def exchanges(self) -> tuple[Exchange, ...]:
-        return find_exchanges(self._loaded[0].document)
+        return self._loaded[1].exchanges
 
     def check(self, exchange: Exchange, impl: Any = None) -> Outcome:
         """Run the four checks of one exchange, served by ``impl`` (None: the examples)."""
         found = self._contexts.get(id(impl))
         if found is None or found[0] is not impl:
             spec, api = self._loaded
-            context = prepare(spec.document, api, self.package, self.exchanges, impl)
+            context = prepare(spec.document, api, self.package, impl)
             found = self._contexts[id(impl)] = (impl, context)
         return check(found[1], exchange)
 

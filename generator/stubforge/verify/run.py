@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from stubforge.build.exchanges import declared_parameters
 from stubforge.config import Config
 from stubforge.errors import Diagnostic, StubforgeError
-from stubforge.exchanges import Exchange, declared_parameters, find_exchanges
-from stubforge.ir import Api
+from stubforge.ir import Api, Exchange
 from stubforge.load import Spec, relative_posix
 from stubforge.values import sample
 from stubforge.verify.report import Report
@@ -57,9 +57,9 @@ def verify(config: Config, impl: str | None = None) -> Report:
     from stubforge.verify.steps import check
 
     spec, api, _ = load_api(config)
-    exchanges = find_exchanges(spec.document)
+    exchanges = api.exchanges
     with imported(config.out, config.package, impl) as (package, made):
-        context = prepare(spec.document, api, package, exchanges, made)
+        context = prepare(spec.document, api, package, made)
         outcomes = [check(context, exchange) for exchange in exchanges]
     return Report(spec, tuple(outcomes))
 
@@ -77,15 +77,13 @@ def require_runtime() -> None:
         ) from None
 
 
-def prepare(
-    document: Json, api: Api, package: Package, exchanges: Sequence[Exchange], impl: Any
-) -> Context:
+def prepare(document: Json, api: Api, package: Package, impl: Any) -> Context:
     """What the checks share: the server app serving ``impl`` (or the documented examples)."""
     from stubforge.mock.backed import ExampleBackedApi, with_examples
     from stubforge.verify.package import bindings
     from stubforge.verify.steps import Context
 
-    served = impl if impl is not None else ExampleBackedApi(package, api, document, exchanges)
+    served = impl if impl is not None else ExampleBackedApi(package, api, document)
     try:
         app = package.server.create_app(served)
     except Exception as error:

@@ -26,8 +26,7 @@ from urllib.parse import parse_qsl, unquote
 import httpx
 from pydantic import ValidationError
 
-from stubforge.exchanges import Exchange
-from stubforge.ir import Operation, Response
+from stubforge.ir import Exchange, Operation, Response
 from stubforge.mock.backed import FORCED
 from stubforge.spec import physical_pointer, resolve_pointer
 from stubforge.verify.compare import Difference, first_difference

@@ -12,128 +12,33 @@ response examples are exchanges like any other.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
+from stubforge.ir.api import Body, Operation
+from stubforge.ir.exchanges import ExampleCase, Exchange, ParameterValue
 from stubforge.spec import follow_refs, pointer_of
 
 Json = Any
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 IGNORE_EXTENSION = "x-stubforge-ignore"
 UNNAMED = "example"
 
 
-@dataclass(frozen=True)
-class ExampleCase:
-    """One documented value: its name under ``examples`` (or ``example`` when it has none),
-    the value and where it is written in the spec."""
-
-    name: str
-    value: Json
-    pointer: str
-    media_type: str = ""
-    named: bool = True
-    schema_pointer: str = ""  # where the schema the example is written against is
-
-
-@dataclass(frozen=True)
-class ParameterValue:
-    """A documented parameter value of an exchange."""
-
-    wire_name: str
-    location: str  # path, query, header, cookie
-    value: Json
-    pointer: str
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One documented call: what is sent and what comes back, either side possibly missing."""
-
-    operation_id: str
-    name: str
-    method: str
-    path: str
-    status: str  # the response example's status ("201", "4XX", "default"); else the success one
-    request: ExampleCase | None
-    response: ExampleCase | None
-    parameters: tuple[ParameterValue, ...] = ()
-    ignore: tuple[str, ...] = ()  # response body pointers not compared (x-stubforge-ignore)
-    assigned: tuple[str, ...] = ()  # response body pointers of readOnly fields
-
-    def __str__(self) -> str:
-        return f"{self.operation_id}:{self.name}"
-
-    @property
-    def is_success(self) -> bool:
-        return self.status.startswith("2")
-
-    def accepts(self, status: int) -> bool:
-        """Whether ``status`` is what this exchange documents (``4XX`` covers 400-499)."""
-        if self.status.isdigit():
-            return status == int(self.status)
-        if self.status[:1].isdigit():
-            return str(status)[:1] == self.status[0]
-        return not 200 <= status < 300
-
-    @property
-    def status_code(self) -> int:
-        """The status a server answering this exchange sends: ``4XX`` is 400, default is 500."""
-        if self.status.isdigit():
-            return int(self.status)
-        if self.status[:1].isdigit():
-            return int(self.status[0]) * 100
-        return 500
-
-
-def operation_id_of(method: str, path: str, operation: dict[str, Json]) -> str:
-    """The operationId, or ``"<method> <path>"`` when the spec gives none (as the IR names it)."""
-    found = operation.get("operationId")
-    return found if isinstance(found, str) and found.strip() else f"{method} {path}"
-
-
-def iter_operations(document: Json) -> Iterator[tuple[str, str, dict[str, Json]]]:
-    paths = document.get("paths") if isinstance(document, dict) else None
-    if not isinstance(paths, dict):
-        return
-    for path, item in paths.items():
-        if not isinstance(item, dict):
-            continue
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict):
-                yield str(path), method, operation
-
-
-def pick_media_type(content: Json) -> str | None:
-    """The media type whose examples are the exchange's: JSON first, as the generated code."""
-    if not isinstance(content, dict) or not content:
-        return None
-    names = [str(name) for name in content]
-    for name in names:
-        base = name.split(";", 1)[0].strip().lower()
-        if base == "application/json" or base.endswith("+json"):
-            return name
-    return names[0]
-
-
-def find_exchanges(document: Json) -> tuple[Exchange, ...]:
-    """Every documented exchange of every operation, in the spec's order."""
-    found: list[Exchange] = []
-    for path, method, operation in iter_operations(document):
-        found.extend(_Operation(document, path, method, operation).exchanges())
-    return tuple(found)
+def with_exchanges(document: Json, operations: list[Operation]) -> list[Operation]:
+    """The operations with their documented exchanges attached."""
+    return [replace(op, exchanges=tuple(_Operation(document, op).exchanges())) for op in operations]
 
 
 class _Operation:
-    def __init__(self, document: Json, path: str, method: str, raw: dict[str, Json]) -> None:
+    def __init__(self, document: Json, operation: Operation) -> None:
         self.document = document
-        self.path = path
-        self.method = method
-        self.raw = raw
-        self.operation_id = operation_id_of(method, path, raw)
-        self.base = ("paths", path, method)
+        self.path = operation.path
+        self.method = operation.method
+        self.raw = document["paths"][operation.path][operation.method]
+        self.operation = operation
+        self.operation_id = operation.operation_id
+        self.base = ("paths", operation.path, operation.method)
 
     def resolve(self, node: Json) -> Json:
         try:
@@ -210,23 +115,21 @@ class _Operation:
             cases.append(ExampleCase(UNNAMED, media["example"], pointer, "", False))
         return cases
 
-    def _media(self, holder: Json, at: tuple[str, ...]) -> list[ExampleCase]:
-        if not isinstance(holder, dict):
+    def _media(self, holder: Json, at: tuple[str, ...], body: Body | None) -> list[ExampleCase]:
+        """The examples of the media type the generated code uses for this body."""
+        if not isinstance(holder, dict) or body is None:
             return []
         content = holder.get("content")
-        media_type = pick_media_type(content)
-        if (
-            media_type is None
-            or not isinstance(content, dict)
-            or not isinstance(content[media_type], dict)
-        ):
+        media_type = body.media_type
+        if not isinstance(content, dict) or not isinstance(content.get(media_type), dict):
             return []
         cases = self._examples(content[media_type], (*at, "content", media_type))
         schema = pointer_of(*at, "content", media_type, "schema")
         return [ExampleCase(c.name, c.value, c.pointer, media_type, c.named, schema) for c in cases]
 
     def _request_examples(self) -> list[ExampleCase]:
-        return self._media(self.resolve(self.raw.get("requestBody")), (*self.base, "requestBody"))
+        holder = self.resolve(self.raw.get("requestBody"))
+        return self._media(holder, (*self.base, "requestBody"), self.operation.request_body)
 
     def _response_examples(self) -> list[tuple[str, ExampleCase, list[str]]]:
         responses = self.raw.get("responses")
@@ -239,7 +142,8 @@ class _Operation:
             if not isinstance(response, dict):
                 continue
             at = (*self.base, "responses", str(status))
-            for case in self._media(response, at):
+            body = next((r.body for r in self.operation.responses if r.status == status_text), None)
+            for case in self._media(response, at, body):
                 ignore = [
                     *_ignored(self.raw),
                     *_ignored(response),
