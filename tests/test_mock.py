@@ -33,6 +33,7 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.core.result import Ok
 
 from stubforge.config import Config
 from stubforge.load import load_spec
@@ -185,6 +186,7 @@ def _property_based(spec: Path, config: Config, examples: int) -> tuple[int, lis
         schema = schemathesis.openapi.from_dict(document)
         schema.app = app
         for result in schema.get_all_operations():
+            assert isinstance(result, Ok), f"Schemathesis cannot read an operation: {result}"
             calls += _exercise(result.ok(), examples, problems)
     return calls, problems
 

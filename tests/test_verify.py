@@ -224,7 +224,8 @@ def test_exchanges_pair_examples_by_name_and_the_lone_ones_together(tmp_path: Pa
         "petId": 404,
         "fields": ["name", "tag"],
     }
-    assert stored.request is not None and stored.request.value["extra"] == {"kept": [1, 2]}
+    assert stored.request is not None and isinstance(stored.request.value, dict)
+    assert stored.request.value["extra"] == {"kept": [1, 2]}
     assert stored.assigned == ("/id",)
 
 
