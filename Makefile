@@ -45,6 +45,8 @@ corpus: $(STAMP)
 docs-corpus: $(STAMP)
 	$(BIN)/python -m stubforge.graphdocs.corpus
 
+# Accepts only the bearer token in TOKEN (`TOKEN=... make serve`); without it, a random one
+# is made and printed once.
 serve: $(STAMP)
 	$(BIN)/uvicorn reference.app:app --host $(HOST) --port $(PORT)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
+import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,33 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "openapi.yaml"
 METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def in_ci(environ: Mapping[str, str] = os.environ) -> bool:
+    return environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def needs_path(path: Path, what: str) -> pytest.MarkDecorator:
+    """Run only where ``path`` exists: skip elsewhere, but fail in CI, where it is laid out and
+    a skip would hide that the tests did not run."""
+    return pytest.mark.needs_path(path, what)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs_path(path, what): skip when path is absent; fail instead under CI=true"
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("needs_path"):
+        path, what = mark.args
+        if Path(path).exists():
+            continue
+        message = f"{what} not found at {path}"
+        if in_ci():
+            pytest.fail(f"{message}; CI=true, where it must be present", pytrace=False)
+        pytest.skip(message)
 
 
 @dataclass(frozen=True)
@@ -209,3 +237,106 @@ def openapi(
         "paths": paths or {},
         "components": {"schemas": schemas or {}},
     }
+
+
+def stubforge_cli(
+    *args: str, cwd: Path, env: Mapping[str, str] | None = None, timeout: float = 180
+) -> Any:
+    """Run the ``stubforge`` command of this checkout as a user would, in ``cwd``."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "stubforge", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def site_packages() -> Path:
+    """This environment's site-packages, where stubforge's dependencies are installed."""
+    import sysconfig
+
+    return Path(sysconfig.get_paths()["purelib"])
+
+
+def offline_venv(folder: Path) -> Path:
+    """A new virtual environment that sees this one's installed packages (through a .pth line)
+    but not its stubforge, so what is installed into it is what runs. Returns its python."""
+    import subprocess
+    import sys
+    import sysconfig
+
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True, timeout=120
+    )
+    python = folder / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (Path(purelib) / "dependencies-of-the-test-run.pth").write_text(
+        sysconfig.get_paths()["purelib"] + "\n", "utf-8"
+    )
+    return python
+
+
+def pip_install_offline(python: Path, *targets: str) -> None:
+    """Install into the environment of ``python`` with this environment's pip, never downloading:
+    no index, no dependencies, no isolated build environment (hatchling comes from here)."""
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-index",
+            "--no-deps",
+            "--no-build-isolation",
+            *targets,
+        ],
+        check=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def stubforge_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This checkout built as a wheel, once per test session."""
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "-w",
+            str(folder),
+        ],
+        check=True,
+        timeout=300,
+    )
+    (wheel,) = folder.glob("stubforge-*.whl")
+    return wheel

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from stubforge.render.targets import TARGETS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, needs_path
 from tools.corpus import run_one
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "specs"
@@ -26,7 +26,7 @@ SMALL = [
     "bundesapi-lobbyregister.yaml",
 ]
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the corpus is not at {CORPUS}")
+pytestmark = needs_path(CORPUS, "the corpus")
 
 
 @pytest.mark.parametrize("name", SMALL)

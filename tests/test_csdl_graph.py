@@ -14,11 +14,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from stubforge.csdl import load_csdl
 from stubforge.runtime.grammar import DATE_TIME_PATTERN
+from tests.conftest import needs_path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -29,10 +29,7 @@ EDM = "http://docs.oasis-open.org/odata/ns/edm"
 CERTIFICATE = "microsoft.graph.enterpriseCodeSigningCertificate"
 ERROR = {"$ref": "#/components/responses/error"}
 
-pytestmark = pytest.mark.skipif(
-    not GRAPH.is_dir(),
-    reason=f"Graph's files are not here: {GRAPH} (shared/ sits beside the clone)",
-)
+pytestmark = needs_path(GRAPH, "Graph's files (shared/ sits beside the clone)")
 
 
 GRAPH_DATE_TIME_PATTERN = (

@@ -198,10 +198,12 @@ def test_an_edit_to_the_generator_or_its_templates_renders_again(
     copy = _copy_of_the_generator(tmp_path / "copy")
     monkeypatch.setattr(fingerprint, "generator_folder", lambda: copy)
     assert answered_from_manifest(config), "an identical copy is the same generator"
-    with (copy / "build.py").open("a", encoding="utf-8") as handle:
+    with (copy / "pipeline.py").open("a", encoding="utf-8") as handle:
         handle.write("\n")
     assert not answered_from_manifest(config)
-    (copy / "build.py").write_bytes((Path(stubforge.__file__).parent / "build.py").read_bytes())
+    (copy / "pipeline.py").write_bytes(
+        (Path(stubforge.__file__).parent / "pipeline.py").read_bytes()
+    )
     assert answered_from_manifest(config)
     with (tmp_path / "copy" / "templates" / "server.py.j2").open("a", encoding="utf-8") as handle:
         handle.write("{# changed #}\n")

@@ -33,10 +33,12 @@ SETTINGS: dict[str, Setting] = {
     "templates": Setting(str, "a folder of template overrides", 'templates = "templates"', True),
     "overlay": Setting(str, "an OpenAPI file merged over CSDL", 'overlay = "overlay.yaml"', True),
     "strict": Setting(bool, "spec violations are errors", "strict = true"),
+    "layout": Setting(str, "package, or project: an installable project", 'layout = "project"'),
     "contract_tests": Setting(
         bool, "also write test_contract.py, one test per exchange", "contract_tests = true"
     ),
 }
+LAYOUTS = ("package", "project")
 KEYS = tuple(SETTINGS)
 PATH_KEYS = tuple(key for key, setting in SETTINGS.items() if setting.is_path)
 
@@ -50,6 +52,7 @@ class Config:
     overlay: Path | None = None
     strict: bool = False
     root: Path = Path(".")
+    layout: str = "package"  # or "project": an installable project around the package
     contract_tests: bool = False  # also write test_contract.py (verify's checks as pytest tests)
 
 
@@ -245,7 +248,17 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
             )
         )
     out = Path(settings.get("out", cwd / "generated"))
-    package = str(settings.get("package") or out.name)
+    layout = str(settings.get("layout", "package"))
+    if layout not in LAYOUTS:
+        raise StubforgeError(
+            Diagnostic(
+                f"unknown layout {layout!r}",
+                Location(pyproject) if pyproject is not None else Location(),
+                hint="the layouts are: " + ", ".join(LAYOUTS),
+            )
+        )
+    default_package = out.name.replace("-", "_") if layout == "project" else out.name
+    package = str(settings.get("package") or default_package)
     if not package.isidentifier():
         raise StubforgeError(
             Diagnostic(
@@ -261,5 +274,6 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
         overlay=settings.get("overlay"),
         strict=bool(settings.get("strict", False)),
         root=root,
+        layout=layout,
         contract_tests=bool(settings.get("contract_tests", False)),
     )

@@ -99,6 +99,7 @@ def fingerprint(config: Config, sources: Iterable[Path]) -> Inputs | None:
     settings |= {
         "package": config.package,
         "strict": config.strict,
+        "layout": config.layout,
         "contract_tests": config.contract_tests,
     }
     files: dict[str, str] = {}

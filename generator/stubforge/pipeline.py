@@ -18,7 +18,9 @@ import stubforge
 from stubforge.config import Config
 from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.fingerprint import fingerprint
+from stubforge.layout import arrange
 from stubforge.load import Spec, load_spec, relative_posix
+from stubforge.progress import stage
 from stubforge.write import MANIFEST, Drift, Manifest, compare, digest, with_record, write_tree
 
 
@@ -29,6 +31,7 @@ class Output:
 
 
 def load(config: Config) -> Spec:
+    stage("load")
     if config.spec.suffix.lower() in (".xml", ".csdl"):
         from stubforge.csdl import load_csdl
 
@@ -40,6 +43,7 @@ def validate(config: Config) -> tuple[Spec, list[Diagnostic]]:
     from stubforge.validate import check_spec
 
     spec = load(config)
+    stage("validate")
     return spec, check_spec(spec, strict=config.strict)
 
 
@@ -73,6 +77,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     from stubforge.validate import cannot_generate, openapi_version, validate_spec
 
     spec = load(config)
+    stage("validate")
     openapi_version(spec)
     pool, pending = _start_validation(spec, config.strict)
     try:
@@ -109,6 +114,7 @@ def _render(config: Config, spec: Spec) -> Output:
     from stubforge.write import format_python, with_manifest
 
     spec_name = relative_posix(config.spec, config.root)
+    stage("models")
     plan = build(spec, package=config.package, spec_name=spec_name)
     env = environment(config.templates)
     top = header(spec_name)
@@ -119,6 +125,7 @@ def _render(config: Config, spec: Spec) -> Output:
         "py.typed": b"",
     }
     for target in TARGETS:
+        stage(target.name)
         for output, template in target.templates:
             rendered[output] = render(env, template, **context).encode()
     if config.contract_tests:
@@ -126,7 +133,9 @@ def _render(config: Config, spec: Spec) -> Output:
             env, "test_contract.py.j2", **context, spec_name=spec_name
         ).encode()
     # Runtime modules are already formatted Python: copied as they are, not reformatted.
+    stage("format")
     files = {**format_python(rendered), **runtime_files(top)}
+    files = arrange(files, plan.api, config.layout)
     files = with_manifest(files, stubforge.__version__, spec_name)
     return Output(files, list(plan.warnings))
 
@@ -170,6 +179,7 @@ def generate(config: Config) -> list[Diagnostic]:
     if up_to_date(config):
         return []
     output, _ = render_output(config)
+    stage("write")
     notes = write_tree(config.out, output.files)
     return output.warnings + [Diagnostic(note, severity="warning") for note in notes]
 
@@ -178,4 +188,5 @@ def check(config: Config) -> tuple[Drift, list[Diagnostic]]:
     if up_to_date(config):
         return Drift(), []
     output, _ = render_output(config)
+    stage("compare")
     return compare(Path(config.out), output.files), output.warnings
