@@ -56,7 +56,7 @@ mock: $(STAMP)
 
 # generated/ against every documented exchange of the spec, served by reference/app.py.
 verify: $(STAMP)
-	$(BIN)/stubforge verify --impl reference.app:InMemoryCertificates
+	TOKEN=stubforge-verify-token $(BIN)/stubforge verify --impl reference.app:implementation
 
 # Side by side with the peers (installed into bench/.venv-peers), ~10 minutes: writes
 # bench/results.md, .json and .png. Never part of `make test`.

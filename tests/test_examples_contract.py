@@ -20,6 +20,7 @@ import pytest
 from generated import models
 from generated.client import AsyncClient, Client
 from generated.test_contract import SUITE, test_documented_exchange
+from stubforge.verify.steps import TOKEN as VERIFY_TOKEN
 from tests.conftest import (
     ExampleCase,
     LiveServer,
@@ -41,7 +42,7 @@ def contract_implementation(request: pytest.FixtureRequest) -> Any:
     if request.param == "reference implementation":
         from reference.app import InMemoryCertificates
 
-        return InMemoryCertificates(token=None)
+        return InMemoryCertificates(token=VERIFY_TOKEN)
     return None
 
 

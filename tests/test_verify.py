@@ -21,6 +21,7 @@ from stubforge.errors import StubforgeError
 from stubforge.load import load_spec
 from stubforge.pipeline import generate, validate
 from stubforge.verify import render, verify
+from stubforge.verify.steps import TOKEN
 from tests.conftest import ROOT, openapi
 
 SEED = "deviceAppManagement.CreateEnterpriseCodeSigningCertificates"
@@ -46,7 +47,8 @@ def test_the_reference_implementation_holds_with_its_assigned_id(
 ) -> None:
     """reference/app.py assigns a new id: readOnly fields are the server's to choose."""
     monkeypatch.chdir(ROOT)
-    code, output = run(capsys, "--impl", "reference.app:InMemoryCertificates")
+    monkeypatch.setenv("TOKEN", TOKEN)
+    code, output = run(capsys, "--impl", "reference.app:implementation")
     assert code == 0, output
 
 
@@ -83,12 +85,13 @@ def test_a_server_that_loses_a_digit_fails_at_the_server_step(
         "class Truncating(InMemoryCertificates):\n"
         "    async def device_app_management_create_enterprise_code_signing_certificates(self, body):\n"
         "        created = await super().device_app_management_create_enterprise_code_signing_certificates(body)\n"
-        "        return created.model_copy(update={'subject': 'changed'})\n",
+        "        return created.model_copy(update={'subject': 'changed'})\n\n"
+        f"def make():\n    return Truncating({TOKEN!r})\n",
         "utf-8",
     )
     monkeypatch.chdir(ROOT)
     monkeypatch.syspath_prepend(str(tmp_path))
-    code, output = run(capsys, "--impl", "truncating:Truncating")
+    code, output = run(capsys, "--impl", "truncating:make")
     assert code == 1, output
     assert "server: the server answered another body: at /subject:" in output
     assert '"changed"' in output

@@ -35,7 +35,7 @@ class Golden:
     def arguments(self, out: Path | None = None) -> list[str]:
         """The ``stubforge generate`` options that make it (run from the project's root)."""
         found = ["--spec", str(SPECS / self.spec), "--out", str(out or self.out)]
-        found += ["--package", self.name, "--strict"]
+        found += ["--package", self.name, "--strict", "--no-contract-tests"]
         return found + (["--overlay", str(SPECS / self.overlay)] if self.overlay else [])
 
     def config(self) -> Config:
@@ -45,6 +45,7 @@ class Golden:
             "out": str(self.out),
             "package": self.name,
             "strict": True,
+            "contract_tests": False,  # the project's setting is for generated/ only
         }
         if self.overlay:
             overrides["overlay"] = str(SPECS / self.overlay)

@@ -83,6 +83,8 @@ class ContractSuite:
             report = Report(self._loaded[0], (outcome,))
             lines = render(report)[:-1]
             lines += [
-                f"  {f.step}: {f.message} {f.describe()}".rstrip() for f in outcome.failures[1:]
+                f"  {f.step}: "
+                + ": ".join(t for t in (f.message, f.difference and f.difference.describe()) if t)
+                for f in outcome.failures[1:]
             ]
             raise AssertionError("\n".join(lines))
