@@ -2,6 +2,8 @@
 # Do not edit: change the spec and run `stubforge generate`.
 """Models of the schemas in the spec."""
 
+# Pydantic v2 models rendered by datamodel-code-generator.
+
 from __future__ import annotations
 
 from enum import StrEnum

@@ -3,7 +3,9 @@
 For each spec: generation in a fresh process (seconds, peak MB), then, in another process, the
 generated models, client and server are imported, ``Client``, ``AsyncClient`` and
 ``create_app(NotImplementedApi())`` are constructed, and ruff checks syntax and undefined names.
-Writes a Markdown table and prints a one-line summary. A report, not a test gate.
+A spec is "ok" only when all of that holds and, unless ``--no-mypy``, ``mypy --strict`` finds
+no error in the package. Writes a Markdown table and prints a one-line summary; files are named
+relative to the repository, never by a path of the machine it ran on. A report, not a test gate.
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ class Result:
     refused: bool = False
     mypy: str = "-"
     exchanges: str = "-"  # documented exchanges found / holding (stubforge verify)
+
+
+def shown(text: str, spec: Path) -> str:
+    """``text`` with the spec's absolute path written relative to the repository."""
+    absolute = str(spec.resolve())
+    return text.replace(absolute, os.path.relpath(absolute, ROOT)).replace(str(spec), spec.name)
 
 
 def run_one(spec: Path, work: Path, timeout: float, *, typecheck: bool = False) -> Result:
@@ -89,7 +97,7 @@ def run_one(spec: Path, work: Path, timeout: float, *, typecheck: bool = False) 
             or ["no output"]
         )
         refused = generated.returncode == 2 and "Traceback" not in stderr
-        reason = ("refused: " if refused else "failed: ") + lines[0][:300]
+        reason = ("refused: " if refused else "failed: ") + shown(lines[0], spec)[:300]
         return Result(spec.name, False, reason, seconds, peak, 0, 0, refused=refused)
     files = [p for p in out.rglob("*.py")]
     line_count = sum(len(p.read_text("utf-8").splitlines()) for p in files)
@@ -113,7 +121,7 @@ def run_one(spec: Path, work: Path, timeout: float, *, typecheck: bool = False) 
         return Result(
             spec.name,
             False,
-            "ruff: " + lint.stdout.strip().splitlines()[0][:300],
+            "ruff: " + lint.stdout.strip().splitlines()[0].replace(str(out), "pkg")[:300],
             seconds,
             peak,
             len(files),
@@ -130,12 +138,21 @@ def run_one(spec: Path, work: Path, timeout: float, *, typecheck: bool = False) 
     if smoke.returncode != 0:
         last = (smoke.stderr.strip().splitlines() or ["?"])[-1]
         return Result(
-            spec.name, False, "import: " + last[:300], seconds, peak, len(files), line_count
+            spec.name,
+            False,
+            "import: " + last.replace(str(out), "pkg")[:300],
+            seconds,
+            peak,
+            len(files),
+            line_count,
         )
     result = Result(spec.name, True, "", seconds, peak, len(files), line_count)
     result.exchanges = _verify(spec, work, timeout)
     if typecheck:
         result.mypy = _mypy(work, timeout)
+        if result.mypy != "clean":
+            result.ok = False
+            result.reason = f"mypy --strict: {result.mypy}"
     return result
 
 

@@ -119,7 +119,7 @@ def _render(config: Config, spec: Spec) -> Output:
     env = environment(config.templates)
     top = header(spec_name)
     context = {"api": plan.api, "header": top}
-    models = render_models(plan.model_document, plan.api.models)
+    models = render_models(plan, spec)
     rendered: dict[str, bytes] = {
         "models.py": (top + '\n"""Models of the schemas in the spec."""\n\n' + models).encode(),
         "py.typed": b"",

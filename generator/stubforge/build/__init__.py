@@ -35,6 +35,8 @@ class Plan:
     api: Api
     model_document: dict[str, Any]
     warnings: list[Diagnostic] = field(default_factory=list)
+    # Where each model's schema is in the spec (JSON pointer tokens), by class name.
+    model_pointers: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def build(spec: Spec, *, package: str, spec_name: str) -> Plan:
@@ -69,4 +71,8 @@ def build(spec: Spec, *, package: str, spec_name: str) -> Plan:
         root=resource_tree(operations),
         security_schemes=security_schemes(context),
     )
-    return Plan(api, model_document.document(), context.warnings)
+    pointers: dict[str, tuple[str, ...]] = {
+        context.class_names[n]: ("components", "schemas", n) for n in context.schemas
+    }
+    pointers.update((name, at) for name, (_, at) in context.hoisted.items())
+    return Plan(api, model_document.document(), context.warnings, pointers)

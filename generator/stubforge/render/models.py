@@ -1,36 +1,140 @@
 """Pydantic v2 models through datamodel-code-generator, used as a library.
 
 The renderer is handed the already-loaded schema document (no second parse), with class names
-decided by the builder and the lossless runtime types swapped in for date-times and base64.
+decided by the builder, the lossless runtime types swapped in for date-times and base64, and
+the keywords it would refuse or write wrongly repaired first (``model_schema``: located
+warnings, defaults fitted to their types, subclasses that would redefine a field flattened).
+Its documented options do the rest: type and import overrides put the runtime types in
+(``from ._runtime import ...``), a custom file header replaces its own, ``use_subclass_enum``
+renames enum members that would shadow a ``str`` or ``int`` attribute (``count`` becomes
+``count_``, the wire value stays), enum defaults are written as members, discriminator fields
+over a base enum as ``Literal`` members, and a custom template (``model_templates/``) builds
+object and list defaults through their model.
+
+Two edits of its output remain, because no option does their job: the first schema of the
+document refers to every named schema so that component names win over inline ones (its naming
+options order names by first use, and ``primary-first`` only favours a file's own schemas over
+other files'), and that class is removed again (``_without_class``); and invisible characters
+are escaped (a description may hold bidi controls, which the renderer writes as they are).
 """
 
 from __future__ import annotations
 
 import ast
-import re
+import unicodedata
 import warnings
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from stubforge.build import RUNTIME_TYPES, SCHEMA_PREFIX
 from stubforge.errors import Diagnostic, StubforgeError
+from stubforge.naming import snake_case
 from stubforge.render.code import escape_invisible
+from stubforge.render.model_schema import repair_model_document
+from stubforge.spec import LITERAL_KEYWORDS, pointer_of
 
-_PLACEHOLDER_PACKAGE = "stubforge_runtime_placeholder"
-_IMPORT = re.compile(rf"^from {_PLACEHOLDER_PACKAGE}\._runtime import ", re.MULTILINE)
+if TYPE_CHECKING:
+    from stubforge.build import Plan
+    from stubforge.load import Spec
+
+# The renderer wants an absolute import path for a type override; the import override then
+# makes it the generated package's own ``_runtime`` module.
+_PLACEHOLDER_MODULE = "stubforge_runtime_placeholder._runtime"
+_HEADER = "# Pydantic v2 models rendered by datamodel-code-generator."
+# The renderer's model template, changed in one place: a structured default (an object or a
+# list on a model-typed field) is built by a factory and validated into the model, so the
+# class attribute has the declared type and no instance shares a default.
+_TEMPLATES = Path(__file__).parent / "model_templates"
 
 
-def render_models(model_document: dict[str, Any], expected: tuple[str, ...]) -> str:
-    """Return the source of ``models.py`` for the schemas in ``model_document``."""
+def render_models(plan: Plan, spec: Spec) -> str:
+    """Return the source of ``models.py`` for the schemas of ``plan``; warnings about the
+    schemas repaired on the way join ``plan.warnings``."""
+    expected = plan.api.models
     if not expected:
         return ""
+    document, found = repair_model_document(plan.model_document, plan.model_pointers, spec.locate)
+    plan.warnings.extend(found)
+    try:
+        source, defined = _render(document, expected)
+    except _RendererFailed as failure:
+        name = _culprit(document, expected)
+        at = plan.model_pointers.get(name, ("components", "schemas")) if name else ()
+        raise StubforgeError(
+            Diagnostic(
+                f"the model generator cannot render schema {name!r}: {failure}"
+                if name
+                else f"the model generator failed: {failure}",
+                spec.locate(pointer_of(*at)),
+                hint="simplify the schema; run with --debug for the traceback, and report it",
+            )
+        ) from failure.__cause__
+    _check_classes(defined, plan, spec)
+    return source
+
+
+class _RendererFailed(Exception):
+    """The model renderer raised; the message is its own, on one line."""
+
+
+def _culprit(document: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    """The schema the renderer fails on, found by halving: each half is rendered with the
+    schemas it refers to. None when only the whole fails."""
+    while len(names) > 1:
+        half = len(names) // 2
+        for part in (names[:half], names[half:]):
+            try:
+                _render(_restricted(document, part), part)
+            except _RendererFailed:
+                names = part
+                break
+        else:
+            return None
+    return names[0] if names else None
+
+
+def _restricted(document: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """``document`` with only the schemas ``names`` and those they refer to."""
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    kept: dict[str, Any] = {}
+    stack = list(names)
+    while stack:
+        name = stack.pop()
+        if name in kept or name not in schemas:
+            continue
+        kept[name] = schemas[name]
+        stack.extend(_refs(schemas[name]))
+    components = {**document["components"], "schemas": kept}
+    return {**document, "components": components}
+
+
+def _refs(node: Any) -> list[str]:
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+                found.append(ref[len(SCHEMA_PREFIX) :])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[str, set[str]]:
     from datamodel_code_generator import generate
-    from datamodel_code_generator.enums import DataModelType, InputFileType, TargetPydanticVersion
+    from datamodel_code_generator.enums import (
+        DataModelType,
+        DefaultValueType,
+        InputFileType,
+        TargetPydanticVersion,
+    )
     from datamodel_code_generator.format import PythonVersion
 
     document, order_name = _names_first(model_document, expected)
-    overrides = {
-        name: f"{_PLACEHOLDER_PACKAGE}._runtime.{target}" for name, target in RUNTIME_TYPES.items()
-    }
+    runtime_names = [*RUNTIME_TYPES.values(), "WireModel"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -40,8 +144,19 @@ def render_models(model_document: dict[str, Any], expected: tuple[str, ...]) -> 
                 output_model_type=DataModelType.PydanticV2BaseModel,
                 target_python_version=PythonVersion.PY_311,
                 target_pydantic_version=TargetPydanticVersion("2.14"),
-                base_class=f"{_PLACEHOLDER_PACKAGE}._runtime.WireModel",
-                type_overrides=overrides,
+                base_class=f"{_PLACEHOLDER_MODULE}.WireModel",
+                type_overrides={
+                    name: f"{_PLACEHOLDER_MODULE}.{target}"
+                    for name, target in RUNTIME_TYPES.items()
+                },
+                import_overrides=dict.fromkeys(runtime_names, "._runtime"),
+                custom_file_header=_HEADER,
+                custom_template_dir=_TEMPLATES,
+                aliases=_unstable_field_names(model_document),
+                use_subclass_enum=True,
+                use_enum_values_in_discriminator=True,
+                keep_field_defaults_off_branch_roots=True,
+                deserialize_default_values=[DefaultValueType.Enum],
                 snake_case_field=True,
                 allow_population_by_field_name=True,
                 remove_special_field_name_prefix=True,
@@ -58,19 +173,36 @@ def render_models(model_document: dict[str, Any], expected: tuple[str, ...]) -> 
                 strict_nullable=True,
             )
         except Exception as error:  # the library raises many kinds; all mean one thing here
-            raise StubforgeError(
-                Diagnostic(
-                    f"the model generator failed: {type(error).__name__}: {error}",
-                    hint="run with --debug for the traceback, and report the schema that caused it",
-                )
-            ) from error
+            first = (str(error).strip().splitlines() or [""])[0]
+            raise _RendererFailed(f"{type(error).__name__}: {first}") from error
     if not isinstance(source, str):
         raise StubforgeError(Diagnostic("the model generator returned no single module"))
-    source, defined = _without_class(escape_invisible(source), order_name)
-    source = _IMPORT.sub("from ._runtime import ", source)
-    source = re.sub(r"\A(#[^\n]*\n)+\n?", "", source)
-    _check_classes(defined, expected)
-    return source
+    return _without_class(escape_invisible(source), order_name)
+
+
+def _unstable_field_names(model_document: dict[str, Any]) -> dict[str, str]:
+    """Field names for properties whose names Python would change (NFKC, PEP 3131).
+
+    ``µ`` (U+00B5) is an identifier, but Python reads it as ``μ`` (U+03BC): the class would get
+    a field that no wire name fills, and the value would land in the extra properties. Such a
+    property gets an ASCII field name, and its wire name stays the alias.
+    """
+    names: dict[str, str] = {}
+    stack: list[Any] = [model_document.get("components", {}).get("schemas", {})]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name in properties:
+                if isinstance(name, str) and unicodedata.normalize("NFKC", name) != name:
+                    names[name] = snake_case(name, fallback="field")
+        stack.extend(v for k, v in node.items() if k not in LITERAL_KEYWORDS)
+    return dict(sorted(names.items()))
 
 
 def _names_first(
@@ -111,14 +243,16 @@ def _without_class(source: str, name: str) -> tuple[str, set[str]]:
     return "\n".join(line for index, line in enumerate(lines) if index not in drop), defined
 
 
-def _check_classes(defined: set[str], expected: tuple[str, ...]) -> None:
-    missing = sorted(set(expected) - defined)
+def _check_classes(defined: set[str], plan: Plan, spec: Spec) -> None:
+    missing = sorted(set(plan.api.models) - defined)
     if missing:
+        at = plan.model_pointers.get(missing[0], ("components", "schemas"))
         raise StubforgeError(
             Diagnostic(
                 "the model generator did not produce classes named "
                 + ", ".join(missing[:10])
                 + (" ..." if len(missing) > 10 else ""),
+                spec.locate(pointer_of(*at)),
                 hint="report the spec; the client and server refer to these classes",
             )
         )

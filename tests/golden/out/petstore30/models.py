@@ -2,6 +2,8 @@
 # Do not edit: change the spec and run `stubforge generate`.
 """Models of the schemas in the spec."""
 
+# Pydantic v2 models rendered by datamodel-code-generator.
+
 from __future__ import annotations
 
 from datetime import date
@@ -36,7 +38,7 @@ class Circle(WireModel):
         extra="allow",
         validate_by_name=True,
     )
-    shape_type: Annotated[Literal["circle"], Field(alias="shapeType")]
+    shape_type: Annotated[Literal[ShapeType.circle], Field(alias="shapeType")]
     radius: float
 
 
@@ -131,7 +133,7 @@ class Square(WireModel):
         extra="allow",
         validate_by_name=True,
     )
-    shape_type: Annotated[Literal["square"], Field(alias="shapeType")]
+    shape_type: Annotated[Literal[ShapeType1.square], Field(alias="shapeType")]
     side: float
 
 
