@@ -2,73 +2,144 @@
 # Do not edit: change the spec and run `stubforge generate`.
 """Typed HTTP client for Microsoft Graph beta - enterpriseCodeSigningCertificates.
 
-``Client`` and ``AsyncClient`` share one request-building core: each operation is built into a
-``PreparedRequest`` and its response parsed by the same functions; only sending differs.
+Each operation is declared once as data (where each argument goes, in which style, which
+credentials it needs); ``Client`` and ``AsyncClient`` call it by its operationId in snake case
+or through the resource tree that follows the URL, and share everything but the sending.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Final
+from types import TracebackType
+from typing import Final, Self
 
 import httpx
 
 from . import models
-from ._runtime import transport as _transport
+from ._runtime import calls as _calls
+from ._runtime import client_responses as _responses
 from ._runtime import wire as _wire
-from ._runtime.transport import (
-    ApiError,
-    AsyncTransport,
-    PreparedRequest,
-    RetryPolicy,
-    SyncTransport,
-)
+from ._runtime.bodies import AsyncDownload, Download, File
+from ._runtime.calls import BodyWire, OperationWire
+from ._runtime.client_responses import ApiError, ApiResponse, ErrorParsers
+from ._runtime.credentials import BasicAuth, ClientCredentials, CredentialsError
+from ._runtime.paging import PaginationLoop
+from ._runtime.schemes import HttpAuth, Scheme
+from ._runtime.session import AsyncSession, SyncSession
+from ._runtime.transport import RetryPolicy
 
-__all__ = ["ApiError", "AsyncClient", "Client", "PreparedRequest", "RetryPolicy"]
+__all__ = [
+    "ApiError",
+    "ApiResponse",
+    "AsyncClient",
+    "AsyncDownload",
+    "BasicAuth",
+    "Client",
+    "ClientCredentials",
+    "CredentialsError",
+    "Download",
+    "File",
+    "PaginationLoop",
+    "RetryPolicy",
+]
 
 DEFAULT_BASE_URL: Final = "https://graph.microsoft.com/beta"
 DEFAULT_RETRY: Final = RetryPolicy()
 USER_AGENT: Final = "generated/beta stubforge"
+SCHEMES: Final[Mapping[str, Scheme]] = {
+    "bearer": HttpAuth("bearer", "JWT"),
+}
+"""The spec's security schemes by name: ``credentials=`` takes a value for each."""
 
 
-def _build_device_app_management_create_enterprise_code_signing_certificates(
-    path: str,
-    body: models.EnterpriseCodeSigningCertificate,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.EnterpriseCodeSigningCertificate, body)
-
-    return PreparedRequest(
-        "POST",
-        path,
-        params,
-        headers,
-        content,
-        scopes=("DeviceManagementApps.ReadWrite.All",),
-        authenticated=True,
-    )
+_wire_device_app_management_create_enterprise_code_signing_certificates: Final = OperationWire(
+    "POST",
+    "/deviceAppManagement/enterpriseCodeSigningCertificates",
+    (),
+    (
+        BodyWire(
+            "application/json",
+            "json",
+            {},
+            lambda value: _wire.encode_json(models.EnterpriseCodeSigningCertificate, value),
+        ),
+    ),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_device_app_management_create_enterprise_code_signing_certificates: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_device_app_management_create_enterprise_code_signing_certificates(
     response: httpx.Response,
 ) -> models.EnterpriseCodeSigningCertificate:
-    _transport.expect_success(response)
-    result: models.EnterpriseCodeSigningCertificate = _wire.decode_json(
-        models.EnterpriseCodeSigningCertificate, response.content
+    _responses.raise_for_status(
+        response, _errors_device_app_management_create_enterprise_code_signing_certificates
     )
-    return result
+    return _wire.decode_json(models.EnterpriseCodeSigningCertificate, response.content)
+
+
+def _send_device_app_management_create_enterprise_code_signing_certificates(
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.EnterpriseCodeSigningCertificate]:
+    response = session.send(
+        _calls.prepare(
+            _wire_device_app_management_create_enterprise_code_signing_certificates,
+            session.base_url,
+            path,
+            values,
+            body,
+            media_type,
+        )
+    )
+    return ApiResponse(
+        _parse_device_app_management_create_enterprise_code_signing_certificates(response),
+        response.status_code,
+        response.headers,
+    )
+
+
+async def _asend_device_app_management_create_enterprise_code_signing_certificates(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.EnterpriseCodeSigningCertificate]:
+    response = await session.send(
+        _calls.prepare(
+            _wire_device_app_management_create_enterprise_code_signing_certificates,
+            session.base_url,
+            path,
+            values,
+            body,
+            media_type,
+        )
+    )
+    return ApiResponse(
+        _parse_device_app_management_create_enterprise_code_signing_certificates(response),
+        response.status_code,
+        response.headers,
+    )
 
 
 class DeviceAppManagementEnterpriseCodeSigningCertificatesResource:
     """Operations under ``enterpriseCodeSigningCertificates``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def create(
         self,
@@ -82,49 +153,52 @@ class DeviceAppManagementEnterpriseCodeSigningCertificatesResource:
 
         Documentation: https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-create?view=graph-rest-beta
         """
-        prepared = _build_device_app_management_create_enterprise_code_signing_certificates(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_device_app_management_create_enterprise_code_signing_certificates.path,
+            _wire_device_app_management_create_enterprise_code_signing_certificates.parameters,
+            _values,
         )
-        return _parse_device_app_management_create_enterprise_code_signing_certificates(
-            self._client.send(prepared)
+        _found = _send_device_app_management_create_enterprise_code_signing_certificates(
+            self._client._session, _path, _values, body
         )
+        return _found.body
 
 
 class DeviceAppManagementResource:
     """Operations under ``deviceAppManagement``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def enterprise_code_signing_certificates(
         self,
     ) -> DeviceAppManagementEnterpriseCodeSigningCertificatesResource:
         return DeviceAppManagementEnterpriseCodeSigningCertificatesResource(
-            self._client, self._path + "/" + "enterpriseCodeSigningCertificates"
+            self._client, self._path_values
         )
 
 
 class RootResource:
     """Operations under ``/``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def device_app_management(self) -> DeviceAppManagementResource:
-        return DeviceAppManagementResource(self._client, self._path + "/" + "deviceAppManagement")
+        return DeviceAppManagementResource(self._client, self._path_values)
 
 
 class AsyncDeviceAppManagementEnterpriseCodeSigningCertificatesResource:
     """Operations under ``enterpriseCodeSigningCertificates``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def create(
         self,
@@ -138,55 +212,60 @@ class AsyncDeviceAppManagementEnterpriseCodeSigningCertificatesResource:
 
         Documentation: https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-create?view=graph-rest-beta
         """
-        prepared = _build_device_app_management_create_enterprise_code_signing_certificates(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_device_app_management_create_enterprise_code_signing_certificates.path,
+            _wire_device_app_management_create_enterprise_code_signing_certificates.parameters,
+            _values,
         )
-        return _parse_device_app_management_create_enterprise_code_signing_certificates(
-            await self._client.send(prepared)
+        _found = await _asend_device_app_management_create_enterprise_code_signing_certificates(
+            self._client._session, _path, _values, body
         )
+        return _found.body
 
 
 class AsyncDeviceAppManagementResource:
     """Operations under ``deviceAppManagement``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def enterprise_code_signing_certificates(
         self,
     ) -> AsyncDeviceAppManagementEnterpriseCodeSigningCertificatesResource:
         return AsyncDeviceAppManagementEnterpriseCodeSigningCertificatesResource(
-            self._client, self._path + "/" + "enterpriseCodeSigningCertificates"
+            self._client, self._path_values
         )
 
 
 class AsyncRootResource:
     """Operations under ``/``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def device_app_management(self) -> AsyncDeviceAppManagementResource:
-        return AsyncDeviceAppManagementResource(
-            self._client, self._path + "/" + "deviceAppManagement"
-        )
+        return AsyncDeviceAppManagementResource(self._client, self._path_values)
 
 
-class Client(SyncTransport, RootResource):
+class Client(RootResource):
     """A synchronous client. Use it as a context manager, or call ``close()``.
 
-    ``token`` is a bearer token, or a callable that returns a fresh one for each request.
+    ``credentials`` maps each security scheme's name (bearer) to its
+    credential: a string (API key, token), ``(user, password)`` or ``BasicAuth`` for HTTP Basic,
+    ``ClientCredentials`` for OAuth 2.0 client credentials, or a callable returning one.
+    ``token`` is the shorthand for a spec with a single bearer-token scheme.
     """
 
     def __init__(
         self,
         base_url: str = DEFAULT_BASE_URL,
         *,
+        credentials: Mapping[str, object] | None = None,
         token: str | Callable[[], str] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         retry: RetryPolicy = DEFAULT_RETRY,
@@ -194,29 +273,82 @@ class Client(SyncTransport, RootResource):
         user_agent: str = USER_AGENT,
         http_client: httpx.Client | None = None,
     ) -> None:
-        SyncTransport.__init__(
-            self,
+        RootResource.__init__(self, self, {})
+        self._session = SyncSession(
             base_url,
+            SCHEMES,
+            credentials,
             token=token,
+            headers={"user-agent": user_agent, **(headers or {})},
+            retry=retry.delay,
             timeout=timeout,
-            retry=retry,
-            headers=headers,
-            user_agent=user_agent,
             http_client=http_client,
         )
-        RootResource.__init__(self, self, "")
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def device_app_management_create_enterprise_code_signing_certificates(
+        self,
+        body: models.EnterpriseCodeSigningCertificate,
+    ) -> models.EnterpriseCodeSigningCertificate:
+        """Create enterpriseCodeSigningCertificate
+
+        Create a new enterpriseCodeSigningCertificate object.
+
+        ``POST /deviceAppManagement/enterpriseCodeSigningCertificates``; permissions: DeviceManagementApps.ReadWrite.All.
+
+        Documentation: https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-create?view=graph-rest-beta
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_device_app_management_create_enterprise_code_signing_certificates.path,
+            _wire_device_app_management_create_enterprise_code_signing_certificates.parameters,
+            _values,
+        )
+        _found = _send_device_app_management_create_enterprise_code_signing_certificates(
+            self._session, _path, _values, body
+        )
+        return _found.body
+
+    def device_app_management_create_enterprise_code_signing_certificates_with_response(
+        self,
+        body: models.EnterpriseCodeSigningCertificate,
+    ) -> ApiResponse[models.EnterpriseCodeSigningCertificate]:
+        """``device_app_management_create_enterprise_code_signing_certificates``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_device_app_management_create_enterprise_code_signing_certificates.path,
+            _wire_device_app_management_create_enterprise_code_signing_certificates.parameters,
+            _values,
+        )
+        return _send_device_app_management_create_enterprise_code_signing_certificates(
+            self._session, _path, _values, body
+        )
 
 
-class AsyncClient(AsyncTransport, AsyncRootResource):
+class AsyncClient(AsyncRootResource):
     """An asynchronous client. Use it as an async context manager, or await ``aclose()``.
 
-    ``token`` is a bearer token, or a callable (plain or async) that returns a fresh one for each request.
+    ``credentials`` and ``token`` as for ``Client``; callables may also be async.
     """
 
     def __init__(
         self,
         base_url: str = DEFAULT_BASE_URL,
         *,
+        credentials: Mapping[str, object] | None = None,
         token: str | Callable[[], str | Awaitable[str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         retry: RetryPolicy = DEFAULT_RETRY,
@@ -224,14 +356,66 @@ class AsyncClient(AsyncTransport, AsyncRootResource):
         user_agent: str = USER_AGENT,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        AsyncTransport.__init__(
-            self,
+        AsyncRootResource.__init__(self, self, {})
+        self._session = AsyncSession(
             base_url,
+            SCHEMES,
+            credentials,
             token=token,
+            headers={"user-agent": user_agent, **(headers or {})},
+            retry=retry.delay,
             timeout=timeout,
-            retry=retry,
-            headers=headers,
-            user_agent=user_agent,
             http_client=http_client,
         )
-        AsyncRootResource.__init__(self, self, "")
+
+    async def aclose(self) -> None:
+        await self._session.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def device_app_management_create_enterprise_code_signing_certificates(
+        self,
+        body: models.EnterpriseCodeSigningCertificate,
+    ) -> models.EnterpriseCodeSigningCertificate:
+        """Create enterpriseCodeSigningCertificate
+
+        Create a new enterpriseCodeSigningCertificate object.
+
+        ``POST /deviceAppManagement/enterpriseCodeSigningCertificates``; permissions: DeviceManagementApps.ReadWrite.All.
+
+        Documentation: https://learn.microsoft.com/graph/api/intune-apps-enterprisecodesigningcertificate-create?view=graph-rest-beta
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_device_app_management_create_enterprise_code_signing_certificates.path,
+            _wire_device_app_management_create_enterprise_code_signing_certificates.parameters,
+            _values,
+        )
+        _found = await _asend_device_app_management_create_enterprise_code_signing_certificates(
+            self._session, _path, _values, body
+        )
+        return _found.body
+
+    async def device_app_management_create_enterprise_code_signing_certificates_with_response(
+        self,
+        body: models.EnterpriseCodeSigningCertificate,
+    ) -> ApiResponse[models.EnterpriseCodeSigningCertificate]:
+        """``device_app_management_create_enterprise_code_signing_certificates``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_device_app_management_create_enterprise_code_signing_certificates.path,
+            _wire_device_app_management_create_enterprise_code_signing_certificates.parameters,
+            _values,
+        )
+        return await _asend_device_app_management_create_enterprise_code_signing_certificates(
+            self._session, _path, _values, body
+        )

@@ -4,27 +4,48 @@
 
 ``create_app(implementation)`` serves the documented operations. The implementation is your
 code: a class that provides the methods of ``Api``, kept outside the generated package so that
-regeneration never touches it. The routes check the token, decode and validate input, call the
-implementation and answer with the documented status codes; client mistakes get a 4xx with the
-error body the spec documents, never a 500.
+regeneration never touches it. The routes check credentials, read each parameter in its style,
+decode and validate input, call the implementation and answer with the documented status
+codes; client mistakes get a 4xx with the error body the spec documents, never a 500. Return a
+``Reply`` to choose among documented statuses or set headers; raise ``HttpError`` with a
+documented error model to answer with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final, Protocol
 
 from fastapi import FastAPI, Request
+from fastapi.responses import Response
 
 from . import models
+from ._runtime import auth_checks as _auth
+from ._runtime import server_bodies as _server_bodies
+from ._runtime import server_calls as _server_calls
 from ._runtime import serving as _serving
 from ._runtime import wire as _wire
+from ._runtime.auth_checks import Credential
 from ._runtime.errors import DocumentedError, ErrorTable
+from ._runtime.schemes import HttpAuth, Scheme
+from ._runtime.server_bodies import HttpError, Reply
 from ._runtime.serving import ServiceError
 
-__all__ = ["Api", "NotImplementedApi", "ServiceError", "create_app"]
+__all__ = [
+    "Api",
+    "Credential",
+    "HttpError",
+    "NotImplementedApi",
+    "Reply",
+    "ServiceError",
+    "create_app",
+]
 
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024
+REALM: Final = "MicrosoftGraphbeta-enterpriseCodeSigningCertificates"
+SCHEMES: Final[Mapping[str, Scheme]] = {
+    "bearer": HttpAuth("bearer", "JWT"),
+}
 
 
 class Api(Protocol):
@@ -37,7 +58,7 @@ class Api(Protocol):
     async def device_app_management_create_enterprise_code_signing_certificates(
         self,
         body: models.EnterpriseCodeSigningCertificate,
-    ) -> models.EnterpriseCodeSigningCertificate:
+    ) -> models.EnterpriseCodeSigningCertificate | Reply[models.EnterpriseCodeSigningCertificate]:
         """Create enterpriseCodeSigningCertificate: ``POST /deviceAppManagement/enterpriseCodeSigningCertificates``.
 
         Answers 201 with what this returns.
@@ -54,7 +75,7 @@ class NotImplementedApi:
     async def device_app_management_create_enterprise_code_signing_certificates(
         self,
         body: models.EnterpriseCodeSigningCertificate,
-    ) -> models.EnterpriseCodeSigningCertificate:
+    ) -> models.EnterpriseCodeSigningCertificate | Reply[models.EnterpriseCodeSigningCertificate]:
         raise NotImplementedError
 
 
@@ -75,19 +96,48 @@ def create_app(
     app = FastAPI(title=title, version="beta", openapi_url=None, docs_url=None, redoc_url=None)
     _serving.install_error_handlers(app, ROUTING_ERRORS)
 
+    async def _judge(credential: Credential, scopes: Sequence[str]) -> bool:
+        return await impl.check_token(credential.value, scopes)
+
     async def handle_device_app_management_create_enterprise_code_signing_certificates(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ("DeviceManagementApps.ReadWrite.All",))
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.EnterpriseCodeSigningCertificate, raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": ("DeviceManagementApps.ReadWrite.All",),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.EnterpriseCodeSigningCertificate | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.EnterpriseCodeSigningCertificate, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
         result = await impl.device_app_management_create_enterprise_code_signing_certificates(
             body,
         )
-        content = _wire.encode_json(models.EnterpriseCodeSigningCertificate, result)
-        headers: dict[str, str] = _serving.location(request, result)
-        return 201, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [201], 201)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 201:
+            _headers = {**_serving.location(request, _value), **_headers}
+            return (
+                _status,
+                _wire.encode_json(models.EnterpriseCodeSigningCertificate, _value),
+                "application/json",
+                _headers,
+            )
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/deviceAppManagement/enterpriseCodeSigningCertificates",

@@ -47,7 +47,7 @@ def _client(answers: list[httpx.Response], seen: list[httpx.Request], **options:
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     recorded: list[float] = []
-    monkeypatch.setattr("generated._runtime.transport.time.sleep", recorded.append)
+    monkeypatch.setattr("generated._runtime.session.time.sleep", recorded.append)
     return recorded
 
 
@@ -151,7 +151,7 @@ def test_user_agent_and_a_fresh_token_per_request(sleeps: list[float]) -> None:
 def test_timeout_is_applied() -> None:
     client = Client("http://127.0.0.1:9", timeout=httpx.Timeout(1.5, connect=0.25))
     try:
-        assert client._http.timeout == httpx.Timeout(1.5, connect=0.25)
+        assert client._session.http.timeout == httpx.Timeout(1.5, connect=0.25)
     finally:
         client.close()
 

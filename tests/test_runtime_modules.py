@@ -28,7 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 GENERATED_RUNTIME = ROOT / "generated" / RUNTIME_FOLDER
 RUNTIME_MODULES = [module for target in TARGETS for module in target.runtime]
 ALLOWED_IMPORTS = {"pydantic", "pydantic_core", "httpx", "fastapi", "starlette"}
-CLIENT_SIDE = {"__init__.py", "grammar.py", "values.py", "wire.py", "params.py", "transport.py"}
+CLIENT_SIDE = {
+    *("__init__.py", "grammar.py", "values.py", "wire.py", "transport.py"),
+    *("bodies.py", "calls.py", "client_responses.py", "credentials.py", "media.py"),
+    *("param_styles.py", "paging.py", "schemes.py", "session.py"),
+}
 
 
 def test_every_runtime_module_is_copied_byte_for_byte_after_the_header() -> None:
@@ -241,16 +245,18 @@ def test_a_user_template_replaces_ours_of_the_same_name(tmp_path: Path) -> None:
     mine.mkdir()
     (mine / ours.name).write_text(
         ours.read_text().replace(
-            "        content = _wire.encode_json(",
-            "        # customised by the user\n        content = _wire.encode_json(",
+            "            body = _serving.decode_body(",
+            "            # customised by the user\n            body = _serving.decode_body(",
         )
     )
     out = tmp_path / "generated"
     spec = ROOT / "spec" / "openapi.yaml"
     generate(Config(spec=spec, out=out, package="generated", root=ROOT, templates=mine))
     server = (out / "server.py").read_text()
-    assert "        # customised by the user\n        content = _wire.encode_json(" in server
+    assert (
+        "            # customised by the user\n            body = _serving.decode_body(" in server
+    )
     expected = (ROOT / "generated" / "server.py").read_text()
-    assert server.replace("        # customised by the user\n", "") == expected
+    assert server.replace("            # customised by the user\n", "") == expected
     for name in ("client.py", "models.py", "__init__.py", "_runtime/serving.py"):
         assert (out / name).read_bytes() == (ROOT / "generated" / name).read_bytes(), name

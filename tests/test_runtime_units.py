@@ -15,7 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from stubforge.runtime import DateTimeOffset, WireModel
 from stubforge.runtime.errors import DocumentedError, documented_for, error_answer, odata_error
 from stubforge.runtime.grammar import is_date_time
-from stubforge.runtime.params import add_query, cookie, fill_segment, form_content, text
+from stubforge.runtime.param_styles import (
+    cookie_header,
+    cookie_pairs,
+    path_value,
+    query_pairs,
+    scalar_text,
+)
 from stubforge.runtime.transport import ApiError, RetryPolicy, expect_success, retry_after
 from stubforge.runtime.wire import decode_json, encode_json
 
@@ -30,32 +36,21 @@ class Thing(WireModel):
 
 
 def test_parameter_text_follows_json_spelling() -> None:
-    assert [text(True), text(False), text(Color.green), text(3)] == ["true", "false", "green", "3"]
-    assert text(DateTimeOffset("2016-12-31T23:57:57.2481234-08:00")) == (
+    texts = [scalar_text(True), scalar_text(False), scalar_text(Color.green), scalar_text(3)]
+    assert texts == ["true", "false", "green", "3"]
+    assert scalar_text(DateTimeOffset("2016-12-31T23:57:57.2481234-08:00")) == (
         "2016-12-31T23:57:57.2481234-08:00"
     )
-    assert text(date(2026, 11, 30)) == "2026-11-30"
-    assert text(datetime(2026, 11, 30, 14, 50, tzinfo=UTC)) == "2026-11-30T14:50:00+00:00"
+    assert scalar_text(date(2026, 11, 30)) == "2026-11-30"
+    assert scalar_text(datetime(2026, 11, 30, 14, 50, tzinfo=UTC)) == "2026-11-30T14:50:00+00:00"
 
 
 def test_form_style_query_and_path_segments() -> None:
-    params: list[tuple[str, str]] = []
-    add_query(params, "id", [3, 4, 5], explode=True)  # OpenAPI's style table: id=3&id=4&id=5
-    add_query(params, "ids", [3, 4, 5], explode=False)  # ids=3,4,5
-    add_query(params, "skip", None, explode=True)
+    params = query_pairs("id", [3, 4, 5]) + query_pairs("ids", [3, 4, 5], explode=False)
+    params += query_pairs("skip", None)
     assert params == [("id", "3"), ("id", "4"), ("id", "5"), ("ids", "3,4,5")]
-    assert fill_segment("items('{id}')", {"id": "a/b c"}) == "items('a%2Fb%20c')"
-
-
-def test_cookies_join_with_semicolons_and_forms_encode() -> None:
-    headers: dict[str, str] = {}
-    cookie(headers, "a", "1")
-    cookie(headers, "b", "x y")
-    cookie(headers, "c", None)
-    assert headers == {"cookie": "a=1; b=x%20y"}
-    assert httpx.QueryParams(form_content({"q": "a&b", "n": 2}).decode()) == httpx.QueryParams(
-        {"q": "a&b", "n": "2"}
-    )
+    assert path_value("id", "a/b c") == "a%2Fb%20c"
+    assert cookie_header(cookie_pairs("a", "1") + cookie_pairs("b", "x y")) == "a=1; b=x%20y"
 
 
 def test_retry_after_reads_both_forms_of_rfc_9110(monkeypatch: pytest.MonkeyPatch) -> None:

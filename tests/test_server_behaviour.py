@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generated.server import REALM
 from tests.conftest import LiveServer, documented_examples
 
 (SEED,) = [c for c in documented_examples() if c.status == 201]
@@ -106,8 +107,9 @@ def test_wrong_content_type_gets_415(
 @pytest.mark.parametrize(
     ("authorization", "error"),
     [
-        (None, "invalid_request"),
-        ("Basic dXNlcjpwYXNz", "invalid_request"),
+        # RFC 6750 §3.1: no error code when the request carries no bearer token at all.
+        (None, ""),
+        ("Basic dXNlcjpwYXNz", ""),
         ("Bearer", "invalid_request"),
         ("Bearer two words", "invalid_request"),
         ("Bearer wrong-token", "invalid_token"),
@@ -122,7 +124,9 @@ def test_missing_or_bad_token_gets_401(
     response = httpx.post(live_server.url + URL_PATH, content=_with(), headers=headers)
     body = _assert_graph_error(response, 401)
     assert body["code"] == "InvalidAuthenticationToken"
-    assert response.headers["www-authenticate"] == f'Bearer error="{error}"'
+    challenge = f'Bearer realm="{REALM}", scope="DeviceManagementApps.ReadWrite.All"'
+    expected = challenge + (f', error="{error}"' if error else "")
+    assert response.headers["www-authenticate"] == expected
     assert reference_impl.certificates == {}
 
 

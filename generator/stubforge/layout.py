@@ -116,22 +116,33 @@ def _calls(resource: Resource, chain: str) -> Iterator[tuple[Operation, str]]:
 def _authentication(api: Api) -> list[str]:
     if not api.security_schemes:
         return ["The spec declares no security scheme: `Client(base_url)` is all it takes."]
-    lines: list[str] = []
+    lines = [
+        "Pass `credentials={name: value}`, one value per security scheme, keyed by its name; each "
+        "operation sends what its security requirements ask for. A value may also be a callable "
+        "returning a fresh one (an async one for `AsyncClient`).",
+        "",
+    ]
+    bearer = [
+        s for s in api.security_schemes if s.kind in ("http-bearer", "oauth2", "openIdConnect")
+    ]
     for scheme in api.security_schemes:
         name = markdown(scheme.name)
-        if scheme.kind == "http-bearer" or scheme.kind in ("oauth2", "openIdConnect"):
-            lines.append(
-                f"- {name} ({scheme.kind}): pass `token=` a bearer token, or a callable that "
-                "returns a fresh one for each request."
-            )
-        elif scheme.kind == "apiKey":
-            where = scheme.api_key_in or "request"
-            lines.append(
-                f"- {name} (API key in the {markdown(where)} "
-                f"{markdown(scheme.api_key_name)}): see `client.Client` for how to pass it."
-            )
+        if scheme.kind == "apiKey":
+            where = markdown(scheme.api_key_in or "header")
+            what = f"the API key (sent as the {where} {markdown(scheme.api_key_name)})"
+        elif scheme.kind == "http-basic":
+            what = "`(user, password)` (HTTP Basic)"
+        elif scheme.kind == "oauth2" and any(f.flow == "clientCredentials" for f in scheme.flows):
+            what = "`ClientCredentials(client_id, secret)` (fetched, cached, refreshed) or a token"
+        elif scheme.kind in ("http-bearer", "oauth2", "openIdConnect"):
+            what = "a bearer token"
+        elif scheme.kind == "mutualTLS":
+            what = "nothing: give `http_client=httpx.Client(cert=...)` instead"
         else:
-            lines.append(f"- {name} ({markdown(scheme.kind)}): see `client.Client`.")
+            what = f"the {markdown(scheme.http_scheme)} credentials"
+        lines.append(f"- {name} ({markdown(scheme.kind)}): {what}.")
+    if len(bearer) == 1:
+        lines += ["", "`token=` is the shorthand for the one bearer-token scheme."]
     return lines
 
 

@@ -17,7 +17,7 @@ from stubforge.build.exchanges import with_exchanges
 from stubforge.build.model_document import ModelDocument
 from stubforge.build.models import models
 from stubforge.build.operations import OperationBuilder
-from stubforge.build.resources import resource_tree
+from stubforge.build.resources import client_names, resource_tree
 from stubforge.build.schema_types import SchemaTypes
 from stubforge.build.security import security_schemes
 from stubforge.errors import Diagnostic, StubforgeError
@@ -59,6 +59,8 @@ def build(spec: Spec, *, package: str, spec_name: str) -> Plan:
     server_url = ""
     if servers and isinstance(servers[0], dict):
         server_url = str(servers[0].get("url", "")).rstrip("/")
+    root = resource_tree(operations)
+    operations = client_names(operations, root)
     api = Api(
         title=str(info.get("title", "")),
         version=str(info.get("version", "")),
@@ -68,7 +70,7 @@ def build(spec: Spec, *, package: str, spec_name: str) -> Plan:
         server_url=server_url,
         operations=tuple(operations),
         model_classes=model_classes,
-        root=resource_tree(operations),
+        root=root,
         security_schemes=security_schemes(context),
     )
     pointers: dict[str, tuple[str, ...]] = {

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from stubforge.build import graph
 from stubforge.build.context import BuildContext
 from stubforge.build.schema_types import SchemaTypes
 from stubforge.build.security import requirements
+from stubforge.build.wire import check_parameter, field_encodings, paging_rule, property_schemas
 from stubforge.ir.api import (
     Body,
     BodyKind,
+    FieldEncoding,
     Operation,
+    PagingRule,
     Parameter,
     ParameterLocation,
     ParameterStyle,
     Response,
     ResponseHeader,
+    shape,
 )
-from stubforge.ir.types import ANY, MapType, Primitive, PrimitiveType, TypeNode
+from stubforge.ir.types import ANY, ListType, MapType, Primitive, PrimitiveType, TypeNode, non_null
 from stubforge.python.names import (
+    field_name,
     operation_class_base,
     operation_name,
     operation_namespace,
@@ -67,9 +73,14 @@ def body_kind(media_type: str) -> BodyKind:
     return BodyKind.BINARY
 
 
+def media_preference(media_type: str) -> tuple[int, str]:
+    """Sort key: the media types a generated call prefers (JSON first) come first."""
+    return _MEDIA_PREFERENCE.index(body_kind(media_type)), media_type
+
+
 def pick_media_type(media_types: list[str]) -> tuple[str, BodyKind]:
     """The media type a generated call uses, and how its body is encoded."""
-    ranked = sorted(media_types, key=lambda m: (_MEDIA_PREFERENCE.index(body_kind(m)), m))
+    ranked = sorted(media_types, key=media_preference)
     return ranked[0], body_kind(ranked[0])
 
 
@@ -89,6 +100,8 @@ class OperationBuilder:
             stem = operation_class_base(operation_id)
             at = ("paths", path, method)
             docs = raw.get("externalDocs")
+            bodies = self._request_bodies(raw.get("requestBody"), request_class_base(stem), at)
+            responses = self._responses(raw.get("responses"), stem, at)
             result.append(
                 Operation(
                     operation_id=operation_id,
@@ -99,10 +112,10 @@ class OperationBuilder:
                     description=str(raw.get("description") or ""),
                     deprecated=raw.get("deprecated") is True,
                     parameters=self._parameters(path, raw, at),
-                    request_body=self._request_body(
-                        raw.get("requestBody"), request_class_base(stem), at
-                    ),
-                    responses=self._responses(raw.get("responses"), stem, at),
+                    request_body=bodies[0] if bodies else None,
+                    request_bodies=bodies,
+                    responses=responses,
+                    paging=self._paging(raw, responses, at),
                     security_requirements=requirements(
                         raw.get("security", document.get("security"))
                     ),
@@ -135,6 +148,11 @@ class OperationBuilder:
                 if location not in _LOCATION_ORDER:
                     continue  # the OpenAPI validator reports it
                 if location == "header" and name.lower() in _IGNORED_HEADERS:
+                    self.context.warn(
+                        f"header parameter {name!r} is left out, as OpenAPI says",
+                        (*where, str(index), "name"),
+                        hint="describe it with the media types or a security scheme",
+                    )
                     continue
                 if location in ("header", "cookie") and not _HTTP_TOKEN.fullmatch(name):
                     self.context.warn(
@@ -167,31 +185,37 @@ class OperationBuilder:
             key=lambda entry: (_LOCATION_ORDER[entry[0][1]], not entry[1][0].get("required")),
         ):
             location = ParameterLocation(location_text)
-            schema, schema_at = self.context.resolve_at(item.get("schema"), (*place, "schema"))
+            written, written_at = item.get("schema"), (*place, "schema")
             media_type = ""
             content = item.get("content")
-            if schema is None and isinstance(content, dict) and content:
+            if written is None and isinstance(content, dict) and content:
                 media_type = str(next(iter(content)))
                 media = content[media_type]
                 if isinstance(media, dict):
-                    schema, schema_at = self.context.resolve_at(
-                        media.get("schema"), (*place, "content", media_type, "schema")
-                    )
+                    written = media.get("schema")
+                    written_at = (*place, "content", media_type, "schema")
+            schema, schema_at = self.context.resolve_at(written, written_at)
             style = self._style(item, location, place)
             explode = item.get("explode")
+            exploded = bool(explode) if explode is not None else style == ParameterStyle.FORM
+            # The schema as written: a reference to a component keeps its model type.
+            node = self.types.type_of(written, None, written_at)
+            check_parameter(item, location, style, exploded, shape(node), place, self.context.warn)
+            properties = property_schemas(schema, self.context.resolve_at, schema_at)
             result.append(
                 Parameter(
                     wire_name=wire_name,
                     python_name=parameter_name(names, wire_name),
                     location=location,
                     required=location == ParameterLocation.PATH or item.get("required") is True,
-                    type=self.types.type_of(schema, None, schema_at),
+                    type=node,
                     style=style,
-                    explode=bool(explode) if explode is not None else style == ParameterStyle.FORM,
+                    explode=exploded,
                     allow_reserved=item.get("allowReserved") is True,
                     media_type=media_type,
                     description=str(item.get("description") or ""),
                     deprecated=item.get("deprecated") is True,
+                    properties=tuple(properties) if properties else None,
                 )
             )
         return tuple(result)
@@ -215,35 +239,111 @@ class OperationBuilder:
 
     # -- bodies and responses ------------------------------------------------------------
 
-    def _body(
+    def _bodies(
         self, content: Any, hoist_as: str, at: tuple[str, ...], *, required: bool, description: str
-    ) -> Body | None:
+    ) -> tuple[Body, ...]:
+        """A body in each media type of ``content``, the one a generated call prefers first."""
         if not isinstance(content, dict) or not content:
-            return None
-        media_type, kind = pick_media_type([str(m) for m in content])
-        media = content[media_type] if isinstance(content[media_type], dict) else {}
-        node: TypeNode
-        if kind == BodyKind.JSON:
-            node = self.types.type_of(media.get("schema"), hoist_as, (*at, media_type, "schema"))
-        elif kind == BodyKind.TEXT:
-            node = PrimitiveType(Primitive.STR)
-        elif kind == BodyKind.BINARY:
-            node = PrimitiveType(Primitive.BYTES, "binary")
-        else:
-            node = MapType(ANY)
-        return Body(media_type, node, kind, required=required, description=description)
+            return ()
+        result: list[Body] = []
+        for media_type in sorted((str(m) for m in content), key=media_preference):
+            kind = body_kind(media_type)
+            media = content[media_type] if isinstance(content[media_type], dict) else {}
+            place = (*at, media_type)
+            node: TypeNode
+            encoding: tuple[FieldEncoding, ...] = ()
+            if kind == BodyKind.JSON:
+                node = self.types.type_of(media.get("schema"), hoist_as, (*place, "schema"))
+            elif kind == BodyKind.TEXT:
+                node = PrimitiveType(Primitive.STR)
+            elif kind == BodyKind.BINARY:
+                node = PrimitiveType(Primitive.BYTES, "binary")
+                if "xml" in media_type.lower():
+                    self.context.warn(
+                        f"{media_type} bodies are sent and read as raw bytes, not as XML",
+                        place,
+                        hint="describe the body as JSON, or encode it yourself",
+                    )
+            else:
+                schema = media.get("schema")
+                if property_schemas(schema, self.context.resolve_at, (*place, "schema")):
+                    node = self.types.type_of(schema, hoist_as, (*place, "schema"))
+                else:
+                    node = MapType(ANY)
+                encoding = field_encodings(
+                    media,
+                    kind == BodyKind.MULTIPART,
+                    self.context.resolve_at,
+                    place,
+                    self.context.warn,
+                )
+            result.append(
+                Body(
+                    media_type,
+                    node,
+                    kind,
+                    required=required,
+                    description=description,
+                    encoding=encoding,
+                )
+            )
+        return tuple(result)
 
-    def _request_body(self, raw: Any, hoist_as: str, at: tuple[str, ...]) -> Body | None:
+    def _request_bodies(self, raw: Any, hoist_as: str, at: tuple[str, ...]) -> tuple[Body, ...]:
         body, _ = self.context.resolve_at(raw, (*at, "requestBody"))
         if not isinstance(body, dict):
-            return None
-        return self._body(
+            return ()
+        return self._bodies(
             body.get("content"),
             hoist_as,
             (*at, "requestBody", "content"),
             required=body.get("required") is True,
             description=str(body.get("description") or ""),
         )
+
+    def _paging(
+        self, raw: dict[str, Any], responses: tuple[Response, ...], at: tuple[str, ...]
+    ) -> PagingRule | None:
+        """How the operation pages (see ``build.wire.paging_rule``), with the items' type."""
+        success = min((r for r in responses if r.is_success), key=lambda r: r.status, default=None)
+        if success is None or success.body is None or success.body.kind != BodyKind.JSON:
+            if raw.get("x-ms-pageable") is not None:
+                self.context.warn(
+                    "x-ms-pageable on an operation without a JSON success body is ignored",
+                    (*at, "x-ms-pageable"),
+                    hint="answer a JSON page of items",
+                )
+            return None
+        status = (
+            success.status if success.status in raw.get("responses", {}) else success.status.lower()
+        )
+        response, place = self.context.resolve_at(
+            raw.get("responses", {}).get(status), (*at, "responses", status)
+        )
+        content = response.get("content") if isinstance(response, dict) else None
+        media = content.get(success.body.media_type) if isinstance(content, dict) else None
+        schema = media.get("schema") if isinstance(media, dict) else None
+        body_at = (*place, "content", success.body.media_type, "schema")
+        rule = paging_rule(
+            raw,
+            schema,
+            tuple(h.name for h in success.headers),
+            self.context.resolve_at,
+            at,
+            body_at,
+            self.context.warn,
+        )
+        if rule is None:
+            return None
+        page = non_null(success.body.type)
+        if not rule.items:
+            item = page.item if isinstance(page, ListType) else ANY
+            return replace(rule, item_type=item)
+        found = property_schemas(schema, self.context.resolve_at, body_at).get(rule.items)
+        node = self.types.type_of(found[0], None, found[1]) if found else ANY
+        node = non_null(node)
+        item = node.item if isinstance(node, ListType) else ANY
+        return replace(rule, items_attribute=field_name(rule.items), item_type=item)
 
     def _responses(self, raw: Any, stem: str, at: tuple[str, ...]) -> tuple[Response, ...]:
         if not isinstance(raw, dict):
@@ -254,13 +354,14 @@ class OperationBuilder:
             if not isinstance(response, dict):
                 continue
             status_text = str(status).upper() if str(status).lower() != "default" else "default"
-            body = self._body(
+            bodies = self._bodies(
                 response.get("content"),
                 response_class_base(stem, status_text),
                 (*at, "responses", str(status), "content"),
                 required=True,
                 description="",
             )
+            body = bodies[0] if bodies else None
             description = str(response.get("description") or "")
             headers = self._headers(response.get("headers"), (*place, "headers"))
             result.append(Response(status_text, description, body, headers))

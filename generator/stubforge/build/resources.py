@@ -5,11 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from stubforge.build.operations import PATH_PARAMETER
-from stubforge.ir.api import Operation, Parameter, ParameterLocation, ParameterStyle, Resource
+from stubforge.ir.api import (
+    ClientNames,
+    Operation,
+    Parameter,
+    ParameterLocation,
+    ParameterStyle,
+    Resource,
+)
 from stubforge.ir.types import Primitive, PrimitiveType
 from stubforge.python.names import (
     ResourceClassNames,
     by_parameters_method,
+    client_namespace,
     member_name,
     member_namespace,
     parameter_name,
@@ -39,11 +47,14 @@ def resource_tree(operations: list[Operation]) -> Resource:
             node = node.children.setdefault(segment, _Node(segment, (*node.chain, segment)))
         node.operations.append(operation)
     classes = ResourceClassNames()
-    return _freeze(root, "", classes)
+    # The client's per-operation methods (by operationId) share the root's class and win.
+    return _freeze(root, "", classes, {operation.python_name for operation in operations})
 
 
-def _freeze(node: _Node, attribute: str, classes: ResourceClassNames) -> Resource:
-    members = member_namespace()
+def _freeze(
+    node: _Node, attribute: str, classes: ResourceClassNames, taken: set[str] | None = None
+) -> Resource:
+    members = member_namespace(taken or set())
     ops: list[Operation] = []
     for operation in sorted(node.operations, key=lambda o: (o.method, o.operation_id)):
         ops.append(
@@ -58,6 +69,8 @@ def _freeze(node: _Node, attribute: str, classes: ResourceClassNames) -> Resourc
             base = by_parameters_method([p.python_name for p in params])
         else:
             base = segment_attribute(segment)
+        if taken and base in taken:
+            base += "_resource"  # ``client.search(...)`` is the operation; the path is here
         children.append(_freeze(child, member_name(members, base), classes))
     params = _segment_parameters(node.segment, node) if node.segment else ()
     return Resource(
@@ -68,6 +81,32 @@ def _freeze(node: _Node, attribute: str, classes: ResourceClassNames) -> Resourc
         operations=tuple(ops),
         children=tuple(children),
     )
+
+
+def client_names(operations: list[Operation], root: Resource) -> list[Operation]:
+    """Each operation's methods on the client, by operationId in snake case.
+
+    They share the ``Client`` class with the root resource's members, so those names (and the
+    client's own) are taken first; a clash gets a numeric suffix.
+    """
+    names = client_namespace(
+        {c.attribute for c in root.children} | {o.resource_method for o in root.operations}
+    )
+    result: list[Operation] = []
+    for operation in operations:
+        method = names.claim(operation.python_name)
+        result.append(
+            replace(
+                operation,
+                client=ClientNames(
+                    method=method,
+                    with_response=names.claim(method + "_with_response"),
+                    iterate=names.claim("iter_" + method) if operation.paging else "",
+                    stream=names.claim(method + "_stream") if operation.streams_response else "",
+                ),
+            )
+        )
+    return result
 
 
 def _segment_parameters(segment: str, node: _Node) -> tuple[Parameter, ...]:

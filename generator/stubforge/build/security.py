@@ -50,11 +50,19 @@ def security_schemes(context: BuildContext) -> tuple[SecurityScheme, ...]:
         return ()
     result: list[SecurityScheme] = []
     for name, raw in sorted(schemes.items()):
-        scheme, _ = context.resolve_at(raw, ("components", "securitySchemes", str(name)))
+        at = ("components", "securitySchemes", str(name))
+        scheme, _ = context.resolve_at(raw, at)
         if isinstance(scheme, dict):
             found = _scheme(str(name), scheme)
             if found is not None:
                 result.append(found)
+            if found is not None and found.kind == SecuritySchemeKind.MUTUAL_TLS:
+                context.warn(
+                    f"security scheme {name!r} (mutualTLS) is not applied by the client: "
+                    "a certificate is a property of the connection",
+                    at,
+                    hint="pass http_client=httpx.Client(cert=...) to the client",
+                )
     return tuple(result)
 
 

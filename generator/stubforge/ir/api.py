@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Final
 
 from stubforge.ir.exchanges import Exchange
 from stubforge.ir.types import (
     EnumType,
     ListType,
+    MapType,
     ModelType,
     TypeNode,
     non_null,
@@ -63,6 +65,63 @@ class SecuritySchemeKind(StrEnum):
     MUTUAL_TLS = "mutualTLS"
 
 
+PRIMITIVE: Final = "primitive"
+ARRAY: Final = "array"
+OBJECT: Final = "object"
+
+
+def shape(node: TypeNode) -> str:
+    """Whether a value of this type is an array, an object or a primitive, as styles see it."""
+    inner = non_null(node)
+    if isinstance(inner, ListType):
+        return ARRAY
+    if isinstance(inner, ModelType | MapType):
+        return OBJECT
+    return PRIMITIVE
+
+
+@dataclass(frozen=True)
+class FieldEncoding:
+    """How one property of a form or multipart body is written (its Encoding object)."""
+
+    name: str
+    shape: str = PRIMITIVE
+    content_type: str = ""
+    style: str = ""
+    explode: bool = True
+    allow_reserved: bool = False
+    is_file: bool = False
+    is_json: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class PagingRule:
+    """How a pageable operation pages: the next link's body field (``""``: none), the items'
+    field (``""``: the page is the list), and whether a ``Link`` header is followed."""
+
+    next_link: str
+    items: str
+    link_header: bool
+    items_attribute: str = ""  # the page model's attribute holding the items ("" for a list)
+    item_type: TypeNode | None = None
+
+    @property
+    def item_annotation(self) -> str:
+        return annotation_of(self.item_type) if self.item_type is not None else "Any"
+
+
+@dataclass(frozen=True)
+class ClientNames:
+    """The client's methods for one operation: the call, its ``with_response`` twin, the
+    page iterator (pageable operations) and the streaming download (binary answers)."""
+
+    method: str
+    with_response: str
+    iterate: str = ""
+    stream: str = ""
+
+
 @dataclass(frozen=True)
 class Parameter:
     wire_name: str
@@ -76,10 +135,17 @@ class Parameter:
     media_type: str = ""  # set when the parameter is described by ``content``, not ``schema``
     description: str = ""
     deprecated: bool = False
+    # An object's property names, where the spec lists them (an exploded form-style object
+    # has no name of its own in the query).
+    properties: tuple[str, ...] | None = None
 
     @property
     def annotation(self) -> str:
         return annotation_of(self.type)
+
+    @property
+    def shape(self) -> str:
+        return shape(self.type)
 
     @property
     def is_array(self) -> bool:
@@ -95,6 +161,7 @@ class Body:
     kind: BodyKind
     required: bool = True
     description: str = ""
+    encoding: tuple[FieldEncoding, ...] = ()
 
     @property
     def annotation(self) -> str:
@@ -166,7 +233,31 @@ class Operation:
     permissions: tuple[str, ...]
     resource_method: str
     docs_url: str = ""
+    # Every media type the request body may be sent in, the preferred (``request_body``) first.
+    request_bodies: tuple[Body, ...] = ()
+    paging: PagingRule | None = None
+    client: ClientNames | None = None
     exchanges: tuple[Exchange, ...] = ()  # the documented examples, paired into calls
+
+    @property
+    def successes(self) -> tuple[Response, ...]:
+        """The documented 2xx responses, lowest status first."""
+        return tuple(sorted((r for r in self.responses if r.is_success), key=lambda r: r.status))
+
+    @property
+    def success_statuses(self) -> tuple[int, ...]:
+        found = tuple(r.status_code for r in self.successes if r.status_code is not None)
+        return found or (self.success_status,)
+
+    @property
+    def documented_errors(self) -> tuple[Response, ...]:
+        """The error responses (4xx, 5xx, ``NXX``, ``default``) that document a body."""
+        return tuple(r for r in self.responses if not r.is_success and r.body is not None)
+
+    @property
+    def streams_response(self) -> bool:
+        success = self.success
+        return success is not None and success.body is not None and success.body.kind == "binary"
 
     @property
     def security(self) -> tuple[str, ...]:
@@ -194,8 +285,13 @@ class Operation:
 
     @property
     def return_annotation(self) -> str:
-        success = self.success
-        return success.body.annotation if success and success.body else "None"
+        """What a call returns: the union of the bodies of its documented success statuses."""
+        found: list[str] = []
+        for response in self.successes:
+            text = response.body.annotation if response.body else "None"
+            if text not in found:
+                found.append(text)
+        return " | ".join(found) or "None"
 
     def params_in(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)

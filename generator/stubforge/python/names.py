@@ -50,13 +50,16 @@ CALL_NAMES = frozenset(
     {
         *("self", "cls", "body", "timeout", "headers", "request", "response", "raw", "result"),
         *("content", "impl", "params", "path", "prepared", "segment", "adapter"),
+        "media_type",  # the client's choice among an operation's request media types
     }
 )
 PARAMETER_RESERVED = CALL_NAMES | CLIENT_MODULE_NAMES | SERVER_MODULE_NAMES
 # The server's own method on the implementation, beside the operations.
-OPERATION_RESERVED = CALL_NAMES | {"check_token"}
+OPERATION_RESERVED = CALL_NAMES | {"check_token", "check_credential"}
 # What a resource class has besides its children and operations (the root is the Client).
 MEMBER_RESERVED = CALL_NAMES | {"with_options", "send", "close", "aclose"}
+# What Client and AsyncClient have besides operations and the root resource's members.
+CLIENT_MEMBERS = frozenset({"base_url", "credentials", "session", "http_client", "retry"})
 # Classes of client.py that resource classes (and their ``Async`` twins) may not take.
 CLIENT_CLASSES = frozenset({"Client", "AsyncClient"})
 
@@ -130,8 +133,13 @@ def field_name(wire_name: str) -> str:
     return snake_case(wire_name, fallback="field")
 
 
-def member_namespace() -> Namespace:
-    return Namespace(MEMBER_RESERVED)
+def member_namespace(taken: set[str] | None = None) -> Namespace:
+    return Namespace(MEMBER_RESERVED | (taken or set()))
+
+
+def client_namespace(taken: set[str]) -> Namespace:
+    """Where the client's per-operation methods get names, beside ``taken`` members."""
+    return Namespace(MEMBER_RESERVED | CLIENT_MEMBERS | taken)
 
 
 def member_name(names: Namespace, base: str) -> str:

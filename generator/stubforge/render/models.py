@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from stubforge.build import RUNTIME_TYPES, SCHEMA_PREFIX
 from stubforge.errors import Diagnostic, StubforgeError
-from stubforge.naming import snake_case
+from stubforge.naming import Namespace, snake_case
 from stubforge.render.code import escape_invisible
 from stubforge.render.model_schema import repair_model_document
 from stubforge.spec import LITERAL_KEYWORDS, pointer_of
@@ -185,9 +185,11 @@ def _unstable_field_names(model_document: dict[str, Any]) -> dict[str, str]:
 
     ``µ`` (U+00B5) is an identifier, but Python reads it as ``μ`` (U+03BC): the class would get
     a field that no wire name fills, and the value would land in the extra properties. Such a
-    property gets an ASCII field name, and its wire name stays the alias.
+    property gets an ASCII field name, distinct from every other property's in the document,
+    and its wire name stays the alias.
     """
-    names: dict[str, str] = {}
+    unstable: set[str] = set()
+    stable: set[str] = set()
     stack: list[Any] = [model_document.get("components", {}).get("schemas", {})]
     while stack:
         node = stack.pop()
@@ -199,10 +201,15 @@ def _unstable_field_names(model_document: dict[str, Any]) -> dict[str, str]:
         properties = node.get("properties")
         if isinstance(properties, dict):
             for name in properties:
-                if isinstance(name, str) and unicodedata.normalize("NFKC", name) != name:
-                    names[name] = snake_case(name, fallback="field")
+                if not isinstance(name, str):
+                    continue
+                if unicodedata.normalize("NFKC", name) != name:
+                    unstable.add(name)
+                else:
+                    stable.add(snake_case(name, fallback="field"))
         stack.extend(v for k, v in node.items() if k not in LITERAL_KEYWORDS)
-    return dict(sorted(names.items()))
+    taken = Namespace(stable)
+    return {name: taken.claim(snake_case(name, fallback="field")) for name in sorted(unstable)}
 
 
 def _names_first(

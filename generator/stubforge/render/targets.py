@@ -31,10 +31,21 @@ TARGETS: tuple[Target, ...] = (
         runtime=("__init__.py", "grammar.py", "values.py", "wire.py"),
     ),
     Target(
-        "client", templates=(("client.py", "client.py.j2"),), runtime=("params.py", "transport.py")
+        "client",
+        templates=(("client.py", "client.py.j2"),),
+        runtime=(
+            *("bodies.py", "calls.py", "client_responses.py", "credentials.py", "media.py"),
+            *("param_styles.py", "paging.py", "schemes.py", "session.py"),
+            "transport.py",
+        ),
     ),
     Target(
-        "server", templates=(("server.py", "server.py.j2"),), runtime=("errors.py", "serving.py")
+        "server",
+        templates=(("server.py", "server.py.j2"),),
+        runtime=(
+            *("auth_checks.py", "errors.py", "param_parsing.py", "server_bodies.py"),
+            *("server_calls.py", "serving.py"),
+        ),
     ),
 )
 """The models (``models.py``) are rendered by datamodel-code-generator, not by a template."""

@@ -2,553 +2,1164 @@
 # Do not edit: change the spec and run `stubforge generate`.
 """Typed HTTP client for Fleet service.
 
-``Client`` and ``AsyncClient`` share one request-building core: each operation is built into a
-``PreparedRequest`` and its response parsed by the same functions; only sending differs.
+Each operation is declared once as data (where each argument goes, in which style, which
+credentials it needs); ``Client`` and ``AsyncClient`` call it by its operationId in snake case
+or through the resource tree that follows the URL, and share everything but the sending.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Final
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from types import TracebackType
+from typing import Final, Self
 
 import httpx
 
 from . import models
-from ._runtime import params as _params
-from ._runtime import transport as _transport
+from ._runtime import calls as _calls
+from ._runtime import client_responses as _responses
+from ._runtime import paging as _paging
 from ._runtime import wire as _wire
-from ._runtime.transport import (
-    ApiError,
-    AsyncTransport,
-    PreparedRequest,
-    RetryPolicy,
-    SyncTransport,
-)
+from ._runtime.bodies import AsyncDownload, Download, File
+from ._runtime.calls import BodyWire, OperationWire, ParamWire
+from ._runtime.client_responses import ApiError, ApiResponse, ErrorParsers
+from ._runtime.credentials import BasicAuth, ClientCredentials, CredentialsError
+from ._runtime.paging import PaginationLoop, Paging
+from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
+from ._runtime.session import AsyncSession, SyncSession
+from ._runtime.transport import RetryPolicy
 
-__all__ = ["ApiError", "AsyncClient", "Client", "PreparedRequest", "RetryPolicy"]
+__all__ = [
+    "ApiError",
+    "ApiResponse",
+    "AsyncClient",
+    "AsyncDownload",
+    "BasicAuth",
+    "Client",
+    "ClientCredentials",
+    "CredentialsError",
+    "Download",
+    "File",
+    "PaginationLoop",
+    "RetryPolicy",
+]
 
 DEFAULT_BASE_URL: Final = "https://fleet.example.test/v1"
 DEFAULT_RETRY: Final = RetryPolicy()
 USER_AGENT: Final = "fleet/1.0 stubforge"
+SCHEMES: Final[Mapping[str, Scheme]] = {
+    "apiKey": ApiKey("X-Fleet-Key", Location("header")),
+    "basic": HttpAuth("basic"),
+    "bearer": HttpAuth("bearer", ""),
+}
+"""The spec's security schemes by name: ``credentials=`` takes a value for each."""
 
 
-def _build_people_person_list_person(
-    path: str,
-    *,
-    top: int | None = None,
-    skip: int | None = None,
-    search: str | None = None,
-    filter: str | None = None,
-    count: bool | None = None,
-    orderby: list[str] | None = None,
-    select: list[str] | None = None,
-    expand: list[str] | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    _params.add_query(params, "$top", top, explode=False)
-    _params.add_query(params, "$skip", skip, explode=False)
-    _params.add_query(params, "$search", search, explode=False)
-    _params.add_query(params, "$filter", filter, explode=False)
-    _params.add_query(params, "$count", count, explode=False)
-    _params.add_query(params, "$orderby", orderby, explode=False)
-    _params.add_query(params, "$select", select, explode=False)
-    _params.add_query(params, "$expand", expand, explode=False)
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
-    )
+_wire_people_person_list_person: Final = OperationWire(
+    "GET",
+    "/people",
+    (
+        ParamWire("$top", "top", "query", "form", False, False, False),
+        ParamWire("$skip", "skip", "query", "form", False, False, False),
+        ParamWire("$search", "search", "query", "form", False, False, False),
+        ParamWire("$filter", "filter", "query", "form", False, False, False),
+        ParamWire("$count", "count", "query", "form", False, False, False),
+        ParamWire("$orderby", "orderby", "query", "form", False, False, False),
+        ParamWire("$select", "select", "query", "form", False, False, False),
+        ParamWire("$expand", "expand", "query", "form", False, False, False),
+    ),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_people_person_list_person: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
+_paging_people_person_list_person: Final = Paging("@odata.nextLink", "value", False)
 
 
 def _parse_people_person_list_person(response: httpx.Response) -> models.PersonCollectionResponse:
-    _transport.expect_success(response)
-    result: models.PersonCollectionResponse = _wire.decode_json(
-        models.PersonCollectionResponse, response.content
-    )
-    return result
+    _responses.raise_for_status(response, _errors_people_person_list_person)
+    return _wire.decode_json(models.PersonCollectionResponse, response.content)
 
 
-def _build_people_person_create_person(
+def _send_people_person_list_person(
+    session: SyncSession,
     path: str,
-    body: models.Person,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.Person, body)
-
-    return PreparedRequest(
-        "POST",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.PersonCollectionResponse]:
+    response = session.send(
+        _calls.prepare(
+            _wire_people_person_list_person, session.base_url, path, values, body, media_type
+        )
     )
+    return ApiResponse(
+        _parse_people_person_list_person(response), response.status_code, response.headers
+    )
+
+
+async def _asend_people_person_list_person(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.PersonCollectionResponse]:
+    response = await session.send(
+        _calls.prepare(
+            _wire_people_person_list_person, session.base_url, path, values, body, media_type
+        )
+    )
+    return ApiResponse(
+        _parse_people_person_list_person(response), response.status_code, response.headers
+    )
+
+
+def _iter_people_person_list_person(
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> Iterator[models.Person]:
+    call = _calls.prepare(
+        _wire_people_person_list_person, session.base_url, path, values, body, media_type
+    )
+    return _paging.iter_items(
+        lambda: session.send(call),
+        lambda url: session.follow(url, call),
+        _parse_people_person_list_person,
+        lambda page: page.value if isinstance(page.value, list) else [],
+        _paging_people_person_list_person,
+    )
+
+
+def _aiter_people_person_list_person(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> AsyncIterator[models.Person]:
+    call = _calls.prepare(
+        _wire_people_person_list_person, session.base_url, path, values, body, media_type
+    )
+    return _paging.iter_items_async(
+        lambda: session.send(call),
+        lambda url: session.follow(url, call),
+        _parse_people_person_list_person,
+        lambda page: page.value if isinstance(page.value, list) else [],
+        _paging_people_person_list_person,
+    )
+
+
+_wire_people_person_create_person: Final = OperationWire(
+    "POST",
+    "/people",
+    (),
+    (
+        BodyWire(
+            "application/json", "json", {}, lambda value: _wire.encode_json(models.Person, value)
+        ),
+    ),
+    security=(
+        {
+            "bearer": (),
+        },
+        {
+            "apiKey": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_people_person_create_person: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_people_person_create_person(response: httpx.Response) -> models.Person:
-    _transport.expect_success(response)
-    result: models.Person = _wire.decode_json(models.Person, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_people_person_create_person)
+    return _wire.decode_json(models.Person, response.content)
 
 
-def _build_people_person_get_person(
+def _send_people_person_create_person(
+    session: SyncSession,
     path: str,
-    *,
-    select: list[str] | None = None,
-    expand: list[str] | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    _params.add_query(params, "$select", select, explode=False)
-    _params.add_query(params, "$expand", expand, explode=False)
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Person]:
+    response = session.send(
+        _calls.prepare(
+            _wire_people_person_create_person, session.base_url, path, values, body, media_type
+        )
     )
+    return ApiResponse(
+        _parse_people_person_create_person(response), response.status_code, response.headers
+    )
+
+
+async def _asend_people_person_create_person(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Person]:
+    response = await session.send(
+        _calls.prepare(
+            _wire_people_person_create_person, session.base_url, path, values, body, media_type
+        )
+    )
+    return ApiResponse(
+        _parse_people_person_create_person(response), response.status_code, response.headers
+    )
+
+
+_wire_people_person_get_person: Final = OperationWire(
+    "GET",
+    "/people/{person-id}",
+    (
+        ParamWire("person-id", "person_id", "path", "simple", False, False, False),
+        ParamWire("$select", "select", "query", "form", False, False, False),
+        ParamWire("$expand", "expand", "query", "form", False, False, False),
+    ),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_people_person_get_person: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_people_person_get_person(response: httpx.Response) -> models.Person:
-    _transport.expect_success(response)
-    result: models.Person = _wire.decode_json(models.Person, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_people_person_get_person)
+    return _wire.decode_json(models.Person, response.content)
 
 
-def _build_people_person_update_person(
+def _send_people_person_get_person(
+    session: SyncSession,
     path: str,
-    body: models.Person,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.Person, body)
-
-    return PreparedRequest(
-        "PATCH",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Person]:
+    response = session.send(
+        _calls.prepare(
+            _wire_people_person_get_person, session.base_url, path, values, body, media_type
+        )
     )
+    return ApiResponse(
+        _parse_people_person_get_person(response), response.status_code, response.headers
+    )
+
+
+async def _asend_people_person_get_person(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Person]:
+    response = await session.send(
+        _calls.prepare(
+            _wire_people_person_get_person, session.base_url, path, values, body, media_type
+        )
+    )
+    return ApiResponse(
+        _parse_people_person_get_person(response), response.status_code, response.headers
+    )
+
+
+_wire_people_person_update_person: Final = OperationWire(
+    "PATCH",
+    "/people/{person-id}",
+    (ParamWire("person-id", "person_id", "path", "simple", False, False, False),),
+    (
+        BodyWire(
+            "application/json", "json", {}, lambda value: _wire.encode_json(models.Person, value)
+        ),
+    ),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="",
+)
+_errors_people_person_update_person: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_people_person_update_person(response: httpx.Response) -> None:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_people_person_update_person)
     return None
 
 
-def _build_fleet_list_vehicles(
+def _send_people_person_update_person(
+    session: SyncSession,
     path: str,
-    *,
-    top: int | None = None,
-    skip: int | None = None,
-    search: str | None = None,
-    filter: str | None = None,
-    count: bool | None = None,
-    orderby: list[str] | None = None,
-    select: list[str] | None = None,
-    expand: list[str] | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    _params.add_query(params, "$top", top, explode=False)
-    _params.add_query(params, "$skip", skip, explode=False)
-    _params.add_query(params, "$search", search, explode=False)
-    _params.add_query(params, "$filter", filter, explode=False)
-    _params.add_query(params, "$count", count, explode=False)
-    _params.add_query(params, "$orderby", orderby, explode=False)
-    _params.add_query(params, "$select", select, explode=False)
-    _params.add_query(params, "$expand", expand, explode=False)
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = session.send(
+        _calls.prepare(
+            _wire_people_person_update_person, session.base_url, path, values, body, media_type
+        )
     )
+    _parse_people_person_update_person(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+async def _asend_people_person_update_person(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = await session.send(
+        _calls.prepare(
+            _wire_people_person_update_person, session.base_url, path, values, body, media_type
+        )
+    )
+    _parse_people_person_update_person(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+_wire_fleet_list_vehicles: Final = OperationWire(
+    "GET",
+    "/fleet/vehicles",
+    (
+        ParamWire("$top", "top", "query", "form", False, False, False),
+        ParamWire("$skip", "skip", "query", "form", False, False, False),
+        ParamWire("$search", "search", "query", "form", False, False, False),
+        ParamWire("$filter", "filter", "query", "form", False, False, False),
+        ParamWire("$count", "count", "query", "form", False, False, False),
+        ParamWire("$orderby", "orderby", "query", "form", False, False, False),
+        ParamWire("$select", "select", "query", "form", False, False, False),
+        ParamWire("$expand", "expand", "query", "form", False, False, False),
+    ),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_fleet_list_vehicles: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
+_paging_fleet_list_vehicles: Final = Paging("@odata.nextLink", "value", False)
 
 
 def _parse_fleet_list_vehicles(response: httpx.Response) -> models.VehicleCollectionResponse:
-    _transport.expect_success(response)
-    result: models.VehicleCollectionResponse = _wire.decode_json(
-        models.VehicleCollectionResponse, response.content
-    )
-    return result
+    _responses.raise_for_status(response, _errors_fleet_list_vehicles)
+    return _wire.decode_json(models.VehicleCollectionResponse, response.content)
 
 
-def _build_fleet_create_vehicles(
+def _send_fleet_list_vehicles(
+    session: SyncSession,
     path: str,
-    body: models.Vehicle,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.Vehicle, body)
-
-    return PreparedRequest(
-        "POST",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.VehicleCollectionResponse]:
+    response = session.send(
+        _calls.prepare(_wire_fleet_list_vehicles, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_fleet_list_vehicles(response), response.status_code, response.headers)
+
+
+async def _asend_fleet_list_vehicles(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.VehicleCollectionResponse]:
+    response = await session.send(
+        _calls.prepare(_wire_fleet_list_vehicles, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_fleet_list_vehicles(response), response.status_code, response.headers)
+
+
+def _iter_fleet_list_vehicles(
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> Iterator[models.Vehicle]:
+    call = _calls.prepare(
+        _wire_fleet_list_vehicles, session.base_url, path, values, body, media_type
+    )
+    return _paging.iter_items(
+        lambda: session.send(call),
+        lambda url: session.follow(url, call),
+        _parse_fleet_list_vehicles,
+        lambda page: page.value if isinstance(page.value, list) else [],
+        _paging_fleet_list_vehicles,
+    )
+
+
+def _aiter_fleet_list_vehicles(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> AsyncIterator[models.Vehicle]:
+    call = _calls.prepare(
+        _wire_fleet_list_vehicles, session.base_url, path, values, body, media_type
+    )
+    return _paging.iter_items_async(
+        lambda: session.send(call),
+        lambda url: session.follow(url, call),
+        _parse_fleet_list_vehicles,
+        lambda page: page.value if isinstance(page.value, list) else [],
+        _paging_fleet_list_vehicles,
+    )
+
+
+_wire_fleet_create_vehicles: Final = OperationWire(
+    "POST",
+    "/fleet/vehicles",
+    (),
+    (
+        BodyWire(
+            "application/json", "json", {}, lambda value: _wire.encode_json(models.Vehicle, value)
+        ),
+    ),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_fleet_create_vehicles: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_fleet_create_vehicles(response: httpx.Response) -> models.Vehicle:
-    _transport.expect_success(response)
-    result: models.Vehicle = _wire.decode_json(models.Vehicle, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_fleet_create_vehicles)
+    return _wire.decode_json(models.Vehicle, response.content)
 
 
-def _build_fleet_get_vehicles(
+def _send_fleet_create_vehicles(
+    session: SyncSession,
     path: str,
-    *,
-    select: list[str] | None = None,
-    expand: list[str] | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    _params.add_query(params, "$select", select, explode=False)
-    _params.add_query(params, "$expand", expand, explode=False)
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Vehicle]:
+    response = session.send(
+        _calls.prepare(
+            _wire_fleet_create_vehicles, session.base_url, path, values, body, media_type
+        )
     )
+    return ApiResponse(
+        _parse_fleet_create_vehicles(response), response.status_code, response.headers
+    )
+
+
+async def _asend_fleet_create_vehicles(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Vehicle]:
+    response = await session.send(
+        _calls.prepare(
+            _wire_fleet_create_vehicles, session.base_url, path, values, body, media_type
+        )
+    )
+    return ApiResponse(
+        _parse_fleet_create_vehicles(response), response.status_code, response.headers
+    )
+
+
+_wire_fleet_get_vehicles: Final = OperationWire(
+    "GET",
+    "/fleet/vehicles/{vehicle-id}",
+    (
+        ParamWire("vehicle-id", "vehicle_id", "path", "simple", False, False, False),
+        ParamWire("$select", "select", "query", "form", False, False, False),
+        ParamWire("$expand", "expand", "query", "form", False, False, False),
+    ),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_fleet_get_vehicles: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_fleet_get_vehicles(response: httpx.Response) -> models.Vehicle:
-    _transport.expect_success(response)
-    result: models.Vehicle = _wire.decode_json(models.Vehicle, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_fleet_get_vehicles)
+    return _wire.decode_json(models.Vehicle, response.content)
 
 
-def _build_fleet_delete_vehicles(
+def _send_fleet_get_vehicles(
+    session: SyncSession,
     path: str,
-    *,
-    if_match: str | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    if if_match is not None:
-        headers["If-Match"] = _params.text(if_match)
-    content: bytes | None = None
-    return PreparedRequest(
-        "DELETE",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Vehicle]:
+    response = session.send(
+        _calls.prepare(_wire_fleet_get_vehicles, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_fleet_get_vehicles(response), response.status_code, response.headers)
+
+
+async def _asend_fleet_get_vehicles(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Vehicle]:
+    response = await session.send(
+        _calls.prepare(_wire_fleet_get_vehicles, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_fleet_get_vehicles(response), response.status_code, response.headers)
+
+
+_wire_fleet_delete_vehicles: Final = OperationWire(
+    "DELETE",
+    "/fleet/vehicles/{vehicle-id}",
+    (
+        ParamWire("vehicle-id", "vehicle_id", "path", "simple", False, False, False),
+        ParamWire("If-Match", "if_match", "header", "simple", False, False, False),
+    ),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="",
+)
+_errors_fleet_delete_vehicles: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_fleet_delete_vehicles(response: httpx.Response) -> None:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_fleet_delete_vehicles)
     return None
 
 
-def _build_fleet_update_vehicles(
+def _send_fleet_delete_vehicles(
+    session: SyncSession,
     path: str,
-    body: models.Vehicle,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.Vehicle, body)
-
-    return PreparedRequest(
-        "PATCH",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = session.send(
+        _calls.prepare(
+            _wire_fleet_delete_vehicles, session.base_url, path, values, body, media_type
+        )
     )
+    _parse_fleet_delete_vehicles(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+async def _asend_fleet_delete_vehicles(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = await session.send(
+        _calls.prepare(
+            _wire_fleet_delete_vehicles, session.base_url, path, values, body, media_type
+        )
+    )
+    _parse_fleet_delete_vehicles(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+_wire_fleet_update_vehicles: Final = OperationWire(
+    "PATCH",
+    "/fleet/vehicles/{vehicle-id}",
+    (ParamWire("vehicle-id", "vehicle_id", "path", "simple", False, False, False),),
+    (
+        BodyWire(
+            "application/json", "json", {}, lambda value: _wire.encode_json(models.Vehicle, value)
+        ),
+    ),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="",
+)
+_errors_fleet_update_vehicles: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_fleet_update_vehicles(response: httpx.Response) -> None:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_fleet_update_vehicles)
     return None
 
 
-def _build_fleet_get_headquarters(
+def _send_fleet_update_vehicles(
+    session: SyncSession,
     path: str,
-    *,
-    select: list[str] | None = None,
-    expand: list[str] | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    _params.add_query(params, "$select", select, explode=False)
-    _params.add_query(params, "$expand", expand, explode=False)
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = session.send(
+        _calls.prepare(
+            _wire_fleet_update_vehicles, session.base_url, path, values, body, media_type
+        )
     )
+    _parse_fleet_update_vehicles(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+async def _asend_fleet_update_vehicles(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = await session.send(
+        _calls.prepare(
+            _wire_fleet_update_vehicles, session.base_url, path, values, body, media_type
+        )
+    )
+    _parse_fleet_update_vehicles(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+_wire_fleet_get_headquarters: Final = OperationWire(
+    "GET",
+    "/fleet/headquarters",
+    (
+        ParamWire("$select", "select", "query", "form", False, False, False),
+        ParamWire("$expand", "expand", "query", "form", False, False, False),
+    ),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_fleet_get_headquarters: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_fleet_get_headquarters(response: httpx.Response) -> models.Depot:
-    _transport.expect_success(response)
-    result: models.Depot = _wire.decode_json(models.Depot, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_fleet_get_headquarters)
+    return _wire.decode_json(models.Depot, response.content)
 
 
-def _build_fleet_delete_headquarters(
+def _send_fleet_get_headquarters(
+    session: SyncSession,
     path: str,
-    *,
-    if_match: str | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    if if_match is not None:
-        headers["If-Match"] = _params.text(if_match)
-    content: bytes | None = None
-    return PreparedRequest(
-        "DELETE",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Depot]:
+    response = session.send(
+        _calls.prepare(
+            _wire_fleet_get_headquarters, session.base_url, path, values, body, media_type
+        )
     )
+    return ApiResponse(
+        _parse_fleet_get_headquarters(response), response.status_code, response.headers
+    )
+
+
+async def _asend_fleet_get_headquarters(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Depot]:
+    response = await session.send(
+        _calls.prepare(
+            _wire_fleet_get_headquarters, session.base_url, path, values, body, media_type
+        )
+    )
+    return ApiResponse(
+        _parse_fleet_get_headquarters(response), response.status_code, response.headers
+    )
+
+
+_wire_fleet_delete_headquarters: Final = OperationWire(
+    "DELETE",
+    "/fleet/headquarters",
+    (ParamWire("If-Match", "if_match", "header", "simple", False, False, False),),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="",
+)
+_errors_fleet_delete_headquarters: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_fleet_delete_headquarters(response: httpx.Response) -> None:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_fleet_delete_headquarters)
     return None
 
 
-def _build_fleet_update_headquarters(
+def _send_fleet_delete_headquarters(
+    session: SyncSession,
     path: str,
-    body: models.Depot,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.Depot, body)
-
-    return PreparedRequest(
-        "PATCH",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = session.send(
+        _calls.prepare(
+            _wire_fleet_delete_headquarters, session.base_url, path, values, body, media_type
+        )
     )
+    _parse_fleet_delete_headquarters(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+async def _asend_fleet_delete_headquarters(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = await session.send(
+        _calls.prepare(
+            _wire_fleet_delete_headquarters, session.base_url, path, values, body, media_type
+        )
+    )
+    _parse_fleet_delete_headquarters(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+_wire_fleet_update_headquarters: Final = OperationWire(
+    "PATCH",
+    "/fleet/headquarters",
+    (),
+    (
+        BodyWire(
+            "application/json", "json", {}, lambda value: _wire.encode_json(models.Depot, value)
+        ),
+    ),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="",
+)
+_errors_fleet_update_headquarters: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_fleet_update_headquarters(response: httpx.Response) -> None:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_fleet_update_headquarters)
     return None
 
 
-def _build_fleet_list_depots(
+def _send_fleet_update_headquarters(
+    session: SyncSession,
     path: str,
-    *,
-    top: int | None = None,
-    skip: int | None = None,
-    search: str | None = None,
-    filter: str | None = None,
-    count: bool | None = None,
-    orderby: list[str] | None = None,
-    select: list[str] | None = None,
-    expand: list[str] | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    _params.add_query(params, "$top", top, explode=False)
-    _params.add_query(params, "$skip", skip, explode=False)
-    _params.add_query(params, "$search", search, explode=False)
-    _params.add_query(params, "$filter", filter, explode=False)
-    _params.add_query(params, "$count", count, explode=False)
-    _params.add_query(params, "$orderby", orderby, explode=False)
-    _params.add_query(params, "$select", select, explode=False)
-    _params.add_query(params, "$expand", expand, explode=False)
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = session.send(
+        _calls.prepare(
+            _wire_fleet_update_headquarters, session.base_url, path, values, body, media_type
+        )
     )
+    _parse_fleet_update_headquarters(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+async def _asend_fleet_update_headquarters(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = await session.send(
+        _calls.prepare(
+            _wire_fleet_update_headquarters, session.base_url, path, values, body, media_type
+        )
+    )
+    _parse_fleet_update_headquarters(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+_wire_fleet_list_depots: Final = OperationWire(
+    "GET",
+    "/fleet/depots",
+    (
+        ParamWire("$top", "top", "query", "form", False, False, False),
+        ParamWire("$skip", "skip", "query", "form", False, False, False),
+        ParamWire("$search", "search", "query", "form", False, False, False),
+        ParamWire("$filter", "filter", "query", "form", False, False, False),
+        ParamWire("$count", "count", "query", "form", False, False, False),
+        ParamWire("$orderby", "orderby", "query", "form", False, False, False),
+        ParamWire("$select", "select", "query", "form", False, False, False),
+        ParamWire("$expand", "expand", "query", "form", False, False, False),
+    ),
+    (),
+    security=(
+        {
+            "basic": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_fleet_list_depots: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
+_paging_fleet_list_depots: Final = Paging("@odata.nextLink", "value", False)
 
 
 def _parse_fleet_list_depots(response: httpx.Response) -> models.DepotCollectionResponse:
-    _transport.expect_success(response)
-    result: models.DepotCollectionResponse = _wire.decode_json(
-        models.DepotCollectionResponse, response.content
-    )
-    return result
+    _responses.raise_for_status(response, _errors_fleet_list_depots)
+    return _wire.decode_json(models.DepotCollectionResponse, response.content)
 
 
-def _build_fleet_create_depots(
+def _send_fleet_list_depots(
+    session: SyncSession,
     path: str,
-    body: models.Depot,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.Depot, body)
-
-    return PreparedRequest(
-        "POST",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.DepotCollectionResponse]:
+    response = session.send(
+        _calls.prepare(_wire_fleet_list_depots, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_fleet_list_depots(response), response.status_code, response.headers)
+
+
+async def _asend_fleet_list_depots(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.DepotCollectionResponse]:
+    response = await session.send(
+        _calls.prepare(_wire_fleet_list_depots, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_fleet_list_depots(response), response.status_code, response.headers)
+
+
+def _iter_fleet_list_depots(
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> Iterator[models.Depot]:
+    call = _calls.prepare(_wire_fleet_list_depots, session.base_url, path, values, body, media_type)
+    return _paging.iter_items(
+        lambda: session.send(call),
+        lambda url: session.follow(url, call),
+        _parse_fleet_list_depots,
+        lambda page: page.value if isinstance(page.value, list) else [],
+        _paging_fleet_list_depots,
+    )
+
+
+def _aiter_fleet_list_depots(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> AsyncIterator[models.Depot]:
+    call = _calls.prepare(_wire_fleet_list_depots, session.base_url, path, values, body, media_type)
+    return _paging.iter_items_async(
+        lambda: session.send(call),
+        lambda url: session.follow(url, call),
+        _parse_fleet_list_depots,
+        lambda page: page.value if isinstance(page.value, list) else [],
+        _paging_fleet_list_depots,
+    )
+
+
+_wire_fleet_create_depots: Final = OperationWire(
+    "POST",
+    "/fleet/depots",
+    (),
+    (
+        BodyWire(
+            "application/json", "json", {}, lambda value: _wire.encode_json(models.Depot, value)
+        ),
+    ),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_fleet_create_depots: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_fleet_create_depots(response: httpx.Response) -> models.Depot:
-    _transport.expect_success(response)
-    result: models.Depot = _wire.decode_json(models.Depot, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_fleet_create_depots)
+    return _wire.decode_json(models.Depot, response.content)
 
 
-def _build_fleet_get_depots(
+def _send_fleet_create_depots(
+    session: SyncSession,
     path: str,
-    *,
-    select: list[str] | None = None,
-    expand: list[str] | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    _params.add_query(params, "$select", select, explode=False)
-    _params.add_query(params, "$expand", expand, explode=False)
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Depot]:
+    response = session.send(
+        _calls.prepare(_wire_fleet_create_depots, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_fleet_create_depots(response), response.status_code, response.headers)
+
+
+async def _asend_fleet_create_depots(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Depot]:
+    response = await session.send(
+        _calls.prepare(_wire_fleet_create_depots, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_fleet_create_depots(response), response.status_code, response.headers)
+
+
+_wire_fleet_get_depots: Final = OperationWire(
+    "GET",
+    "/fleet/depots/{depot-id}",
+    (
+        ParamWire("depot-id", "depot_id", "path", "simple", False, False, False),
+        ParamWire("$select", "select", "query", "form", False, False, False),
+        ParamWire("$expand", "expand", "query", "form", False, False, False),
+    ),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_fleet_get_depots: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_fleet_get_depots(response: httpx.Response) -> models.Depot:
-    _transport.expect_success(response)
-    result: models.Depot = _wire.decode_json(models.Depot, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_fleet_get_depots)
+    return _wire.decode_json(models.Depot, response.content)
 
 
-def _build_fleet_delete_depots(
+def _send_fleet_get_depots(
+    session: SyncSession,
     path: str,
-    *,
-    if_match: str | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    if if_match is not None:
-        headers["If-Match"] = _params.text(if_match)
-    content: bytes | None = None
-    return PreparedRequest(
-        "DELETE",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Depot]:
+    response = session.send(
+        _calls.prepare(_wire_fleet_get_depots, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_fleet_get_depots(response), response.status_code, response.headers)
+
+
+async def _asend_fleet_get_depots(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Depot]:
+    response = await session.send(
+        _calls.prepare(_wire_fleet_get_depots, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_fleet_get_depots(response), response.status_code, response.headers)
+
+
+_wire_fleet_delete_depots: Final = OperationWire(
+    "DELETE",
+    "/fleet/depots/{depot-id}",
+    (
+        ParamWire("depot-id", "depot_id", "path", "simple", False, False, False),
+        ParamWire("If-Match", "if_match", "header", "simple", False, False, False),
+    ),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="",
+)
+_errors_fleet_delete_depots: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_fleet_delete_depots(response: httpx.Response) -> None:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_fleet_delete_depots)
     return None
 
 
-def _build_fleet_update_depots(
+def _send_fleet_delete_depots(
+    session: SyncSession,
     path: str,
-    body: models.Depot,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.Depot, body)
-
-    return PreparedRequest(
-        "PATCH",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = session.send(
+        _calls.prepare(_wire_fleet_delete_depots, session.base_url, path, values, body, media_type)
     )
+    _parse_fleet_delete_depots(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+async def _asend_fleet_delete_depots(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = await session.send(
+        _calls.prepare(_wire_fleet_delete_depots, session.base_url, path, values, body, media_type)
+    )
+    _parse_fleet_delete_depots(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+_wire_fleet_update_depots: Final = OperationWire(
+    "PATCH",
+    "/fleet/depots/{depot-id}",
+    (ParamWire("depot-id", "depot_id", "path", "simple", False, False, False),),
+    (
+        BodyWire(
+            "application/json", "json", {}, lambda value: _wire.encode_json(models.Depot, value)
+        ),
+    ),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="",
+)
+_errors_fleet_update_depots: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+    "5XX": lambda raw: _wire.decode_json(models.ODataError, raw),
+}
 
 
 def _parse_fleet_update_depots(response: httpx.Response) -> None:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_fleet_update_depots)
     return None
+
+
+def _send_fleet_update_depots(
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = session.send(
+        _calls.prepare(_wire_fleet_update_depots, session.base_url, path, values, body, media_type)
+    )
+    _parse_fleet_update_depots(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+async def _asend_fleet_update_depots(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = await session.send(
+        _calls.prepare(_wire_fleet_update_depots, session.base_url, path, values, body, media_type)
+    )
+    _parse_fleet_update_depots(response)
+    return ApiResponse(None, response.status_code, response.headers)
 
 
 class FleetDepotsByDepotIdResource:
     """Operations under ``{depot-id}``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def delete(
         self,
@@ -560,13 +1171,18 @@ class FleetDepotsByDepotIdResource:
         ``DELETE /fleet/depots/{depot-id}``.
 
         Args:
+            depot_id: The unique identifier of depot
             if_match: ETag
         """
-        prepared = _build_fleet_delete_depots(
-            self._path,
-            if_match=if_match,
+        _values: dict[str, object] = {
+            "depot_id": self._path_values["depot-id"],
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_depots.path, _wire_fleet_delete_depots.parameters, _values
         )
-        return _parse_fleet_delete_depots(self._client.send(prepared))
+        _found = _send_fleet_delete_depots(self._client._session, _path, _values, None)
+        return _found.body
 
     def get(
         self,
@@ -579,15 +1195,20 @@ class FleetDepotsByDepotIdResource:
         ``GET /fleet/depots/{depot-id}``.
 
         Args:
+            depot_id: The unique identifier of depot
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_fleet_get_depots(
-            self._path,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "depot_id": self._path_values["depot-id"],
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_depots.path, _wire_fleet_get_depots.parameters, _values
         )
-        return _parse_fleet_get_depots(self._client.send(prepared))
+        _found = _send_fleet_get_depots(self._client._session, _path, _values, None)
+        return _found.body
 
     def update(
         self,
@@ -596,32 +1217,35 @@ class FleetDepotsByDepotIdResource:
         """Update the navigation property depots in fleet
 
         ``PATCH /fleet/depots/{depot-id}``.
+
+        Args:
+            depot_id: The unique identifier of depot
         """
-        prepared = _build_fleet_update_depots(
-            self._path,
-            body,
+        _values: dict[str, object] = {
+            "depot_id": self._path_values["depot-id"],
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_depots.path, _wire_fleet_update_depots.parameters, _values
         )
-        return _parse_fleet_update_depots(self._client.send(prepared))
+        _found = _send_fleet_update_depots(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class FleetDepotsResource:
     """Operations under ``depots``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def by_depot_id(
         self,
         depot_id: str,
     ) -> FleetDepotsByDepotIdResource:
-        segment = _params.fill_segment(
-            "{depot-id}",
-            {
-                "depot-id": depot_id,
-            },
-        )
-        return FleetDepotsByDepotIdResource(self._client, self._path + "/" + segment)
+        _values = {
+            "depot-id": depot_id,
+        }
+        return FleetDepotsByDepotIdResource(self._client, {**self._path_values, **_values})
 
     def list(
         self,
@@ -649,18 +1273,21 @@ class FleetDepotsResource:
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_fleet_list_depots(
-            self._path,
-            top=top,
-            skip=skip,
-            search=search,
-            filter=filter,
-            count=count,
-            orderby=orderby,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_depots.path, _wire_fleet_list_depots.parameters, _values
         )
-        return _parse_fleet_list_depots(self._client.send(prepared))
+        _found = _send_fleet_list_depots(self._client._session, _path, _values, None)
+        return _found.body
 
     def create(
         self,
@@ -670,19 +1297,20 @@ class FleetDepotsResource:
 
         ``POST /fleet/depots``.
         """
-        prepared = _build_fleet_create_depots(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_depots.path, _wire_fleet_create_depots.parameters, _values
         )
-        return _parse_fleet_create_depots(self._client.send(prepared))
+        _found = _send_fleet_create_depots(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class FleetHeadquartersResource:
     """Operations under ``headquarters``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def delete(
         self,
@@ -696,11 +1324,16 @@ class FleetHeadquartersResource:
         Args:
             if_match: ETag
         """
-        prepared = _build_fleet_delete_headquarters(
-            self._path,
-            if_match=if_match,
+        _values: dict[str, object] = {
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_headquarters.path,
+            _wire_fleet_delete_headquarters.parameters,
+            _values,
         )
-        return _parse_fleet_delete_headquarters(self._client.send(prepared))
+        _found = _send_fleet_delete_headquarters(self._client._session, _path, _values, None)
+        return _found.body
 
     def get(
         self,
@@ -716,12 +1349,15 @@ class FleetHeadquartersResource:
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_fleet_get_headquarters(
-            self._path,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_headquarters.path, _wire_fleet_get_headquarters.parameters, _values
         )
-        return _parse_fleet_get_headquarters(self._client.send(prepared))
+        _found = _send_fleet_get_headquarters(self._client._session, _path, _values, None)
+        return _found.body
 
     def update(
         self,
@@ -731,19 +1367,22 @@ class FleetHeadquartersResource:
 
         ``PATCH /fleet/headquarters``.
         """
-        prepared = _build_fleet_update_headquarters(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_update_headquarters.path,
+            _wire_fleet_update_headquarters.parameters,
+            _values,
         )
-        return _parse_fleet_update_headquarters(self._client.send(prepared))
+        _found = _send_fleet_update_headquarters(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class FleetVehiclesByVehicleIdResource:
     """Operations under ``{vehicle-id}``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def delete(
         self,
@@ -755,13 +1394,18 @@ class FleetVehiclesByVehicleIdResource:
         ``DELETE /fleet/vehicles/{vehicle-id}``.
 
         Args:
+            vehicle_id: The unique identifier of vehicle
             if_match: ETag
         """
-        prepared = _build_fleet_delete_vehicles(
-            self._path,
-            if_match=if_match,
+        _values: dict[str, object] = {
+            "vehicle_id": self._path_values["vehicle-id"],
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_vehicles.path, _wire_fleet_delete_vehicles.parameters, _values
         )
-        return _parse_fleet_delete_vehicles(self._client.send(prepared))
+        _found = _send_fleet_delete_vehicles(self._client._session, _path, _values, None)
+        return _found.body
 
     def get(
         self,
@@ -776,15 +1420,20 @@ class FleetVehiclesByVehicleIdResource:
         ``GET /fleet/vehicles/{vehicle-id}``.
 
         Args:
+            vehicle_id: The unique identifier of vehicle
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_fleet_get_vehicles(
-            self._path,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "vehicle_id": self._path_values["vehicle-id"],
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_vehicles.path, _wire_fleet_get_vehicles.parameters, _values
         )
-        return _parse_fleet_get_vehicles(self._client.send(prepared))
+        _found = _send_fleet_get_vehicles(self._client._session, _path, _values, None)
+        return _found.body
 
     def update(
         self,
@@ -793,32 +1442,35 @@ class FleetVehiclesByVehicleIdResource:
         """Update the navigation property vehicles in fleet
 
         ``PATCH /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            vehicle_id: The unique identifier of vehicle
         """
-        prepared = _build_fleet_update_vehicles(
-            self._path,
-            body,
+        _values: dict[str, object] = {
+            "vehicle_id": self._path_values["vehicle-id"],
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_vehicles.path, _wire_fleet_update_vehicles.parameters, _values
         )
-        return _parse_fleet_update_vehicles(self._client.send(prepared))
+        _found = _send_fleet_update_vehicles(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class FleetVehiclesResource:
     """Operations under ``vehicles``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def by_vehicle_id(
         self,
         vehicle_id: str,
     ) -> FleetVehiclesByVehicleIdResource:
-        segment = _params.fill_segment(
-            "{vehicle-id}",
-            {
-                "vehicle-id": vehicle_id,
-            },
-        )
-        return FleetVehiclesByVehicleIdResource(self._client, self._path + "/" + segment)
+        _values = {
+            "vehicle-id": vehicle_id,
+        }
+        return FleetVehiclesByVehicleIdResource(self._client, {**self._path_values, **_values})
 
     def list(
         self,
@@ -848,18 +1500,21 @@ class FleetVehiclesResource:
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_fleet_list_vehicles(
-            self._path,
-            top=top,
-            skip=skip,
-            search=search,
-            filter=filter,
-            count=count,
-            orderby=orderby,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_vehicles.path, _wire_fleet_list_vehicles.parameters, _values
         )
-        return _parse_fleet_list_vehicles(self._client.send(prepared))
+        _found = _send_fleet_list_vehicles(self._client._session, _path, _values, None)
+        return _found.body
 
     def create(
         self,
@@ -869,39 +1524,40 @@ class FleetVehiclesResource:
 
         ``POST /fleet/vehicles``.
         """
-        prepared = _build_fleet_create_vehicles(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_vehicles.path, _wire_fleet_create_vehicles.parameters, _values
         )
-        return _parse_fleet_create_vehicles(self._client.send(prepared))
+        _found = _send_fleet_create_vehicles(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class FleetResource:
     """Operations under ``fleet``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def depots(self) -> FleetDepotsResource:
-        return FleetDepotsResource(self._client, self._path + "/" + "depots")
+        return FleetDepotsResource(self._client, self._path_values)
 
     @property
     def headquarters(self) -> FleetHeadquartersResource:
-        return FleetHeadquartersResource(self._client, self._path + "/" + "headquarters")
+        return FleetHeadquartersResource(self._client, self._path_values)
 
     @property
     def vehicles(self) -> FleetVehiclesResource:
-        return FleetVehiclesResource(self._client, self._path + "/" + "vehicles")
+        return FleetVehiclesResource(self._client, self._path_values)
 
 
 class PeopleByPersonIdResource:
     """Operations under ``{person-id}``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def get(
         self,
@@ -914,15 +1570,20 @@ class PeopleByPersonIdResource:
         ``GET /people/{person-id}``.
 
         Args:
+            person_id: The unique identifier of person
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_people_person_get_person(
-            self._path,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "person_id": self._path_values["person-id"],
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_get_person.path, _wire_people_person_get_person.parameters, _values
         )
-        return _parse_people_person_get_person(self._client.send(prepared))
+        _found = _send_people_person_get_person(self._client._session, _path, _values, None)
+        return _found.body
 
     def update(
         self,
@@ -931,32 +1592,37 @@ class PeopleByPersonIdResource:
         """Update entity in people
 
         ``PATCH /people/{person-id}``.
+
+        Args:
+            person_id: The unique identifier of person
         """
-        prepared = _build_people_person_update_person(
-            self._path,
-            body,
+        _values: dict[str, object] = {
+            "person_id": self._path_values["person-id"],
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_update_person.path,
+            _wire_people_person_update_person.parameters,
+            _values,
         )
-        return _parse_people_person_update_person(self._client.send(prepared))
+        _found = _send_people_person_update_person(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class PeopleResource:
     """Operations under ``people``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def by_person_id(
         self,
         person_id: str,
     ) -> PeopleByPersonIdResource:
-        segment = _params.fill_segment(
-            "{person-id}",
-            {
-                "person-id": person_id,
-            },
-        )
-        return PeopleByPersonIdResource(self._client, self._path + "/" + segment)
+        _values = {
+            "person-id": person_id,
+        }
+        return PeopleByPersonIdResource(self._client, {**self._path_values, **_values})
 
     def list(
         self,
@@ -984,18 +1650,23 @@ class PeopleResource:
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_people_person_list_person(
-            self._path,
-            top=top,
-            skip=skip,
-            search=search,
-            filter=filter,
-            count=count,
-            orderby=orderby,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_list_person.path,
+            _wire_people_person_list_person.parameters,
+            _values,
         )
-        return _parse_people_person_list_person(self._client.send(prepared))
+        _found = _send_people_person_list_person(self._client._session, _path, _values, None)
+        return _found.body
 
     def create(
         self,
@@ -1007,35 +1678,38 @@ class PeopleResource:
 
         ``POST /people``.
         """
-        prepared = _build_people_person_create_person(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_people_person_create_person.path,
+            _wire_people_person_create_person.parameters,
+            _values,
         )
-        return _parse_people_person_create_person(self._client.send(prepared))
+        _found = _send_people_person_create_person(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class RootResource:
     """Operations under ``/``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def fleet(self) -> FleetResource:
-        return FleetResource(self._client, self._path + "/" + "fleet")
+        return FleetResource(self._client, self._path_values)
 
     @property
     def people(self) -> PeopleResource:
-        return PeopleResource(self._client, self._path + "/" + "people")
+        return PeopleResource(self._client, self._path_values)
 
 
 class AsyncFleetDepotsByDepotIdResource:
     """Operations under ``{depot-id}``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def delete(
         self,
@@ -1047,13 +1721,18 @@ class AsyncFleetDepotsByDepotIdResource:
         ``DELETE /fleet/depots/{depot-id}``.
 
         Args:
+            depot_id: The unique identifier of depot
             if_match: ETag
         """
-        prepared = _build_fleet_delete_depots(
-            self._path,
-            if_match=if_match,
+        _values: dict[str, object] = {
+            "depot_id": self._path_values["depot-id"],
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_depots.path, _wire_fleet_delete_depots.parameters, _values
         )
-        return _parse_fleet_delete_depots(await self._client.send(prepared))
+        _found = await _asend_fleet_delete_depots(self._client._session, _path, _values, None)
+        return _found.body
 
     async def get(
         self,
@@ -1066,15 +1745,20 @@ class AsyncFleetDepotsByDepotIdResource:
         ``GET /fleet/depots/{depot-id}``.
 
         Args:
+            depot_id: The unique identifier of depot
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_fleet_get_depots(
-            self._path,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "depot_id": self._path_values["depot-id"],
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_depots.path, _wire_fleet_get_depots.parameters, _values
         )
-        return _parse_fleet_get_depots(await self._client.send(prepared))
+        _found = await _asend_fleet_get_depots(self._client._session, _path, _values, None)
+        return _found.body
 
     async def update(
         self,
@@ -1083,32 +1767,35 @@ class AsyncFleetDepotsByDepotIdResource:
         """Update the navigation property depots in fleet
 
         ``PATCH /fleet/depots/{depot-id}``.
+
+        Args:
+            depot_id: The unique identifier of depot
         """
-        prepared = _build_fleet_update_depots(
-            self._path,
-            body,
+        _values: dict[str, object] = {
+            "depot_id": self._path_values["depot-id"],
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_depots.path, _wire_fleet_update_depots.parameters, _values
         )
-        return _parse_fleet_update_depots(await self._client.send(prepared))
+        _found = await _asend_fleet_update_depots(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncFleetDepotsResource:
     """Operations under ``depots``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def by_depot_id(
         self,
         depot_id: str,
     ) -> AsyncFleetDepotsByDepotIdResource:
-        segment = _params.fill_segment(
-            "{depot-id}",
-            {
-                "depot-id": depot_id,
-            },
-        )
-        return AsyncFleetDepotsByDepotIdResource(self._client, self._path + "/" + segment)
+        _values = {
+            "depot-id": depot_id,
+        }
+        return AsyncFleetDepotsByDepotIdResource(self._client, {**self._path_values, **_values})
 
     async def list(
         self,
@@ -1136,18 +1823,21 @@ class AsyncFleetDepotsResource:
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_fleet_list_depots(
-            self._path,
-            top=top,
-            skip=skip,
-            search=search,
-            filter=filter,
-            count=count,
-            orderby=orderby,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_depots.path, _wire_fleet_list_depots.parameters, _values
         )
-        return _parse_fleet_list_depots(await self._client.send(prepared))
+        _found = await _asend_fleet_list_depots(self._client._session, _path, _values, None)
+        return _found.body
 
     async def create(
         self,
@@ -1157,19 +1847,20 @@ class AsyncFleetDepotsResource:
 
         ``POST /fleet/depots``.
         """
-        prepared = _build_fleet_create_depots(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_depots.path, _wire_fleet_create_depots.parameters, _values
         )
-        return _parse_fleet_create_depots(await self._client.send(prepared))
+        _found = await _asend_fleet_create_depots(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncFleetHeadquartersResource:
     """Operations under ``headquarters``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def delete(
         self,
@@ -1183,11 +1874,16 @@ class AsyncFleetHeadquartersResource:
         Args:
             if_match: ETag
         """
-        prepared = _build_fleet_delete_headquarters(
-            self._path,
-            if_match=if_match,
+        _values: dict[str, object] = {
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_headquarters.path,
+            _wire_fleet_delete_headquarters.parameters,
+            _values,
         )
-        return _parse_fleet_delete_headquarters(await self._client.send(prepared))
+        _found = await _asend_fleet_delete_headquarters(self._client._session, _path, _values, None)
+        return _found.body
 
     async def get(
         self,
@@ -1203,12 +1899,15 @@ class AsyncFleetHeadquartersResource:
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_fleet_get_headquarters(
-            self._path,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_headquarters.path, _wire_fleet_get_headquarters.parameters, _values
         )
-        return _parse_fleet_get_headquarters(await self._client.send(prepared))
+        _found = await _asend_fleet_get_headquarters(self._client._session, _path, _values, None)
+        return _found.body
 
     async def update(
         self,
@@ -1218,19 +1917,22 @@ class AsyncFleetHeadquartersResource:
 
         ``PATCH /fleet/headquarters``.
         """
-        prepared = _build_fleet_update_headquarters(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_update_headquarters.path,
+            _wire_fleet_update_headquarters.parameters,
+            _values,
         )
-        return _parse_fleet_update_headquarters(await self._client.send(prepared))
+        _found = await _asend_fleet_update_headquarters(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncFleetVehiclesByVehicleIdResource:
     """Operations under ``{vehicle-id}``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def delete(
         self,
@@ -1242,13 +1944,18 @@ class AsyncFleetVehiclesByVehicleIdResource:
         ``DELETE /fleet/vehicles/{vehicle-id}``.
 
         Args:
+            vehicle_id: The unique identifier of vehicle
             if_match: ETag
         """
-        prepared = _build_fleet_delete_vehicles(
-            self._path,
-            if_match=if_match,
+        _values: dict[str, object] = {
+            "vehicle_id": self._path_values["vehicle-id"],
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_vehicles.path, _wire_fleet_delete_vehicles.parameters, _values
         )
-        return _parse_fleet_delete_vehicles(await self._client.send(prepared))
+        _found = await _asend_fleet_delete_vehicles(self._client._session, _path, _values, None)
+        return _found.body
 
     async def get(
         self,
@@ -1263,15 +1970,20 @@ class AsyncFleetVehiclesByVehicleIdResource:
         ``GET /fleet/vehicles/{vehicle-id}``.
 
         Args:
+            vehicle_id: The unique identifier of vehicle
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_fleet_get_vehicles(
-            self._path,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "vehicle_id": self._path_values["vehicle-id"],
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_vehicles.path, _wire_fleet_get_vehicles.parameters, _values
         )
-        return _parse_fleet_get_vehicles(await self._client.send(prepared))
+        _found = await _asend_fleet_get_vehicles(self._client._session, _path, _values, None)
+        return _found.body
 
     async def update(
         self,
@@ -1280,32 +1992,35 @@ class AsyncFleetVehiclesByVehicleIdResource:
         """Update the navigation property vehicles in fleet
 
         ``PATCH /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            vehicle_id: The unique identifier of vehicle
         """
-        prepared = _build_fleet_update_vehicles(
-            self._path,
-            body,
+        _values: dict[str, object] = {
+            "vehicle_id": self._path_values["vehicle-id"],
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_vehicles.path, _wire_fleet_update_vehicles.parameters, _values
         )
-        return _parse_fleet_update_vehicles(await self._client.send(prepared))
+        _found = await _asend_fleet_update_vehicles(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncFleetVehiclesResource:
     """Operations under ``vehicles``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def by_vehicle_id(
         self,
         vehicle_id: str,
     ) -> AsyncFleetVehiclesByVehicleIdResource:
-        segment = _params.fill_segment(
-            "{vehicle-id}",
-            {
-                "vehicle-id": vehicle_id,
-            },
-        )
-        return AsyncFleetVehiclesByVehicleIdResource(self._client, self._path + "/" + segment)
+        _values = {
+            "vehicle-id": vehicle_id,
+        }
+        return AsyncFleetVehiclesByVehicleIdResource(self._client, {**self._path_values, **_values})
 
     async def list(
         self,
@@ -1335,18 +2050,21 @@ class AsyncFleetVehiclesResource:
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_fleet_list_vehicles(
-            self._path,
-            top=top,
-            skip=skip,
-            search=search,
-            filter=filter,
-            count=count,
-            orderby=orderby,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_vehicles.path, _wire_fleet_list_vehicles.parameters, _values
         )
-        return _parse_fleet_list_vehicles(await self._client.send(prepared))
+        _found = await _asend_fleet_list_vehicles(self._client._session, _path, _values, None)
+        return _found.body
 
     async def create(
         self,
@@ -1356,39 +2074,40 @@ class AsyncFleetVehiclesResource:
 
         ``POST /fleet/vehicles``.
         """
-        prepared = _build_fleet_create_vehicles(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_vehicles.path, _wire_fleet_create_vehicles.parameters, _values
         )
-        return _parse_fleet_create_vehicles(await self._client.send(prepared))
+        _found = await _asend_fleet_create_vehicles(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncFleetResource:
     """Operations under ``fleet``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def depots(self) -> AsyncFleetDepotsResource:
-        return AsyncFleetDepotsResource(self._client, self._path + "/" + "depots")
+        return AsyncFleetDepotsResource(self._client, self._path_values)
 
     @property
     def headquarters(self) -> AsyncFleetHeadquartersResource:
-        return AsyncFleetHeadquartersResource(self._client, self._path + "/" + "headquarters")
+        return AsyncFleetHeadquartersResource(self._client, self._path_values)
 
     @property
     def vehicles(self) -> AsyncFleetVehiclesResource:
-        return AsyncFleetVehiclesResource(self._client, self._path + "/" + "vehicles")
+        return AsyncFleetVehiclesResource(self._client, self._path_values)
 
 
 class AsyncPeopleByPersonIdResource:
     """Operations under ``{person-id}``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def get(
         self,
@@ -1401,15 +2120,20 @@ class AsyncPeopleByPersonIdResource:
         ``GET /people/{person-id}``.
 
         Args:
+            person_id: The unique identifier of person
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_people_person_get_person(
-            self._path,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "person_id": self._path_values["person-id"],
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_get_person.path, _wire_people_person_get_person.parameters, _values
         )
-        return _parse_people_person_get_person(await self._client.send(prepared))
+        _found = await _asend_people_person_get_person(self._client._session, _path, _values, None)
+        return _found.body
 
     async def update(
         self,
@@ -1418,32 +2142,39 @@ class AsyncPeopleByPersonIdResource:
         """Update entity in people
 
         ``PATCH /people/{person-id}``.
+
+        Args:
+            person_id: The unique identifier of person
         """
-        prepared = _build_people_person_update_person(
-            self._path,
-            body,
+        _values: dict[str, object] = {
+            "person_id": self._path_values["person-id"],
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_update_person.path,
+            _wire_people_person_update_person.parameters,
+            _values,
         )
-        return _parse_people_person_update_person(await self._client.send(prepared))
+        _found = await _asend_people_person_update_person(
+            self._client._session, _path, _values, body
+        )
+        return _found.body
 
 
 class AsyncPeopleResource:
     """Operations under ``people``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def by_person_id(
         self,
         person_id: str,
     ) -> AsyncPeopleByPersonIdResource:
-        segment = _params.fill_segment(
-            "{person-id}",
-            {
-                "person-id": person_id,
-            },
-        )
-        return AsyncPeopleByPersonIdResource(self._client, self._path + "/" + segment)
+        _values = {
+            "person-id": person_id,
+        }
+        return AsyncPeopleByPersonIdResource(self._client, {**self._path_values, **_values})
 
     async def list(
         self,
@@ -1471,18 +2202,23 @@ class AsyncPeopleResource:
             select: Select properties to be returned
             expand: Expand related entities
         """
-        prepared = _build_people_person_list_person(
-            self._path,
-            top=top,
-            skip=skip,
-            search=search,
-            filter=filter,
-            count=count,
-            orderby=orderby,
-            select=select,
-            expand=expand,
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_list_person.path,
+            _wire_people_person_list_person.parameters,
+            _values,
         )
-        return _parse_people_person_list_person(await self._client.send(prepared))
+        _found = await _asend_people_person_list_person(self._client._session, _path, _values, None)
+        return _found.body
 
     async def create(
         self,
@@ -1494,39 +2230,48 @@ class AsyncPeopleResource:
 
         ``POST /people``.
         """
-        prepared = _build_people_person_create_person(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_people_person_create_person.path,
+            _wire_people_person_create_person.parameters,
+            _values,
         )
-        return _parse_people_person_create_person(await self._client.send(prepared))
+        _found = await _asend_people_person_create_person(
+            self._client._session, _path, _values, body
+        )
+        return _found.body
 
 
 class AsyncRootResource:
     """Operations under ``/``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def fleet(self) -> AsyncFleetResource:
-        return AsyncFleetResource(self._client, self._path + "/" + "fleet")
+        return AsyncFleetResource(self._client, self._path_values)
 
     @property
     def people(self) -> AsyncPeopleResource:
-        return AsyncPeopleResource(self._client, self._path + "/" + "people")
+        return AsyncPeopleResource(self._client, self._path_values)
 
 
-class Client(SyncTransport, RootResource):
+class Client(RootResource):
     """A synchronous client. Use it as a context manager, or call ``close()``.
 
-    ``token`` is a bearer token, or a callable that returns a fresh one for each request.
+    ``credentials`` maps each security scheme's name (apiKey, basic, bearer) to its
+    credential: a string (API key, token), ``(user, password)`` or ``BasicAuth`` for HTTP Basic,
+    ``ClientCredentials`` for OAuth 2.0 client credentials, or a callable returning one.
+    ``token`` is the shorthand for a spec with a single bearer-token scheme.
     """
 
     def __init__(
         self,
         base_url: str = DEFAULT_BASE_URL,
         *,
+        credentials: Mapping[str, object] | None = None,
         token: str | Callable[[], str] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         retry: RetryPolicy = DEFAULT_RETRY,
@@ -1534,29 +2279,871 @@ class Client(SyncTransport, RootResource):
         user_agent: str = USER_AGENT,
         http_client: httpx.Client | None = None,
     ) -> None:
-        SyncTransport.__init__(
-            self,
+        RootResource.__init__(self, self, {})
+        self._session = SyncSession(
             base_url,
+            SCHEMES,
+            credentials,
             token=token,
+            headers={"user-agent": user_agent, **(headers or {})},
+            retry=retry.delay,
             timeout=timeout,
-            retry=retry,
-            headers=headers,
-            user_agent=user_agent,
             http_client=http_client,
         )
-        RootResource.__init__(self, self, "")
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def people_person_list_person(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.PersonCollectionResponse:
+        """Get entities from people
+
+        ``GET /people``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_list_person.path,
+            _wire_people_person_list_person.parameters,
+            _values,
+        )
+        _found = _send_people_person_list_person(self._session, _path, _values, None)
+        return _found.body
+
+    def people_person_list_person_with_response(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.PersonCollectionResponse]:
+        """``people_person_list_person``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_list_person.path,
+            _wire_people_person_list_person.parameters,
+            _values,
+        )
+        return _send_people_person_list_person(self._session, _path, _values, None)
+
+    def iter_people_person_list_person(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> Iterator[models.Person]:
+        """Every item of ``people_person_list_person``, page after page, fetched as iteration reaches it."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_list_person.path,
+            _wire_people_person_list_person.parameters,
+            _values,
+        )
+        return _iter_people_person_list_person(self._session, _path, _values, None)
+
+    def people_person_create_person(
+        self,
+        body: models.Person,
+    ) -> models.Person:
+        """Register a person
+
+        Adds a driver to the fleet.
+
+        ``POST /people``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_people_person_create_person.path,
+            _wire_people_person_create_person.parameters,
+            _values,
+        )
+        _found = _send_people_person_create_person(self._session, _path, _values, body)
+        return _found.body
+
+    def people_person_create_person_with_response(
+        self,
+        body: models.Person,
+    ) -> ApiResponse[models.Person]:
+        """``people_person_create_person``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_people_person_create_person.path,
+            _wire_people_person_create_person.parameters,
+            _values,
+        )
+        return _send_people_person_create_person(self._session, _path, _values, body)
+
+    def people_person_get_person(
+        self,
+        *,
+        person_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.Person:
+        """Get entity from people by key
+
+        ``GET /people/{person-id}``.
+
+        Args:
+            person_id: The unique identifier of person
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "person_id": person_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_get_person.path, _wire_people_person_get_person.parameters, _values
+        )
+        _found = _send_people_person_get_person(self._session, _path, _values, None)
+        return _found.body
+
+    def people_person_get_person_with_response(
+        self,
+        *,
+        person_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.Person]:
+        """``people_person_get_person``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "person_id": person_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_get_person.path, _wire_people_person_get_person.parameters, _values
+        )
+        return _send_people_person_get_person(self._session, _path, _values, None)
+
+    def people_person_update_person(
+        self,
+        body: models.Person,
+        *,
+        person_id: str,
+    ) -> None:
+        """Update entity in people
+
+        ``PATCH /people/{person-id}``.
+
+        Args:
+            person_id: The unique identifier of person
+        """
+        _values: dict[str, object] = {
+            "person_id": person_id,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_update_person.path,
+            _wire_people_person_update_person.parameters,
+            _values,
+        )
+        _found = _send_people_person_update_person(self._session, _path, _values, body)
+        return _found.body
+
+    def people_person_update_person_with_response(
+        self,
+        body: models.Person,
+        *,
+        person_id: str,
+    ) -> ApiResponse[None]:
+        """``people_person_update_person``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "person_id": person_id,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_update_person.path,
+            _wire_people_person_update_person.parameters,
+            _values,
+        )
+        return _send_people_person_update_person(self._session, _path, _values, body)
+
+    def fleet_list_vehicles(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.VehicleCollectionResponse:
+        """Get vehicles from fleet
+
+        Every vehicle of the fleet.
+
+        ``GET /fleet/vehicles``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_vehicles.path, _wire_fleet_list_vehicles.parameters, _values
+        )
+        _found = _send_fleet_list_vehicles(self._session, _path, _values, None)
+        return _found.body
+
+    def fleet_list_vehicles_with_response(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.VehicleCollectionResponse]:
+        """``fleet_list_vehicles``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_vehicles.path, _wire_fleet_list_vehicles.parameters, _values
+        )
+        return _send_fleet_list_vehicles(self._session, _path, _values, None)
+
+    def iter_fleet_list_vehicles(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> Iterator[models.Vehicle]:
+        """Every item of ``fleet_list_vehicles``, page after page, fetched as iteration reaches it."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_vehicles.path, _wire_fleet_list_vehicles.parameters, _values
+        )
+        return _iter_fleet_list_vehicles(self._session, _path, _values, None)
+
+    def fleet_create_vehicles(
+        self,
+        body: models.Vehicle,
+    ) -> models.Vehicle:
+        """Create new navigation property to vehicles for fleet
+
+        ``POST /fleet/vehicles``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_vehicles.path, _wire_fleet_create_vehicles.parameters, _values
+        )
+        _found = _send_fleet_create_vehicles(self._session, _path, _values, body)
+        return _found.body
+
+    def fleet_create_vehicles_with_response(
+        self,
+        body: models.Vehicle,
+    ) -> ApiResponse[models.Vehicle]:
+        """``fleet_create_vehicles``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_vehicles.path, _wire_fleet_create_vehicles.parameters, _values
+        )
+        return _send_fleet_create_vehicles(self._session, _path, _values, body)
+
+    def fleet_get_vehicles(
+        self,
+        *,
+        vehicle_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.Vehicle:
+        """Get vehicles from fleet
+
+        Every vehicle of the fleet.
+
+        ``GET /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            vehicle_id: The unique identifier of vehicle
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_vehicles.path, _wire_fleet_get_vehicles.parameters, _values
+        )
+        _found = _send_fleet_get_vehicles(self._session, _path, _values, None)
+        return _found.body
+
+    def fleet_get_vehicles_with_response(
+        self,
+        *,
+        vehicle_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.Vehicle]:
+        """``fleet_get_vehicles``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_vehicles.path, _wire_fleet_get_vehicles.parameters, _values
+        )
+        return _send_fleet_get_vehicles(self._session, _path, _values, None)
+
+    def fleet_delete_vehicles(
+        self,
+        *,
+        vehicle_id: str,
+        if_match: str | None = None,
+    ) -> None:
+        """Delete navigation property vehicles for fleet
+
+        ``DELETE /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            vehicle_id: The unique identifier of vehicle
+            if_match: ETag
+        """
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_vehicles.path, _wire_fleet_delete_vehicles.parameters, _values
+        )
+        _found = _send_fleet_delete_vehicles(self._session, _path, _values, None)
+        return _found.body
+
+    def fleet_delete_vehicles_with_response(
+        self,
+        *,
+        vehicle_id: str,
+        if_match: str | None = None,
+    ) -> ApiResponse[None]:
+        """``fleet_delete_vehicles``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_vehicles.path, _wire_fleet_delete_vehicles.parameters, _values
+        )
+        return _send_fleet_delete_vehicles(self._session, _path, _values, None)
+
+    def fleet_update_vehicles(
+        self,
+        body: models.Vehicle,
+        *,
+        vehicle_id: str,
+    ) -> None:
+        """Update the navigation property vehicles in fleet
+
+        ``PATCH /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            vehicle_id: The unique identifier of vehicle
+        """
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_vehicles.path, _wire_fleet_update_vehicles.parameters, _values
+        )
+        _found = _send_fleet_update_vehicles(self._session, _path, _values, body)
+        return _found.body
+
+    def fleet_update_vehicles_with_response(
+        self,
+        body: models.Vehicle,
+        *,
+        vehicle_id: str,
+    ) -> ApiResponse[None]:
+        """``fleet_update_vehicles``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_vehicles.path, _wire_fleet_update_vehicles.parameters, _values
+        )
+        return _send_fleet_update_vehicles(self._session, _path, _values, body)
+
+    def fleet_get_headquarters(
+        self,
+        *,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.Depot:
+        """Get headquarters from fleet
+
+        ``GET /fleet/headquarters``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_headquarters.path, _wire_fleet_get_headquarters.parameters, _values
+        )
+        _found = _send_fleet_get_headquarters(self._session, _path, _values, None)
+        return _found.body
+
+    def fleet_get_headquarters_with_response(
+        self,
+        *,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.Depot]:
+        """``fleet_get_headquarters``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_headquarters.path, _wire_fleet_get_headquarters.parameters, _values
+        )
+        return _send_fleet_get_headquarters(self._session, _path, _values, None)
+
+    def fleet_delete_headquarters(
+        self,
+        *,
+        if_match: str | None = None,
+    ) -> None:
+        """Delete navigation property headquarters for fleet
+
+        ``DELETE /fleet/headquarters``.
+
+        Args:
+            if_match: ETag
+        """
+        _values: dict[str, object] = {
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_headquarters.path,
+            _wire_fleet_delete_headquarters.parameters,
+            _values,
+        )
+        _found = _send_fleet_delete_headquarters(self._session, _path, _values, None)
+        return _found.body
+
+    def fleet_delete_headquarters_with_response(
+        self,
+        *,
+        if_match: str | None = None,
+    ) -> ApiResponse[None]:
+        """``fleet_delete_headquarters``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_headquarters.path,
+            _wire_fleet_delete_headquarters.parameters,
+            _values,
+        )
+        return _send_fleet_delete_headquarters(self._session, _path, _values, None)
+
+    def fleet_update_headquarters(
+        self,
+        body: models.Depot,
+    ) -> None:
+        """Update the navigation property headquarters in fleet
+
+        ``PATCH /fleet/headquarters``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_update_headquarters.path,
+            _wire_fleet_update_headquarters.parameters,
+            _values,
+        )
+        _found = _send_fleet_update_headquarters(self._session, _path, _values, body)
+        return _found.body
+
+    def fleet_update_headquarters_with_response(
+        self,
+        body: models.Depot,
+    ) -> ApiResponse[None]:
+        """``fleet_update_headquarters``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_update_headquarters.path,
+            _wire_fleet_update_headquarters.parameters,
+            _values,
+        )
+        return _send_fleet_update_headquarters(self._session, _path, _values, body)
+
+    def fleet_list_depots(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.DepotCollectionResponse:
+        """Get depots from fleet
+
+        ``GET /fleet/depots``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_depots.path, _wire_fleet_list_depots.parameters, _values
+        )
+        _found = _send_fleet_list_depots(self._session, _path, _values, None)
+        return _found.body
+
+    def fleet_list_depots_with_response(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.DepotCollectionResponse]:
+        """``fleet_list_depots``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_depots.path, _wire_fleet_list_depots.parameters, _values
+        )
+        return _send_fleet_list_depots(self._session, _path, _values, None)
+
+    def iter_fleet_list_depots(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> Iterator[models.Depot]:
+        """Every item of ``fleet_list_depots``, page after page, fetched as iteration reaches it."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_depots.path, _wire_fleet_list_depots.parameters, _values
+        )
+        return _iter_fleet_list_depots(self._session, _path, _values, None)
+
+    def fleet_create_depots(
+        self,
+        body: models.Depot,
+    ) -> models.Depot:
+        """Create new navigation property to depots for fleet
+
+        ``POST /fleet/depots``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_depots.path, _wire_fleet_create_depots.parameters, _values
+        )
+        _found = _send_fleet_create_depots(self._session, _path, _values, body)
+        return _found.body
+
+    def fleet_create_depots_with_response(
+        self,
+        body: models.Depot,
+    ) -> ApiResponse[models.Depot]:
+        """``fleet_create_depots``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_depots.path, _wire_fleet_create_depots.parameters, _values
+        )
+        return _send_fleet_create_depots(self._session, _path, _values, body)
+
+    def fleet_get_depots(
+        self,
+        *,
+        depot_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.Depot:
+        """Get depots from fleet
+
+        ``GET /fleet/depots/{depot-id}``.
+
+        Args:
+            depot_id: The unique identifier of depot
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_depots.path, _wire_fleet_get_depots.parameters, _values
+        )
+        _found = _send_fleet_get_depots(self._session, _path, _values, None)
+        return _found.body
+
+    def fleet_get_depots_with_response(
+        self,
+        *,
+        depot_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.Depot]:
+        """``fleet_get_depots``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_depots.path, _wire_fleet_get_depots.parameters, _values
+        )
+        return _send_fleet_get_depots(self._session, _path, _values, None)
+
+    def fleet_delete_depots(
+        self,
+        *,
+        depot_id: str,
+        if_match: str | None = None,
+    ) -> None:
+        """Delete navigation property depots for fleet
+
+        ``DELETE /fleet/depots/{depot-id}``.
+
+        Args:
+            depot_id: The unique identifier of depot
+            if_match: ETag
+        """
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_depots.path, _wire_fleet_delete_depots.parameters, _values
+        )
+        _found = _send_fleet_delete_depots(self._session, _path, _values, None)
+        return _found.body
+
+    def fleet_delete_depots_with_response(
+        self,
+        *,
+        depot_id: str,
+        if_match: str | None = None,
+    ) -> ApiResponse[None]:
+        """``fleet_delete_depots``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_depots.path, _wire_fleet_delete_depots.parameters, _values
+        )
+        return _send_fleet_delete_depots(self._session, _path, _values, None)
+
+    def fleet_update_depots(
+        self,
+        body: models.Depot,
+        *,
+        depot_id: str,
+    ) -> None:
+        """Update the navigation property depots in fleet
+
+        ``PATCH /fleet/depots/{depot-id}``.
+
+        Args:
+            depot_id: The unique identifier of depot
+        """
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_depots.path, _wire_fleet_update_depots.parameters, _values
+        )
+        _found = _send_fleet_update_depots(self._session, _path, _values, body)
+        return _found.body
+
+    def fleet_update_depots_with_response(
+        self,
+        body: models.Depot,
+        *,
+        depot_id: str,
+    ) -> ApiResponse[None]:
+        """``fleet_update_depots``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_depots.path, _wire_fleet_update_depots.parameters, _values
+        )
+        return _send_fleet_update_depots(self._session, _path, _values, body)
 
 
-class AsyncClient(AsyncTransport, AsyncRootResource):
+class AsyncClient(AsyncRootResource):
     """An asynchronous client. Use it as an async context manager, or await ``aclose()``.
 
-    ``token`` is a bearer token, or a callable (plain or async) that returns a fresh one for each request.
+    ``credentials`` and ``token`` as for ``Client``; callables may also be async.
     """
 
     def __init__(
         self,
         base_url: str = DEFAULT_BASE_URL,
         *,
+        credentials: Mapping[str, object] | None = None,
         token: str | Callable[[], str | Awaitable[str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         retry: RetryPolicy = DEFAULT_RETRY,
@@ -1564,14 +3151,855 @@ class AsyncClient(AsyncTransport, AsyncRootResource):
         user_agent: str = USER_AGENT,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        AsyncTransport.__init__(
-            self,
+        AsyncRootResource.__init__(self, self, {})
+        self._session = AsyncSession(
             base_url,
+            SCHEMES,
+            credentials,
             token=token,
+            headers={"user-agent": user_agent, **(headers or {})},
+            retry=retry.delay,
             timeout=timeout,
-            retry=retry,
-            headers=headers,
-            user_agent=user_agent,
             http_client=http_client,
         )
-        AsyncRootResource.__init__(self, self, "")
+
+    async def aclose(self) -> None:
+        await self._session.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def people_person_list_person(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.PersonCollectionResponse:
+        """Get entities from people
+
+        ``GET /people``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_list_person.path,
+            _wire_people_person_list_person.parameters,
+            _values,
+        )
+        _found = await _asend_people_person_list_person(self._session, _path, _values, None)
+        return _found.body
+
+    async def people_person_list_person_with_response(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.PersonCollectionResponse]:
+        """``people_person_list_person``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_list_person.path,
+            _wire_people_person_list_person.parameters,
+            _values,
+        )
+        return await _asend_people_person_list_person(self._session, _path, _values, None)
+
+    def iter_people_person_list_person(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> AsyncIterator[models.Person]:
+        """Every item of ``people_person_list_person``, page after page, fetched as iteration reaches it."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_list_person.path,
+            _wire_people_person_list_person.parameters,
+            _values,
+        )
+        return _aiter_people_person_list_person(self._session, _path, _values, None)
+
+    async def people_person_create_person(
+        self,
+        body: models.Person,
+    ) -> models.Person:
+        """Register a person
+
+        Adds a driver to the fleet.
+
+        ``POST /people``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_people_person_create_person.path,
+            _wire_people_person_create_person.parameters,
+            _values,
+        )
+        _found = await _asend_people_person_create_person(self._session, _path, _values, body)
+        return _found.body
+
+    async def people_person_create_person_with_response(
+        self,
+        body: models.Person,
+    ) -> ApiResponse[models.Person]:
+        """``people_person_create_person``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_people_person_create_person.path,
+            _wire_people_person_create_person.parameters,
+            _values,
+        )
+        return await _asend_people_person_create_person(self._session, _path, _values, body)
+
+    async def people_person_get_person(
+        self,
+        *,
+        person_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.Person:
+        """Get entity from people by key
+
+        ``GET /people/{person-id}``.
+
+        Args:
+            person_id: The unique identifier of person
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "person_id": person_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_get_person.path, _wire_people_person_get_person.parameters, _values
+        )
+        _found = await _asend_people_person_get_person(self._session, _path, _values, None)
+        return _found.body
+
+    async def people_person_get_person_with_response(
+        self,
+        *,
+        person_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.Person]:
+        """``people_person_get_person``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "person_id": person_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_get_person.path, _wire_people_person_get_person.parameters, _values
+        )
+        return await _asend_people_person_get_person(self._session, _path, _values, None)
+
+    async def people_person_update_person(
+        self,
+        body: models.Person,
+        *,
+        person_id: str,
+    ) -> None:
+        """Update entity in people
+
+        ``PATCH /people/{person-id}``.
+
+        Args:
+            person_id: The unique identifier of person
+        """
+        _values: dict[str, object] = {
+            "person_id": person_id,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_update_person.path,
+            _wire_people_person_update_person.parameters,
+            _values,
+        )
+        _found = await _asend_people_person_update_person(self._session, _path, _values, body)
+        return _found.body
+
+    async def people_person_update_person_with_response(
+        self,
+        body: models.Person,
+        *,
+        person_id: str,
+    ) -> ApiResponse[None]:
+        """``people_person_update_person``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "person_id": person_id,
+        }
+        _path = _calls.fill_path(
+            _wire_people_person_update_person.path,
+            _wire_people_person_update_person.parameters,
+            _values,
+        )
+        return await _asend_people_person_update_person(self._session, _path, _values, body)
+
+    async def fleet_list_vehicles(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.VehicleCollectionResponse:
+        """Get vehicles from fleet
+
+        Every vehicle of the fleet.
+
+        ``GET /fleet/vehicles``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_vehicles.path, _wire_fleet_list_vehicles.parameters, _values
+        )
+        _found = await _asend_fleet_list_vehicles(self._session, _path, _values, None)
+        return _found.body
+
+    async def fleet_list_vehicles_with_response(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.VehicleCollectionResponse]:
+        """``fleet_list_vehicles``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_vehicles.path, _wire_fleet_list_vehicles.parameters, _values
+        )
+        return await _asend_fleet_list_vehicles(self._session, _path, _values, None)
+
+    def iter_fleet_list_vehicles(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> AsyncIterator[models.Vehicle]:
+        """Every item of ``fleet_list_vehicles``, page after page, fetched as iteration reaches it."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_vehicles.path, _wire_fleet_list_vehicles.parameters, _values
+        )
+        return _aiter_fleet_list_vehicles(self._session, _path, _values, None)
+
+    async def fleet_create_vehicles(
+        self,
+        body: models.Vehicle,
+    ) -> models.Vehicle:
+        """Create new navigation property to vehicles for fleet
+
+        ``POST /fleet/vehicles``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_vehicles.path, _wire_fleet_create_vehicles.parameters, _values
+        )
+        _found = await _asend_fleet_create_vehicles(self._session, _path, _values, body)
+        return _found.body
+
+    async def fleet_create_vehicles_with_response(
+        self,
+        body: models.Vehicle,
+    ) -> ApiResponse[models.Vehicle]:
+        """``fleet_create_vehicles``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_vehicles.path, _wire_fleet_create_vehicles.parameters, _values
+        )
+        return await _asend_fleet_create_vehicles(self._session, _path, _values, body)
+
+    async def fleet_get_vehicles(
+        self,
+        *,
+        vehicle_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.Vehicle:
+        """Get vehicles from fleet
+
+        Every vehicle of the fleet.
+
+        ``GET /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            vehicle_id: The unique identifier of vehicle
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_vehicles.path, _wire_fleet_get_vehicles.parameters, _values
+        )
+        _found = await _asend_fleet_get_vehicles(self._session, _path, _values, None)
+        return _found.body
+
+    async def fleet_get_vehicles_with_response(
+        self,
+        *,
+        vehicle_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.Vehicle]:
+        """``fleet_get_vehicles``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_vehicles.path, _wire_fleet_get_vehicles.parameters, _values
+        )
+        return await _asend_fleet_get_vehicles(self._session, _path, _values, None)
+
+    async def fleet_delete_vehicles(
+        self,
+        *,
+        vehicle_id: str,
+        if_match: str | None = None,
+    ) -> None:
+        """Delete navigation property vehicles for fleet
+
+        ``DELETE /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            vehicle_id: The unique identifier of vehicle
+            if_match: ETag
+        """
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_vehicles.path, _wire_fleet_delete_vehicles.parameters, _values
+        )
+        _found = await _asend_fleet_delete_vehicles(self._session, _path, _values, None)
+        return _found.body
+
+    async def fleet_delete_vehicles_with_response(
+        self,
+        *,
+        vehicle_id: str,
+        if_match: str | None = None,
+    ) -> ApiResponse[None]:
+        """``fleet_delete_vehicles``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_vehicles.path, _wire_fleet_delete_vehicles.parameters, _values
+        )
+        return await _asend_fleet_delete_vehicles(self._session, _path, _values, None)
+
+    async def fleet_update_vehicles(
+        self,
+        body: models.Vehicle,
+        *,
+        vehicle_id: str,
+    ) -> None:
+        """Update the navigation property vehicles in fleet
+
+        ``PATCH /fleet/vehicles/{vehicle-id}``.
+
+        Args:
+            vehicle_id: The unique identifier of vehicle
+        """
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_vehicles.path, _wire_fleet_update_vehicles.parameters, _values
+        )
+        _found = await _asend_fleet_update_vehicles(self._session, _path, _values, body)
+        return _found.body
+
+    async def fleet_update_vehicles_with_response(
+        self,
+        body: models.Vehicle,
+        *,
+        vehicle_id: str,
+    ) -> ApiResponse[None]:
+        """``fleet_update_vehicles``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "vehicle_id": vehicle_id,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_vehicles.path, _wire_fleet_update_vehicles.parameters, _values
+        )
+        return await _asend_fleet_update_vehicles(self._session, _path, _values, body)
+
+    async def fleet_get_headquarters(
+        self,
+        *,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.Depot:
+        """Get headquarters from fleet
+
+        ``GET /fleet/headquarters``.
+
+        Args:
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_headquarters.path, _wire_fleet_get_headquarters.parameters, _values
+        )
+        _found = await _asend_fleet_get_headquarters(self._session, _path, _values, None)
+        return _found.body
+
+    async def fleet_get_headquarters_with_response(
+        self,
+        *,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.Depot]:
+        """``fleet_get_headquarters``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_headquarters.path, _wire_fleet_get_headquarters.parameters, _values
+        )
+        return await _asend_fleet_get_headquarters(self._session, _path, _values, None)
+
+    async def fleet_delete_headquarters(
+        self,
+        *,
+        if_match: str | None = None,
+    ) -> None:
+        """Delete navigation property headquarters for fleet
+
+        ``DELETE /fleet/headquarters``.
+
+        Args:
+            if_match: ETag
+        """
+        _values: dict[str, object] = {
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_headquarters.path,
+            _wire_fleet_delete_headquarters.parameters,
+            _values,
+        )
+        _found = await _asend_fleet_delete_headquarters(self._session, _path, _values, None)
+        return _found.body
+
+    async def fleet_delete_headquarters_with_response(
+        self,
+        *,
+        if_match: str | None = None,
+    ) -> ApiResponse[None]:
+        """``fleet_delete_headquarters``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_headquarters.path,
+            _wire_fleet_delete_headquarters.parameters,
+            _values,
+        )
+        return await _asend_fleet_delete_headquarters(self._session, _path, _values, None)
+
+    async def fleet_update_headquarters(
+        self,
+        body: models.Depot,
+    ) -> None:
+        """Update the navigation property headquarters in fleet
+
+        ``PATCH /fleet/headquarters``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_update_headquarters.path,
+            _wire_fleet_update_headquarters.parameters,
+            _values,
+        )
+        _found = await _asend_fleet_update_headquarters(self._session, _path, _values, body)
+        return _found.body
+
+    async def fleet_update_headquarters_with_response(
+        self,
+        body: models.Depot,
+    ) -> ApiResponse[None]:
+        """``fleet_update_headquarters``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_update_headquarters.path,
+            _wire_fleet_update_headquarters.parameters,
+            _values,
+        )
+        return await _asend_fleet_update_headquarters(self._session, _path, _values, body)
+
+    async def fleet_list_depots(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.DepotCollectionResponse:
+        """Get depots from fleet
+
+        ``GET /fleet/depots``.
+
+        Args:
+            top: Show only the first n items
+            skip: Skip the first n items
+            search: Search items by search phrases
+            filter: Filter items by property values
+            count: Include count of items
+            orderby: Order items by property values
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_depots.path, _wire_fleet_list_depots.parameters, _values
+        )
+        _found = await _asend_fleet_list_depots(self._session, _path, _values, None)
+        return _found.body
+
+    async def fleet_list_depots_with_response(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.DepotCollectionResponse]:
+        """``fleet_list_depots``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_depots.path, _wire_fleet_list_depots.parameters, _values
+        )
+        return await _asend_fleet_list_depots(self._session, _path, _values, None)
+
+    def iter_fleet_list_depots(
+        self,
+        *,
+        top: int | None = None,
+        skip: int | None = None,
+        search: str | None = None,
+        filter: str | None = None,
+        count: bool | None = None,
+        orderby: list[str] | None = None,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> AsyncIterator[models.Depot]:
+        """Every item of ``fleet_list_depots``, page after page, fetched as iteration reaches it."""
+        _values: dict[str, object] = {
+            "top": top,
+            "skip": skip,
+            "search": search,
+            "filter": filter,
+            "count": count,
+            "orderby": orderby,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_list_depots.path, _wire_fleet_list_depots.parameters, _values
+        )
+        return _aiter_fleet_list_depots(self._session, _path, _values, None)
+
+    async def fleet_create_depots(
+        self,
+        body: models.Depot,
+    ) -> models.Depot:
+        """Create new navigation property to depots for fleet
+
+        ``POST /fleet/depots``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_depots.path, _wire_fleet_create_depots.parameters, _values
+        )
+        _found = await _asend_fleet_create_depots(self._session, _path, _values, body)
+        return _found.body
+
+    async def fleet_create_depots_with_response(
+        self,
+        body: models.Depot,
+    ) -> ApiResponse[models.Depot]:
+        """``fleet_create_depots``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_fleet_create_depots.path, _wire_fleet_create_depots.parameters, _values
+        )
+        return await _asend_fleet_create_depots(self._session, _path, _values, body)
+
+    async def fleet_get_depots(
+        self,
+        *,
+        depot_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> models.Depot:
+        """Get depots from fleet
+
+        ``GET /fleet/depots/{depot-id}``.
+
+        Args:
+            depot_id: The unique identifier of depot
+            select: Select properties to be returned
+            expand: Expand related entities
+        """
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_depots.path, _wire_fleet_get_depots.parameters, _values
+        )
+        _found = await _asend_fleet_get_depots(self._session, _path, _values, None)
+        return _found.body
+
+    async def fleet_get_depots_with_response(
+        self,
+        *,
+        depot_id: str,
+        select: list[str] | None = None,
+        expand: list[str] | None = None,
+    ) -> ApiResponse[models.Depot]:
+        """``fleet_get_depots``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+            "select": select,
+            "expand": expand,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_get_depots.path, _wire_fleet_get_depots.parameters, _values
+        )
+        return await _asend_fleet_get_depots(self._session, _path, _values, None)
+
+    async def fleet_delete_depots(
+        self,
+        *,
+        depot_id: str,
+        if_match: str | None = None,
+    ) -> None:
+        """Delete navigation property depots for fleet
+
+        ``DELETE /fleet/depots/{depot-id}``.
+
+        Args:
+            depot_id: The unique identifier of depot
+            if_match: ETag
+        """
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_depots.path, _wire_fleet_delete_depots.parameters, _values
+        )
+        _found = await _asend_fleet_delete_depots(self._session, _path, _values, None)
+        return _found.body
+
+    async def fleet_delete_depots_with_response(
+        self,
+        *,
+        depot_id: str,
+        if_match: str | None = None,
+    ) -> ApiResponse[None]:
+        """``fleet_delete_depots``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_delete_depots.path, _wire_fleet_delete_depots.parameters, _values
+        )
+        return await _asend_fleet_delete_depots(self._session, _path, _values, None)
+
+    async def fleet_update_depots(
+        self,
+        body: models.Depot,
+        *,
+        depot_id: str,
+    ) -> None:
+        """Update the navigation property depots in fleet
+
+        ``PATCH /fleet/depots/{depot-id}``.
+
+        Args:
+            depot_id: The unique identifier of depot
+        """
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_depots.path, _wire_fleet_update_depots.parameters, _values
+        )
+        _found = await _asend_fleet_update_depots(self._session, _path, _values, body)
+        return _found.body
+
+    async def fleet_update_depots_with_response(
+        self,
+        body: models.Depot,
+        *,
+        depot_id: str,
+    ) -> ApiResponse[None]:
+        """``fleet_update_depots``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "depot_id": depot_id,
+        }
+        _path = _calls.fill_path(
+            _wire_fleet_update_depots.path, _wire_fleet_update_depots.parameters, _values
+        )
+        return await _asend_fleet_update_depots(self._session, _path, _values, body)

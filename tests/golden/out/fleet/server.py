@@ -4,34 +4,60 @@
 
 ``create_app(implementation)`` serves the documented operations. The implementation is your
 code: a class that provides the methods of ``Api``, kept outside the generated package so that
-regeneration never touches it. The routes check the token, decode and validate input, call the
-implementation and answer with the documented status codes; client mistakes get a 4xx with the
-error body the spec documents, never a 500.
+regeneration never touches it. The routes check credentials, read each parameter in its style,
+decode and validate input, call the implementation and answer with the documented status
+codes; client mistakes get a 4xx with the error body the spec documents, never a 500. Return a
+``Reply`` to choose among documented statuses or set headers; raise ``HttpError`` with a
+documented error model to answer with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final, Protocol
 
 from fastapi import FastAPI, Request
+from fastapi.responses import Response
 
 from . import models
+from ._runtime import auth_checks as _auth
+from ._runtime import server_bodies as _server_bodies
+from ._runtime import server_calls as _server_calls
 from ._runtime import serving as _serving
 from ._runtime import wire as _wire
+from ._runtime.auth_checks import Credential
 from ._runtime.errors import DocumentedError, ErrorTable
+from ._runtime.param_parsing import Shape
+from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
+from ._runtime.server_bodies import HttpError, Reply
+from ._runtime.server_calls import ServerParam
 from ._runtime.serving import ServiceError
 
-__all__ = ["Api", "NotImplementedApi", "ServiceError", "create_app"]
+__all__ = [
+    "Api",
+    "Credential",
+    "HttpError",
+    "NotImplementedApi",
+    "Reply",
+    "ServiceError",
+    "create_app",
+]
 
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024
+REALM: Final = "Fleetservice"
+SCHEMES: Final[Mapping[str, Scheme]] = {
+    "apiKey": ApiKey("X-Fleet-Key", Location("header")),
+    "basic": HttpAuth("basic"),
+    "bearer": HttpAuth("bearer", ""),
+}
 
 
 class Api(Protocol):
     """What the server calls: implement these methods in your own module."""
 
-    async def check_token(self, token: str, scopes: Sequence[str]) -> bool:
-        """Whether the bearer ``token`` may call an operation that needs ``scopes``."""
+    async def check_credential(self, credential: Credential, scopes: Sequence[str]) -> bool:
+        """Whether ``credential`` (an API key, a token, or a user and password, for the scheme
+        ``credential.scheme``) may call an operation that needs ``scopes``."""
         ...
 
     async def people_person_list_person(
@@ -45,7 +71,7 @@ class Api(Protocol):
         orderby: list[str] | None,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.PersonCollectionResponse:
+    ) -> models.PersonCollectionResponse | Reply[models.PersonCollectionResponse]:
         """Get entities from people: ``GET /people``.
 
         Answers 200 with what this returns.
@@ -55,7 +81,7 @@ class Api(Protocol):
     async def people_person_create_person(
         self,
         body: models.Person,
-    ) -> models.Person:
+    ) -> models.Person | Reply[models.Person]:
         """Register a person: ``POST /people``.
 
         Answers 201 with what this returns.
@@ -68,7 +94,7 @@ class Api(Protocol):
         person_id: str,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.Person:
+    ) -> models.Person | Reply[models.Person]:
         """Get entity from people by key: ``GET /people/{person-id}``.
 
         Answers 200 with what this returns.
@@ -80,7 +106,7 @@ class Api(Protocol):
         body: models.Person,
         *,
         person_id: str,
-    ) -> None:
+    ) -> Reply[None] | None:
         """Update entity in people: ``PATCH /people/{person-id}``.
 
         Answers 204 with what this returns.
@@ -98,7 +124,7 @@ class Api(Protocol):
         orderby: list[str] | None,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.VehicleCollectionResponse:
+    ) -> models.VehicleCollectionResponse | Reply[models.VehicleCollectionResponse]:
         """Get vehicles from fleet: ``GET /fleet/vehicles``.
 
         Answers 200 with what this returns.
@@ -108,7 +134,7 @@ class Api(Protocol):
     async def fleet_create_vehicles(
         self,
         body: models.Vehicle,
-    ) -> models.Vehicle:
+    ) -> models.Vehicle | Reply[models.Vehicle]:
         """Create new navigation property to vehicles for fleet: ``POST /fleet/vehicles``.
 
         Answers 201 with what this returns.
@@ -121,7 +147,7 @@ class Api(Protocol):
         vehicle_id: str,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.Vehicle:
+    ) -> models.Vehicle | Reply[models.Vehicle]:
         """Get vehicles from fleet: ``GET /fleet/vehicles/{vehicle-id}``.
 
         Answers 200 with what this returns.
@@ -133,7 +159,7 @@ class Api(Protocol):
         *,
         vehicle_id: str,
         if_match: str | None,
-    ) -> None:
+    ) -> Reply[None] | None:
         """Delete navigation property vehicles for fleet: ``DELETE /fleet/vehicles/{vehicle-id}``.
 
         Answers 204 with what this returns.
@@ -145,7 +171,7 @@ class Api(Protocol):
         body: models.Vehicle,
         *,
         vehicle_id: str,
-    ) -> None:
+    ) -> Reply[None] | None:
         """Update the navigation property vehicles in fleet: ``PATCH /fleet/vehicles/{vehicle-id}``.
 
         Answers 204 with what this returns.
@@ -157,7 +183,7 @@ class Api(Protocol):
         *,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.Depot:
+    ) -> models.Depot | Reply[models.Depot]:
         """Get headquarters from fleet: ``GET /fleet/headquarters``.
 
         Answers 200 with what this returns.
@@ -168,7 +194,7 @@ class Api(Protocol):
         self,
         *,
         if_match: str | None,
-    ) -> None:
+    ) -> Reply[None] | None:
         """Delete navigation property headquarters for fleet: ``DELETE /fleet/headquarters``.
 
         Answers 204 with what this returns.
@@ -178,7 +204,7 @@ class Api(Protocol):
     async def fleet_update_headquarters(
         self,
         body: models.Depot,
-    ) -> None:
+    ) -> Reply[None] | None:
         """Update the navigation property headquarters in fleet: ``PATCH /fleet/headquarters``.
 
         Answers 204 with what this returns.
@@ -196,7 +222,7 @@ class Api(Protocol):
         orderby: list[str] | None,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.DepotCollectionResponse:
+    ) -> models.DepotCollectionResponse | Reply[models.DepotCollectionResponse]:
         """Get depots from fleet: ``GET /fleet/depots``.
 
         Answers 200 with what this returns.
@@ -206,7 +232,7 @@ class Api(Protocol):
     async def fleet_create_depots(
         self,
         body: models.Depot,
-    ) -> models.Depot:
+    ) -> models.Depot | Reply[models.Depot]:
         """Create new navigation property to depots for fleet: ``POST /fleet/depots``.
 
         Answers 201 with what this returns.
@@ -219,7 +245,7 @@ class Api(Protocol):
         depot_id: str,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.Depot:
+    ) -> models.Depot | Reply[models.Depot]:
         """Get depots from fleet: ``GET /fleet/depots/{depot-id}``.
 
         Answers 200 with what this returns.
@@ -231,7 +257,7 @@ class Api(Protocol):
         *,
         depot_id: str,
         if_match: str | None,
-    ) -> None:
+    ) -> Reply[None] | None:
         """Delete navigation property depots for fleet: ``DELETE /fleet/depots/{depot-id}``.
 
         Answers 204 with what this returns.
@@ -243,7 +269,7 @@ class Api(Protocol):
         body: models.Depot,
         *,
         depot_id: str,
-    ) -> None:
+    ) -> Reply[None] | None:
         """Update the navigation property depots in fleet: ``PATCH /fleet/depots/{depot-id}``.
 
         Answers 204 with what this returns.
@@ -254,7 +280,7 @@ class Api(Protocol):
 class NotImplementedApi:
     """A base for partial implementations: every operation not overridden answers 501."""
 
-    async def check_token(self, token: str, scopes: Sequence[str]) -> bool:
+    async def check_credential(self, credential: Credential, scopes: Sequence[str]) -> bool:
         return False
 
     async def people_person_list_person(
@@ -268,13 +294,13 @@ class NotImplementedApi:
         orderby: list[str] | None,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.PersonCollectionResponse:
+    ) -> models.PersonCollectionResponse | Reply[models.PersonCollectionResponse]:
         raise NotImplementedError
 
     async def people_person_create_person(
         self,
         body: models.Person,
-    ) -> models.Person:
+    ) -> models.Person | Reply[models.Person]:
         raise NotImplementedError
 
     async def people_person_get_person(
@@ -283,7 +309,7 @@ class NotImplementedApi:
         person_id: str,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.Person:
+    ) -> models.Person | Reply[models.Person]:
         raise NotImplementedError
 
     async def people_person_update_person(
@@ -291,7 +317,7 @@ class NotImplementedApi:
         body: models.Person,
         *,
         person_id: str,
-    ) -> None:
+    ) -> Reply[None] | None:
         raise NotImplementedError
 
     async def fleet_list_vehicles(
@@ -305,13 +331,13 @@ class NotImplementedApi:
         orderby: list[str] | None,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.VehicleCollectionResponse:
+    ) -> models.VehicleCollectionResponse | Reply[models.VehicleCollectionResponse]:
         raise NotImplementedError
 
     async def fleet_create_vehicles(
         self,
         body: models.Vehicle,
-    ) -> models.Vehicle:
+    ) -> models.Vehicle | Reply[models.Vehicle]:
         raise NotImplementedError
 
     async def fleet_get_vehicles(
@@ -320,7 +346,7 @@ class NotImplementedApi:
         vehicle_id: str,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.Vehicle:
+    ) -> models.Vehicle | Reply[models.Vehicle]:
         raise NotImplementedError
 
     async def fleet_delete_vehicles(
@@ -328,7 +354,7 @@ class NotImplementedApi:
         *,
         vehicle_id: str,
         if_match: str | None,
-    ) -> None:
+    ) -> Reply[None] | None:
         raise NotImplementedError
 
     async def fleet_update_vehicles(
@@ -336,7 +362,7 @@ class NotImplementedApi:
         body: models.Vehicle,
         *,
         vehicle_id: str,
-    ) -> None:
+    ) -> Reply[None] | None:
         raise NotImplementedError
 
     async def fleet_get_headquarters(
@@ -344,20 +370,20 @@ class NotImplementedApi:
         *,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.Depot:
+    ) -> models.Depot | Reply[models.Depot]:
         raise NotImplementedError
 
     async def fleet_delete_headquarters(
         self,
         *,
         if_match: str | None,
-    ) -> None:
+    ) -> Reply[None] | None:
         raise NotImplementedError
 
     async def fleet_update_headquarters(
         self,
         body: models.Depot,
-    ) -> None:
+    ) -> Reply[None] | None:
         raise NotImplementedError
 
     async def fleet_list_depots(
@@ -371,13 +397,13 @@ class NotImplementedApi:
         orderby: list[str] | None,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.DepotCollectionResponse:
+    ) -> models.DepotCollectionResponse | Reply[models.DepotCollectionResponse]:
         raise NotImplementedError
 
     async def fleet_create_depots(
         self,
         body: models.Depot,
-    ) -> models.Depot:
+    ) -> models.Depot | Reply[models.Depot]:
         raise NotImplementedError
 
     async def fleet_get_depots(
@@ -386,7 +412,7 @@ class NotImplementedApi:
         depot_id: str,
         select: list[str] | None,
         expand: list[str] | None,
-    ) -> models.Depot:
+    ) -> models.Depot | Reply[models.Depot]:
         raise NotImplementedError
 
     async def fleet_delete_depots(
@@ -394,7 +420,7 @@ class NotImplementedApi:
         *,
         depot_id: str,
         if_match: str | None,
-    ) -> None:
+    ) -> Reply[None] | None:
         raise NotImplementedError
 
     async def fleet_update_depots(
@@ -402,7 +428,7 @@ class NotImplementedApi:
         body: models.Depot,
         *,
         depot_id: str,
-    ) -> None:
+    ) -> Reply[None] | None:
         raise NotImplementedError
 
 
@@ -423,31 +449,110 @@ def create_app(
     app = FastAPI(title=title, version="1.0", openapi_url=None, docs_url=None, redoc_url=None)
     _serving.install_error_handlers(app, ROUTING_ERRORS)
 
+    async def _judge(credential: Credential, scopes: Sequence[str]) -> bool:
+        return await impl.check_credential(credential, scopes)
+
     async def handle_fleet_list_depots(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        top__raw = _serving.query_value(request, "$top", is_array=False, explode=False)
-        top = None if top__raw is None else _serving.convert(int, "$top", top__raw)
-        skip__raw = _serving.query_value(request, "$skip", is_array=False, explode=False)
-        skip = None if skip__raw is None else _serving.convert(int, "$skip", skip__raw)
-        search__raw = _serving.query_value(request, "$search", is_array=False, explode=False)
-        search = None if search__raw is None else _serving.convert(str, "$search", search__raw)
-        filter__raw = _serving.query_value(request, "$filter", is_array=False, explode=False)
-        filter = None if filter__raw is None else _serving.convert(str, "$filter", filter__raw)
-        count__raw = _serving.query_value(request, "$count", is_array=False, explode=False)
-        count = None if count__raw is None else _serving.convert(bool, "$count", count__raw)
-        orderby__raw = _serving.query_value(request, "$orderby", is_array=True, explode=False)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "basic": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/fleet/depots",
+            (
+                ServerParam(
+                    "$top", "top", "query", "form", False, Shape("primitive"), False, False, None
+                ),
+                ServerParam(
+                    "$skip", "skip", "query", "form", False, Shape("primitive"), False, False, None
+                ),
+                ServerParam(
+                    "$search",
+                    "search",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$filter",
+                    "filter",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$count",
+                    "count",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$orderby",
+                    "orderby",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                ),
+                ServerParam(
+                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                ),
+            ),
+        )
+        top = None if _found["top"] is None else _serving.convert(int, "$top", _found["top"])
+        skip = None if _found["skip"] is None else _serving.convert(int, "$skip", _found["skip"])
+        search = (
+            None if _found["search"] is None else _serving.convert(str, "$search", _found["search"])
+        )
+        filter = (
+            None if _found["filter"] is None else _serving.convert(str, "$filter", _found["filter"])
+        )
+        count = (
+            None if _found["count"] is None else _serving.convert(bool, "$count", _found["count"])
+        )
         orderby = (
-            None if orderby__raw is None else _serving.convert(list[str], "$orderby", orderby__raw)
+            None
+            if _found["orderby"] is None
+            else _serving.convert(list[str], "$orderby", _found["orderby"])
         )
-        select__raw = _serving.query_value(request, "$select", is_array=True, explode=False)
         select = (
-            None if select__raw is None else _serving.convert(list[str], "$select", select__raw)
+            None
+            if _found["select"] is None
+            else _serving.convert(list[str], "$select", _found["select"])
         )
-        expand__raw = _serving.query_value(request, "$expand", is_array=True, explode=False)
         expand = (
-            None if expand__raw is None else _serving.convert(list[str], "$expand", expand__raw)
+            None
+            if _found["expand"] is None
+            else _serving.convert(list[str], "$expand", _found["expand"])
         )
         result = await impl.fleet_list_depots(
             top=top,
@@ -459,9 +564,17 @@ def create_app(
             select=select,
             expand=expand,
         )
-        content = _wire.encode_json(models.DepotCollectionResponse, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return (
+                _status,
+                _wire.encode_json(models.DepotCollectionResponse, _value),
+                "application/json",
+                _headers,
+            )
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/depots",
@@ -479,17 +592,38 @@ def create_app(
 
     async def handle_fleet_create_depots(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.Depot, raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.Depot | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.Depot, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
         result = await impl.fleet_create_depots(
             body,
         )
-        content = _wire.encode_json(models.Depot, result)
-        headers: dict[str, str] = _serving.location(request, result)
-        return 201, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [201], 201)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 201:
+            _headers = {**_serving.location(request, _value), **_headers}
+            return _status, _wire.encode_json(models.Depot, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/depots",
@@ -507,18 +641,60 @@ def create_app(
 
     async def handle_fleet_delete_depots(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        depot_id = _serving.convert(str, "depot-id", request.path_params["depot_id"])
-        if_match__raw = request.headers.get("If-Match")
-        if_match = (
-            None if if_match__raw is None else _serving.convert(str, "If-Match", if_match__raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
         )
-        await impl.fleet_delete_depots(
+        _found = _server_calls.read_parameters(
+            request,
+            "/fleet/depots/{depot-id}",
+            (
+                ServerParam(
+                    "depot-id",
+                    "depot_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "If-Match",
+                    "if_match",
+                    "header",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        depot_id = _serving.convert(str, "depot-id", _found["depot_id"])
+        if_match = (
+            None
+            if _found["if_match"] is None
+            else _serving.convert(str, "If-Match", _found["if_match"])
+        )
+        result = await impl.fleet_delete_depots(
             depot_id=depot_id,
             if_match=if_match,
         )
-        return 204, None, "application/json", {}
+        _status, _headers = _server_calls.reply_status(result, [204], 204)
+        if _status == 204:
+            return _status, None, "application/json", _headers
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/depots/{depot_id}",
@@ -536,25 +712,63 @@ def create_app(
 
     async def handle_fleet_get_depots(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        depot_id = _serving.convert(str, "depot-id", request.path_params["depot_id"])
-        select__raw = _serving.query_value(request, "$select", is_array=True, explode=False)
-        select = (
-            None if select__raw is None else _serving.convert(list[str], "$select", select__raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
         )
-        expand__raw = _serving.query_value(request, "$expand", is_array=True, explode=False)
+        _found = _server_calls.read_parameters(
+            request,
+            "/fleet/depots/{depot-id}",
+            (
+                ServerParam(
+                    "depot-id",
+                    "depot_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                ),
+                ServerParam(
+                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                ),
+            ),
+        )
+        depot_id = _serving.convert(str, "depot-id", _found["depot_id"])
+        select = (
+            None
+            if _found["select"] is None
+            else _serving.convert(list[str], "$select", _found["select"])
+        )
         expand = (
-            None if expand__raw is None else _serving.convert(list[str], "$expand", expand__raw)
+            None
+            if _found["expand"] is None
+            else _serving.convert(list[str], "$expand", _found["expand"])
         )
         result = await impl.fleet_get_depots(
             depot_id=depot_id,
             select=select,
             expand=expand,
         )
-        content = _wire.encode_json(models.Depot, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return _status, _wire.encode_json(models.Depot, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/depots/{depot_id}",
@@ -572,17 +786,54 @@ def create_app(
 
     async def handle_fleet_update_depots(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        depot_id = _serving.convert(str, "depot-id", request.path_params["depot_id"])
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.Depot, raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/fleet/depots/{depot-id}",
+            (
+                ServerParam(
+                    "depot-id",
+                    "depot_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        depot_id = _serving.convert(str, "depot-id", _found["depot_id"])
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.Depot | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.Depot, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
-        await impl.fleet_update_depots(
+        result = await impl.fleet_update_depots(
             body,
             depot_id=depot_id,
         )
-        return 204, None, "application/json", {}
+        _status, _headers = _server_calls.reply_status(result, [204], 204)
+        if _status == 204:
+            return _status, None, "application/json", _headers
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/depots/{depot_id}",
@@ -600,16 +851,47 @@ def create_app(
 
     async def handle_fleet_delete_headquarters(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        if_match__raw = request.headers.get("If-Match")
-        if_match = (
-            None if if_match__raw is None else _serving.convert(str, "If-Match", if_match__raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
         )
-        await impl.fleet_delete_headquarters(
+        _found = _server_calls.read_parameters(
+            request,
+            "/fleet/headquarters",
+            (
+                ServerParam(
+                    "If-Match",
+                    "if_match",
+                    "header",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        if_match = (
+            None
+            if _found["if_match"] is None
+            else _serving.convert(str, "If-Match", _found["if_match"])
+        )
+        result = await impl.fleet_delete_headquarters(
             if_match=if_match,
         )
-        return 204, None, "application/json", {}
+        _status, _headers = _server_calls.reply_status(result, [204], 204)
+        if _status == 204:
+            return _status, None, "application/json", _headers
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/headquarters",
@@ -627,23 +909,50 @@ def create_app(
 
     async def handle_fleet_get_headquarters(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        select__raw = _serving.query_value(request, "$select", is_array=True, explode=False)
-        select = (
-            None if select__raw is None else _serving.convert(list[str], "$select", select__raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
         )
-        expand__raw = _serving.query_value(request, "$expand", is_array=True, explode=False)
+        _found = _server_calls.read_parameters(
+            request,
+            "/fleet/headquarters",
+            (
+                ServerParam(
+                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                ),
+                ServerParam(
+                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                ),
+            ),
+        )
+        select = (
+            None
+            if _found["select"] is None
+            else _serving.convert(list[str], "$select", _found["select"])
+        )
         expand = (
-            None if expand__raw is None else _serving.convert(list[str], "$expand", expand__raw)
+            None
+            if _found["expand"] is None
+            else _serving.convert(list[str], "$expand", _found["expand"])
         )
         result = await impl.fleet_get_headquarters(
             select=select,
             expand=expand,
         )
-        content = _wire.encode_json(models.Depot, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return _status, _wire.encode_json(models.Depot, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/headquarters",
@@ -661,15 +970,35 @@ def create_app(
 
     async def handle_fleet_update_headquarters(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.Depot, raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.Depot | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.Depot, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
-        await impl.fleet_update_headquarters(
+        result = await impl.fleet_update_headquarters(
             body,
         )
-        return 204, None, "application/json", {}
+        _status, _headers = _server_calls.reply_status(result, [204], 204)
+        if _status == 204:
+            return _status, None, "application/json", _headers
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/headquarters",
@@ -687,29 +1016,105 @@ def create_app(
 
     async def handle_fleet_list_vehicles(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        top__raw = _serving.query_value(request, "$top", is_array=False, explode=False)
-        top = None if top__raw is None else _serving.convert(int, "$top", top__raw)
-        skip__raw = _serving.query_value(request, "$skip", is_array=False, explode=False)
-        skip = None if skip__raw is None else _serving.convert(int, "$skip", skip__raw)
-        search__raw = _serving.query_value(request, "$search", is_array=False, explode=False)
-        search = None if search__raw is None else _serving.convert(str, "$search", search__raw)
-        filter__raw = _serving.query_value(request, "$filter", is_array=False, explode=False)
-        filter = None if filter__raw is None else _serving.convert(str, "$filter", filter__raw)
-        count__raw = _serving.query_value(request, "$count", is_array=False, explode=False)
-        count = None if count__raw is None else _serving.convert(bool, "$count", count__raw)
-        orderby__raw = _serving.query_value(request, "$orderby", is_array=True, explode=False)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/fleet/vehicles",
+            (
+                ServerParam(
+                    "$top", "top", "query", "form", False, Shape("primitive"), False, False, None
+                ),
+                ServerParam(
+                    "$skip", "skip", "query", "form", False, Shape("primitive"), False, False, None
+                ),
+                ServerParam(
+                    "$search",
+                    "search",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$filter",
+                    "filter",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$count",
+                    "count",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$orderby",
+                    "orderby",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                ),
+                ServerParam(
+                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                ),
+            ),
+        )
+        top = None if _found["top"] is None else _serving.convert(int, "$top", _found["top"])
+        skip = None if _found["skip"] is None else _serving.convert(int, "$skip", _found["skip"])
+        search = (
+            None if _found["search"] is None else _serving.convert(str, "$search", _found["search"])
+        )
+        filter = (
+            None if _found["filter"] is None else _serving.convert(str, "$filter", _found["filter"])
+        )
+        count = (
+            None if _found["count"] is None else _serving.convert(bool, "$count", _found["count"])
+        )
         orderby = (
-            None if orderby__raw is None else _serving.convert(list[str], "$orderby", orderby__raw)
+            None
+            if _found["orderby"] is None
+            else _serving.convert(list[str], "$orderby", _found["orderby"])
         )
-        select__raw = _serving.query_value(request, "$select", is_array=True, explode=False)
         select = (
-            None if select__raw is None else _serving.convert(list[str], "$select", select__raw)
+            None
+            if _found["select"] is None
+            else _serving.convert(list[str], "$select", _found["select"])
         )
-        expand__raw = _serving.query_value(request, "$expand", is_array=True, explode=False)
         expand = (
-            None if expand__raw is None else _serving.convert(list[str], "$expand", expand__raw)
+            None
+            if _found["expand"] is None
+            else _serving.convert(list[str], "$expand", _found["expand"])
         )
         result = await impl.fleet_list_vehicles(
             top=top,
@@ -721,9 +1126,17 @@ def create_app(
             select=select,
             expand=expand,
         )
-        content = _wire.encode_json(models.VehicleCollectionResponse, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return (
+                _status,
+                _wire.encode_json(models.VehicleCollectionResponse, _value),
+                "application/json",
+                _headers,
+            )
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/vehicles",
@@ -741,17 +1154,38 @@ def create_app(
 
     async def handle_fleet_create_vehicles(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.Vehicle, raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.Vehicle | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.Vehicle, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
         result = await impl.fleet_create_vehicles(
             body,
         )
-        content = _wire.encode_json(models.Vehicle, result)
-        headers: dict[str, str] = _serving.location(request, result)
-        return 201, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [201], 201)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 201:
+            _headers = {**_serving.location(request, _value), **_headers}
+            return _status, _wire.encode_json(models.Vehicle, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/vehicles",
@@ -769,18 +1203,60 @@ def create_app(
 
     async def handle_fleet_delete_vehicles(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        vehicle_id = _serving.convert(str, "vehicle-id", request.path_params["vehicle_id"])
-        if_match__raw = request.headers.get("If-Match")
-        if_match = (
-            None if if_match__raw is None else _serving.convert(str, "If-Match", if_match__raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
         )
-        await impl.fleet_delete_vehicles(
+        _found = _server_calls.read_parameters(
+            request,
+            "/fleet/vehicles/{vehicle-id}",
+            (
+                ServerParam(
+                    "vehicle-id",
+                    "vehicle_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "If-Match",
+                    "if_match",
+                    "header",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        vehicle_id = _serving.convert(str, "vehicle-id", _found["vehicle_id"])
+        if_match = (
+            None
+            if _found["if_match"] is None
+            else _serving.convert(str, "If-Match", _found["if_match"])
+        )
+        result = await impl.fleet_delete_vehicles(
             vehicle_id=vehicle_id,
             if_match=if_match,
         )
-        return 204, None, "application/json", {}
+        _status, _headers = _server_calls.reply_status(result, [204], 204)
+        if _status == 204:
+            return _status, None, "application/json", _headers
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/vehicles/{vehicle_id}",
@@ -798,25 +1274,63 @@ def create_app(
 
     async def handle_fleet_get_vehicles(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        vehicle_id = _serving.convert(str, "vehicle-id", request.path_params["vehicle_id"])
-        select__raw = _serving.query_value(request, "$select", is_array=True, explode=False)
-        select = (
-            None if select__raw is None else _serving.convert(list[str], "$select", select__raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
         )
-        expand__raw = _serving.query_value(request, "$expand", is_array=True, explode=False)
+        _found = _server_calls.read_parameters(
+            request,
+            "/fleet/vehicles/{vehicle-id}",
+            (
+                ServerParam(
+                    "vehicle-id",
+                    "vehicle_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                ),
+                ServerParam(
+                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                ),
+            ),
+        )
+        vehicle_id = _serving.convert(str, "vehicle-id", _found["vehicle_id"])
+        select = (
+            None
+            if _found["select"] is None
+            else _serving.convert(list[str], "$select", _found["select"])
+        )
         expand = (
-            None if expand__raw is None else _serving.convert(list[str], "$expand", expand__raw)
+            None
+            if _found["expand"] is None
+            else _serving.convert(list[str], "$expand", _found["expand"])
         )
         result = await impl.fleet_get_vehicles(
             vehicle_id=vehicle_id,
             select=select,
             expand=expand,
         )
-        content = _wire.encode_json(models.Vehicle, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return _status, _wire.encode_json(models.Vehicle, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/vehicles/{vehicle_id}",
@@ -834,17 +1348,54 @@ def create_app(
 
     async def handle_fleet_update_vehicles(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        vehicle_id = _serving.convert(str, "vehicle-id", request.path_params["vehicle_id"])
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.Vehicle, raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/fleet/vehicles/{vehicle-id}",
+            (
+                ServerParam(
+                    "vehicle-id",
+                    "vehicle_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        vehicle_id = _serving.convert(str, "vehicle-id", _found["vehicle_id"])
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.Vehicle | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.Vehicle, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
-        await impl.fleet_update_vehicles(
+        result = await impl.fleet_update_vehicles(
             body,
             vehicle_id=vehicle_id,
         )
-        return 204, None, "application/json", {}
+        _status, _headers = _server_calls.reply_status(result, [204], 204)
+        if _status == 204:
+            return _status, None, "application/json", _headers
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/fleet/vehicles/{vehicle_id}",
@@ -862,29 +1413,105 @@ def create_app(
 
     async def handle_people_person_list_person(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        top__raw = _serving.query_value(request, "$top", is_array=False, explode=False)
-        top = None if top__raw is None else _serving.convert(int, "$top", top__raw)
-        skip__raw = _serving.query_value(request, "$skip", is_array=False, explode=False)
-        skip = None if skip__raw is None else _serving.convert(int, "$skip", skip__raw)
-        search__raw = _serving.query_value(request, "$search", is_array=False, explode=False)
-        search = None if search__raw is None else _serving.convert(str, "$search", search__raw)
-        filter__raw = _serving.query_value(request, "$filter", is_array=False, explode=False)
-        filter = None if filter__raw is None else _serving.convert(str, "$filter", filter__raw)
-        count__raw = _serving.query_value(request, "$count", is_array=False, explode=False)
-        count = None if count__raw is None else _serving.convert(bool, "$count", count__raw)
-        orderby__raw = _serving.query_value(request, "$orderby", is_array=True, explode=False)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/people",
+            (
+                ServerParam(
+                    "$top", "top", "query", "form", False, Shape("primitive"), False, False, None
+                ),
+                ServerParam(
+                    "$skip", "skip", "query", "form", False, Shape("primitive"), False, False, None
+                ),
+                ServerParam(
+                    "$search",
+                    "search",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$filter",
+                    "filter",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$count",
+                    "count",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$orderby",
+                    "orderby",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                ),
+                ServerParam(
+                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                ),
+            ),
+        )
+        top = None if _found["top"] is None else _serving.convert(int, "$top", _found["top"])
+        skip = None if _found["skip"] is None else _serving.convert(int, "$skip", _found["skip"])
+        search = (
+            None if _found["search"] is None else _serving.convert(str, "$search", _found["search"])
+        )
+        filter = (
+            None if _found["filter"] is None else _serving.convert(str, "$filter", _found["filter"])
+        )
+        count = (
+            None if _found["count"] is None else _serving.convert(bool, "$count", _found["count"])
+        )
         orderby = (
-            None if orderby__raw is None else _serving.convert(list[str], "$orderby", orderby__raw)
+            None
+            if _found["orderby"] is None
+            else _serving.convert(list[str], "$orderby", _found["orderby"])
         )
-        select__raw = _serving.query_value(request, "$select", is_array=True, explode=False)
         select = (
-            None if select__raw is None else _serving.convert(list[str], "$select", select__raw)
+            None
+            if _found["select"] is None
+            else _serving.convert(list[str], "$select", _found["select"])
         )
-        expand__raw = _serving.query_value(request, "$expand", is_array=True, explode=False)
         expand = (
-            None if expand__raw is None else _serving.convert(list[str], "$expand", expand__raw)
+            None
+            if _found["expand"] is None
+            else _serving.convert(list[str], "$expand", _found["expand"])
         )
         result = await impl.people_person_list_person(
             top=top,
@@ -896,9 +1523,17 @@ def create_app(
             select=select,
             expand=expand,
         )
-        content = _wire.encode_json(models.PersonCollectionResponse, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return (
+                _status,
+                _wire.encode_json(models.PersonCollectionResponse, _value),
+                "application/json",
+                _headers,
+            )
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/people",
@@ -916,17 +1551,41 @@ def create_app(
 
     async def handle_people_person_create_person(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.Person, raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+                {
+                    "apiKey": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.Person | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.Person, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
         result = await impl.people_person_create_person(
             body,
         )
-        content = _wire.encode_json(models.Person, result)
-        headers: dict[str, str] = _serving.location(request, result)
-        return 201, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [201], 201)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 201:
+            _headers = {**_serving.location(request, _value), **_headers}
+            return _status, _wire.encode_json(models.Person, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/people",
@@ -944,25 +1603,63 @@ def create_app(
 
     async def handle_people_person_get_person(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        person_id = _serving.convert(str, "person-id", request.path_params["person_id"])
-        select__raw = _serving.query_value(request, "$select", is_array=True, explode=False)
-        select = (
-            None if select__raw is None else _serving.convert(list[str], "$select", select__raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
         )
-        expand__raw = _serving.query_value(request, "$expand", is_array=True, explode=False)
+        _found = _server_calls.read_parameters(
+            request,
+            "/people/{person-id}",
+            (
+                ServerParam(
+                    "person-id",
+                    "person_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                ),
+                ServerParam(
+                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                ),
+            ),
+        )
+        person_id = _serving.convert(str, "person-id", _found["person_id"])
+        select = (
+            None
+            if _found["select"] is None
+            else _serving.convert(list[str], "$select", _found["select"])
+        )
         expand = (
-            None if expand__raw is None else _serving.convert(list[str], "$expand", expand__raw)
+            None
+            if _found["expand"] is None
+            else _serving.convert(list[str], "$expand", _found["expand"])
         )
         result = await impl.people_person_get_person(
             person_id=person_id,
             select=select,
             expand=expand,
         )
-        content = _wire.encode_json(models.Person, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return _status, _wire.encode_json(models.Person, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/people/{person_id}",
@@ -980,17 +1677,54 @@ def create_app(
 
     async def handle_people_person_update_person(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        person_id = _serving.convert(str, "person-id", request.path_params["person_id"])
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.Person, raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/people/{person-id}",
+            (
+                ServerParam(
+                    "person-id",
+                    "person_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        person_id = _serving.convert(str, "person-id", _found["person_id"])
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.Person | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.Person, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
-        await impl.people_person_update_person(
+        result = await impl.people_person_update_person(
             body,
             person_id=person_id,
         )
-        return 204, None, "application/json", {}
+        _status, _headers = _server_calls.reply_status(result, [204], 204)
+        if _status == 204:
+            return _status, None, "application/json", _headers
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/people/{person_id}",

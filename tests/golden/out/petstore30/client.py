@@ -2,402 +2,741 @@
 # Do not edit: change the spec and run `stubforge generate`.
 """Typed HTTP client for Kitchen-sink pet store.
 
-``Client`` and ``AsyncClient`` share one request-building core: each operation is built into a
-``PreparedRequest`` and its response parsed by the same functions; only sending differs.
+Each operation is declared once as data (where each argument goes, in which style, which
+credentials it needs); ``Client`` and ``AsyncClient`` call it by its operationId in snake case
+or through the resource tree that follows the URL, and share everything but the sending.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from types import TracebackType
+from typing import Final, Self
 
 import httpx
 
 from . import _runtime, models
-from ._runtime import params as _params
-from ._runtime import transport as _transport
+from ._runtime import calls as _calls
+from ._runtime import client_responses as _responses
+from ._runtime import paging as _paging
 from ._runtime import wire as _wire
-from ._runtime.transport import (
-    ApiError,
-    AsyncTransport,
-    PreparedRequest,
-    RetryPolicy,
-    SyncTransport,
-)
+from ._runtime.bodies import AsyncDownload, Download, File, Upload
+from ._runtime.calls import BodyWire, OperationWire, ParamWire
+from ._runtime.client_responses import ApiError, ApiResponse, ErrorParsers
+from ._runtime.credentials import BasicAuth, ClientCredentials, CredentialsError
+from ._runtime.paging import PaginationLoop, Paging
+from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
+from ._runtime.session import AsyncSession, SyncSession
+from ._runtime.transport import RetryPolicy
 
-__all__ = ["ApiError", "AsyncClient", "Client", "PreparedRequest", "RetryPolicy"]
+__all__ = [
+    "ApiError",
+    "ApiResponse",
+    "AsyncClient",
+    "AsyncDownload",
+    "BasicAuth",
+    "Client",
+    "ClientCredentials",
+    "CredentialsError",
+    "Download",
+    "File",
+    "PaginationLoop",
+    "RetryPolicy",
+]
 
 DEFAULT_BASE_URL: Final = "https://pets.example.test/v1"
 DEFAULT_RETRY: Final = RetryPolicy()
 USER_AGENT: Final = "petstore30/1.0 stubforge"
+SCHEMES: Final[Mapping[str, Scheme]] = {
+    "apiKey": ApiKey("X-API-Key", Location("header")),
+    "basic": HttpAuth("basic"),
+    "bearer": HttpAuth("bearer", "JWT"),
+}
+"""The spec's security schemes by name: ``credentials=`` takes a value for each."""
 
 
-def _build_list_pets(
-    path: str,
-    *,
-    limit: int | None = None,
-    tags: list[str] | None = None,
-    ids: list[int] | None = None,
-    from_: _runtime.DateTimeOffset | None = None,
-    kind: str | None = None,
-    x_request_id: str | None = None,
-    session: str | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    _params.add_query(params, "limit", limit, explode=True)
-    _params.add_query(params, "tags", tags, explode=True)
-    _params.add_query(params, "ids", ids, explode=False)
-    _params.add_query(params, "from", from_, explode=True)
-    _params.add_query(params, "kind", kind, explode=True)
-    if x_request_id is not None:
-        headers["X-Request-Id"] = _params.text(x_request_id)
-    _params.cookie(headers, "session", session)
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
-    )
+_wire_list_pets: Final = OperationWire(
+    "GET",
+    "/pets",
+    (
+        ParamWire("limit", "limit", "query", "form", True, False, False),
+        ParamWire("tags", "tags", "query", "form", True, False, False),
+        ParamWire("ids", "ids", "query", "form", False, False, False),
+        ParamWire("from", "from_", "query", "form", True, False, False),
+        ParamWire("kind", "kind", "query", "form", True, False, False),
+        ParamWire("X-Request-Id", "x_request_id", "header", "simple", False, False, False),
+        ParamWire("session", "session", "cookie", "form", True, False, False),
+    ),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_list_pets: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.Error, raw),
+    "5XX": lambda raw: _wire.decode_json(models.Error, raw),
+}
+_paging_list_pets: Final = Paging("@odata.nextLink", "value", False)
 
 
 def _parse_list_pets(response: httpx.Response) -> models.PetPage:
-    _transport.expect_success(response)
-    result: models.PetPage = _wire.decode_json(models.PetPage, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_list_pets)
+    return _wire.decode_json(models.PetPage, response.content)
 
 
-def _build_create_pet(
+def _send_list_pets(
+    session: SyncSession,
     path: str,
-    body: models.Pet,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.Pet, body)
-
-    return PreparedRequest(
-        "POST",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.PetPage]:
+    response = session.send(
+        _calls.prepare(_wire_list_pets, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_list_pets(response), response.status_code, response.headers)
+
+
+async def _asend_list_pets(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.PetPage]:
+    response = await session.send(
+        _calls.prepare(_wire_list_pets, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_list_pets(response), response.status_code, response.headers)
+
+
+def _iter_list_pets(
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> Iterator[models.Pet]:
+    call = _calls.prepare(_wire_list_pets, session.base_url, path, values, body, media_type)
+    return _paging.iter_items(
+        lambda: session.send(call),
+        lambda url: session.follow(url, call),
+        _parse_list_pets,
+        lambda page: page.value if isinstance(page.value, list) else [],
+        _paging_list_pets,
+    )
+
+
+def _aiter_list_pets(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> AsyncIterator[models.Pet]:
+    call = _calls.prepare(_wire_list_pets, session.base_url, path, values, body, media_type)
+    return _paging.iter_items_async(
+        lambda: session.send(call),
+        lambda url: session.follow(url, call),
+        _parse_list_pets,
+        lambda page: page.value if isinstance(page.value, list) else [],
+        _paging_list_pets,
+    )
+
+
+_wire_create_pet: Final = OperationWire(
+    "POST",
+    "/pets",
+    (),
+    (BodyWire("application/json", "json", {}, lambda value: _wire.encode_json(models.Pet, value)),),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_create_pet: Final[ErrorParsers] = {
+    "400": lambda raw: _wire.decode_json(models.Error, raw),
+    "default": lambda raw: _wire.decode_json(models.Error, raw),
+}
 
 
 def _parse_create_pet(response: httpx.Response) -> models.Pet:
-    _transport.expect_success(response)
-    result: models.Pet = _wire.decode_json(models.Pet, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_create_pet)
+    return _wire.decode_json(models.Pet, response.content)
 
 
-def _build_get_pet(
+def _send_create_pet(
+    session: SyncSession,
     path: str,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Pet]:
+    response = session.send(
+        _calls.prepare(_wire_create_pet, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_create_pet(response), response.status_code, response.headers)
+
+
+async def _asend_create_pet(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Pet]:
+    response = await session.send(
+        _calls.prepare(_wire_create_pet, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_create_pet(response), response.status_code, response.headers)
+
+
+_wire_get_pet: Final = OperationWire(
+    "GET",
+    "/pets/{pet-id}",
+    (ParamWire("pet-id", "pet_id", "path", "simple", False, False, False),),
+    (),
+    security=(
+        {
+            "apiKey": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_get_pet: Final[ErrorParsers] = {
+    "404": lambda raw: _wire.decode_json(models.Error, raw),
+}
 
 
 def _parse_get_pet(response: httpx.Response) -> models.Pet:
-    _transport.expect_success(response)
-    result: models.Pet = _wire.decode_json(models.Pet, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_get_pet)
+    return _wire.decode_json(models.Pet, response.content)
 
 
-def _build_delete_pet(
+def _send_get_pet(
+    session: SyncSession,
     path: str,
-    *,
-    if_match: str,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    if if_match is not None:
-        headers["If-Match"] = _params.text(if_match)
-    content: bytes | None = None
-    return PreparedRequest(
-        "DELETE",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Pet]:
+    response = session.send(
+        _calls.prepare(_wire_get_pet, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_get_pet(response), response.status_code, response.headers)
+
+
+async def _asend_get_pet(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Pet]:
+    response = await session.send(
+        _calls.prepare(_wire_get_pet, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_get_pet(response), response.status_code, response.headers)
+
+
+_wire_delete_pet: Final = OperationWire(
+    "DELETE",
+    "/pets/{pet-id}",
+    (
+        ParamWire("pet-id", "pet_id", "path", "simple", False, False, False),
+        ParamWire("If-Match", "if_match", "header", "simple", False, False, False),
+    ),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="",
+)
+_errors_delete_pet: Final[ErrorParsers] = {
+    "default": lambda raw: _wire.decode_json(models.Error, raw),
+}
 
 
 def _parse_delete_pet(response: httpx.Response) -> None:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_delete_pet)
     return None
 
 
-def _build_update_pet(
+def _send_delete_pet(
+    session: SyncSession,
     path: str,
-    body: models.PetUpdate | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    if body is not None:
-        headers["content-type"] = "application/json"
-        content = _wire.encode_json(models.PetUpdate, body)
-
-    return PreparedRequest(
-        "PATCH",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = session.send(
+        _calls.prepare(_wire_delete_pet, session.base_url, path, values, body, media_type)
     )
+    _parse_delete_pet(response)
+    return ApiResponse(None, response.status_code, response.headers)
 
 
-def _parse_update_pet(response: httpx.Response) -> models.Pet:
-    _transport.expect_success(response)
-    result: models.Pet = _wire.decode_json(models.Pet, response.content)
-    return result
-
-
-def _build_get_photo(
+async def _asend_delete_pet(
+    session: AsyncSession,
     path: str,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "image/png"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = await session.send(
+        _calls.prepare(_wire_delete_pet, session.base_url, path, values, body, media_type)
     )
+    _parse_delete_pet(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+_wire_update_pet: Final = OperationWire(
+    "PATCH",
+    "/pets/{pet-id}",
+    (ParamWire("pet-id", "pet_id", "path", "simple", False, False, False),),
+    (
+        BodyWire(
+            "application/json", "json", {}, lambda value: _wire.encode_json(models.PetUpdate, value)
+        ),
+    ),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_update_pet: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.Error, raw),
+}
+
+
+def _parse_update_pet(response: httpx.Response) -> models.Pet | None:
+    _responses.raise_for_status(response, _errors_update_pet)
+    if response.status_code == 200:
+        return _wire.decode_json(models.Pet, response.content)
+    if response.status_code == 204:
+        return None
+    return _wire.decode_json(models.Pet, response.content)
+
+
+def _send_update_pet(
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Pet | None]:
+    response = session.send(
+        _calls.prepare(_wire_update_pet, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_update_pet(response), response.status_code, response.headers)
+
+
+async def _asend_update_pet(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Pet | None]:
+    response = await session.send(
+        _calls.prepare(_wire_update_pet, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_update_pet(response), response.status_code, response.headers)
+
+
+_wire_get_photo: Final = OperationWire(
+    "GET",
+    "/pets/{pet-id}/photo",
+    (ParamWire("pet-id", "pet_id", "path", "simple", False, False, False),),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="image/png",
+)
+_errors_get_photo: Final[ErrorParsers] = {}
 
 
 def _parse_get_photo(response: httpx.Response) -> bytes:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_get_photo)
     return response.content
 
 
-def _build_put_photo(
+def _send_get_photo(
+    session: SyncSession,
     path: str,
-    body: bytes,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    content: bytes | None = None
-    headers["content-type"] = "application/octet-stream"
-    content = bytes(body)
-
-    return PreparedRequest(
-        "PUT",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[bytes]:
+    response = session.send(
+        _calls.prepare(_wire_get_photo, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_get_photo(response), response.status_code, response.headers)
+
+
+async def _asend_get_photo(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[bytes]:
+    response = await session.send(
+        _calls.prepare(_wire_get_photo, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_get_photo(response), response.status_code, response.headers)
+
+
+def _stream_get_photo(
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> Download:
+    response = session.send(
+        _calls.prepare(_wire_get_photo, session.base_url, path, values, body, media_type),
+        stream=True,
+    )
+    _responses.raise_for_status(response, _errors_get_photo)
+    return Download(response)
+
+
+async def _astream_get_photo(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> AsyncDownload:
+    response = await session.send(
+        _calls.prepare(_wire_get_photo, session.base_url, path, values, body, media_type),
+        stream=True,
+    )
+    _responses.raise_for_status(response, _errors_get_photo)
+    return AsyncDownload(response)
+
+
+_wire_put_photo: Final = OperationWire(
+    "PUT",
+    "/pets/{pet-id}/photo",
+    (ParamWire("pet-id", "pet_id", "path", "simple", False, False, False),),
+    (BodyWire("application/octet-stream", "binary", {}),),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="",
+)
+_errors_put_photo: Final[ErrorParsers] = {}
 
 
 def _parse_put_photo(response: httpx.Response) -> None:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_put_photo)
     return None
 
 
-def _build_add_note(
+def _send_put_photo(
+    session: SyncSession,
     path: str,
-    body: str | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "text/plain"
-    content: bytes | None = None
-    if body is not None:
-        headers["content-type"] = "text/plain"
-        content = body.encode()
-
-    return PreparedRequest(
-        "POST",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = session.send(
+        _calls.prepare(_wire_put_photo, session.base_url, path, values, body, media_type)
     )
+    _parse_put_photo(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+async def _asend_put_photo(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[None]:
+    response = await session.send(
+        _calls.prepare(_wire_put_photo, session.base_url, path, values, body, media_type)
+    )
+    _parse_put_photo(response)
+    return ApiResponse(None, response.status_code, response.headers)
+
+
+_wire_add_note: Final = OperationWire(
+    "POST",
+    "/pets/{pet-id}/notes",
+    (ParamWire("pet-id", "pet_id", "path", "simple", False, False, False),),
+    (BodyWire("text/plain", "text", {}),),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="text/plain",
+)
+_errors_add_note: Final[ErrorParsers] = {}
 
 
 def _parse_add_note(response: httpx.Response) -> str:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_add_note)
     return response.text
 
 
-def _build_adopt(
+def _send_add_note(
+    session: SyncSession,
     path: str,
-    body: dict[str, Any],
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    headers["content-type"] = "application/x-www-form-urlencoded"
-    content = _params.form_content(body)
-
-    return PreparedRequest(
-        "POST",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[str]:
+    response = session.send(
+        _calls.prepare(_wire_add_note, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_add_note(response), response.status_code, response.headers)
+
+
+async def _asend_add_note(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[str]:
+    response = await session.send(
+        _calls.prepare(_wire_add_note, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_add_note(response), response.status_code, response.headers)
+
+
+_wire_adopt: Final = OperationWire(
+    "POST",
+    "/adoptions",
+    (),
+    (BodyWire("application/x-www-form-urlencoded", "form", {}),),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_adopt: Final[ErrorParsers] = {}
 
 
 def _parse_adopt(response: httpx.Response) -> models.Adoption:
-    _transport.expect_success(response)
-    result: models.Adoption = _wire.decode_json(models.Adoption, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_adopt)
+    return _wire.decode_json(models.Adoption, response.content)
 
 
-def _build_upload_document(
+def _send_adopt(
+    session: SyncSession,
     path: str,
-    body: dict[str, Any],
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    files: list[tuple[str, tuple[str, bytes]]] | None = None
-    data: dict[str, str] | None = None
-    files, data = _params.multipart_parts(body)
-
-    return PreparedRequest(
-        "POST",
-        path,
-        params,
-        headers,
-        content,
-        files=files,
-        data=data,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Adoption]:
+    response = session.send(
+        _calls.prepare(_wire_adopt, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_adopt(response), response.status_code, response.headers)
+
+
+async def _asend_adopt(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Adoption]:
+    response = await session.send(
+        _calls.prepare(_wire_adopt, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_adopt(response), response.status_code, response.headers)
+
+
+_wire_upload_document: Final = OperationWire(
+    "POST",
+    "/uploads",
+    (),
+    (BodyWire("multipart/form-data", "multipart", {}),),
+    security=(
+        {
+            "bearer": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_upload_document: Final[ErrorParsers] = {}
 
 
 def _parse_upload_document(response: httpx.Response) -> models.UploadDocumentResponse201:
-    _transport.expect_success(response)
-    result: models.UploadDocumentResponse201 = _wire.decode_json(
-        models.UploadDocumentResponse201, response.content
-    )
-    return result
+    _responses.raise_for_status(response, _errors_upload_document)
+    return _wire.decode_json(models.UploadDocumentResponse201, response.content)
 
 
-def _build_login(
+def _send_upload_document(
+    session: SyncSession,
     path: str,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.UploadDocumentResponse201]:
+    response = session.send(
+        _calls.prepare(_wire_upload_document, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_upload_document(response), response.status_code, response.headers)
+
+
+async def _asend_upload_document(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.UploadDocumentResponse201]:
+    response = await session.send(
+        _calls.prepare(_wire_upload_document, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_upload_document(response), response.status_code, response.headers)
+
+
+_wire_login: Final = OperationWire(
+    "GET",
+    "/login",
+    (),
+    (),
+    security=(
+        {
+            "basic": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_login: Final[ErrorParsers] = {
+    "401": lambda raw: _wire.decode_json(models.Error, raw),
+}
 
 
 def _parse_login(response: httpx.Response) -> models.LoginResponse200:
-    _transport.expect_success(response)
-    result: models.LoginResponse200 = _wire.decode_json(models.LoginResponse200, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_login)
+    return _wire.decode_json(models.LoginResponse200, response.content)
 
 
-def _build_draw_shape(
+def _send_login(
+    session: SyncSession,
     path: str,
-    body: models.Shape,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.Shape, body)
-
-    return PreparedRequest(
-        "POST",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=False,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.LoginResponse200]:
+    response = session.send(
+        _calls.prepare(_wire_login, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_login(response), response.status_code, response.headers)
+
+
+async def _asend_login(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.LoginResponse200]:
+    response = await session.send(
+        _calls.prepare(_wire_login, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_login(response), response.status_code, response.headers)
+
+
+_wire_draw_shape: Final = OperationWire(
+    "POST",
+    "/shapes",
+    (),
+    (
+        BodyWire(
+            "application/json", "json", {}, lambda value: _wire.encode_json(models.Shape, value)
+        ),
+    ),
+    security=(),
+    accept="application/json",
+)
+_errors_draw_shape: Final[ErrorParsers] = {}
 
 
 def _parse_draw_shape(response: httpx.Response) -> models.Shape:
-    _transport.expect_success(response)
-    result: models.Shape = _wire.decode_json(models.Shape, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_draw_shape)
+    return _wire.decode_json(models.Shape, response.content)
+
+
+def _send_draw_shape(
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Shape]:
+    response = session.send(
+        _calls.prepare(_wire_draw_shape, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_draw_shape(response), response.status_code, response.headers)
+
+
+async def _asend_draw_shape(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Shape]:
+    response = await session.send(
+        _calls.prepare(_wire_draw_shape, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_draw_shape(response), response.status_code, response.headers)
 
 
 class AdoptionsResource:
     """Operations under ``adoptions``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def post(
         self,
-        body: dict[str, Any],
+        body: models.AdoptRequest | Mapping[str, object],
     ) -> models.Adoption:
         """adopt
 
         ``POST /adoptions``.
         """
-        prepared = _build_adopt(
-            self._path,
-            body,
-        )
-        return _parse_adopt(self._client.send(prepared))
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_adopt.path, _wire_adopt.parameters, _values)
+        _found = _send_adopt(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class LoginResource:
     """Operations under ``login``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def get(
         self,
@@ -406,18 +745,18 @@ class LoginResource:
 
         ``GET /login``.
         """
-        prepared = _build_login(
-            self._path,
-        )
-        return _parse_login(self._client.send(prepared))
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_login.path, _wire_login.parameters, _values)
+        _found = _send_login(self._client._session, _path, _values, None)
+        return _found.body
 
 
 class PetsByPetIdNotesResource:
     """Operations under ``notes``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def post(
         self,
@@ -427,19 +766,20 @@ class PetsByPetIdNotesResource:
 
         ``POST /pets/{pet-id}/notes``.
         """
-        prepared = _build_add_note(
-            self._path,
-            body,
-        )
-        return _parse_add_note(self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+        }
+        _path = _calls.fill_path(_wire_add_note.path, _wire_add_note.parameters, _values)
+        _found = _send_add_note(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class PetsByPetIdPhotoResource:
     """Operations under ``photo``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def get(
         self,
@@ -448,40 +788,43 @@ class PetsByPetIdPhotoResource:
 
         ``GET /pets/{pet-id}/photo``.
         """
-        prepared = _build_get_photo(
-            self._path,
-        )
-        return _parse_get_photo(self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+        }
+        _path = _calls.fill_path(_wire_get_photo.path, _wire_get_photo.parameters, _values)
+        _found = _send_get_photo(self._client._session, _path, _values, None)
+        return _found.body
 
     def put(
         self,
-        body: bytes,
+        body: Upload | File,
     ) -> None:
         """putPhoto
 
         ``PUT /pets/{pet-id}/photo``.
         """
-        prepared = _build_put_photo(
-            self._path,
-            body,
-        )
-        return _parse_put_photo(self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+        }
+        _path = _calls.fill_path(_wire_put_photo.path, _wire_put_photo.parameters, _values)
+        _found = _send_put_photo(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class PetsByPetIdResource:
     """Operations under ``{pet-id}``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def notes(self) -> PetsByPetIdNotesResource:
-        return PetsByPetIdNotesResource(self._client, self._path + "/" + "notes")
+        return PetsByPetIdNotesResource(self._client, self._path_values)
 
     @property
     def photo(self) -> PetsByPetIdPhotoResource:
-        return PetsByPetIdPhotoResource(self._client, self._path + "/" + "photo")
+        return PetsByPetIdPhotoResource(self._client, self._path_values)
 
     def delete(
         self,
@@ -492,16 +835,21 @@ class PetsByPetIdResource:
 
         ``DELETE /pets/{pet-id}``.
 
+        Args:
+            pet_id: The pet's key.
+
         Deprecated by the service.
         """
         warnings.warn(
             "this operation is deprecated by the service", DeprecationWarning, stacklevel=2
         )
-        prepared = _build_delete_pet(
-            self._path,
-            if_match=if_match,
-        )
-        return _parse_delete_pet(self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(_wire_delete_pet.path, _wire_delete_pet.parameters, _values)
+        _found = _send_delete_pet(self._client._session, _path, _values, None)
+        return _found.body
 
     def get(
         self,
@@ -509,45 +857,51 @@ class PetsByPetIdResource:
         """getPet
 
         ``GET /pets/{pet-id}``.
+
+        Args:
+            pet_id: The pet's key.
         """
-        prepared = _build_get_pet(
-            self._path,
-        )
-        return _parse_get_pet(self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+        }
+        _path = _calls.fill_path(_wire_get_pet.path, _wire_get_pet.parameters, _values)
+        _found = _send_get_pet(self._client._session, _path, _values, None)
+        return _found.body
 
     def patch(
         self,
         body: models.PetUpdate | None = None,
-    ) -> models.Pet:
+    ) -> models.Pet | None:
         """updatePet
 
         ``PATCH /pets/{pet-id}``.
+
+        Args:
+            pet_id: The pet's key.
         """
-        prepared = _build_update_pet(
-            self._path,
-            body,
-        )
-        return _parse_update_pet(self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+        }
+        _path = _calls.fill_path(_wire_update_pet.path, _wire_update_pet.parameters, _values)
+        _found = _send_update_pet(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class PetsResource:
     """Operations under ``pets``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def by_pet_id(
         self,
         pet_id: str,
     ) -> PetsByPetIdResource:
-        segment = _params.fill_segment(
-            "{pet-id}",
-            {
-                "pet-id": pet_id,
-            },
-        )
-        return PetsByPetIdResource(self._client, self._path + "/" + segment)
+        _values = {
+            "pet-id": pet_id,
+        }
+        return PetsByPetIdResource(self._client, {**self._path_values, **_values})
 
     def get(
         self,
@@ -556,7 +910,7 @@ class PetsResource:
         tags: list[str] | None = None,
         ids: list[int] | None = None,
         from_: _runtime.DateTimeOffset | None = None,
-        kind: str | None = None,
+        kind: models.PetKind | None = None,
         x_request_id: str | None = None,
         session: str | None = None,
     ) -> models.PetPage:
@@ -571,18 +925,21 @@ class PetsResource:
             tags: Repeated once per tag (form style, exploded).
             ids: One comma-separated value.
             from_: A Python keyword as a parameter name.
+
+        Documented response headers (``..._with_response``): X-Total-Count.
         """
-        prepared = _build_list_pets(
-            self._path,
-            limit=limit,
-            tags=tags,
-            ids=ids,
-            from_=from_,
-            kind=kind,
-            x_request_id=x_request_id,
-            session=session,
-        )
-        return _parse_list_pets(self._client.send(prepared))
+        _values: dict[str, object] = {
+            "limit": limit,
+            "tags": tags,
+            "ids": ids,
+            "from_": from_,
+            "kind": kind,
+            "x_request_id": x_request_id,
+            "session": session,
+        }
+        _path = _calls.fill_path(_wire_list_pets.path, _wire_list_pets.parameters, _values)
+        _found = _send_list_pets(self._client._session, _path, _values, None)
+        return _found.body
 
     def post(
         self,
@@ -591,20 +948,21 @@ class PetsResource:
         """Add a pet
 
         ``POST /pets``.
+
+        Documented response headers (``..._with_response``): Location.
         """
-        prepared = _build_create_pet(
-            self._path,
-            body,
-        )
-        return _parse_create_pet(self._client.send(prepared))
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_create_pet.path, _wire_create_pet.parameters, _values)
+        _found = _send_create_pet(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class ShapesResource:
     """Operations under ``shapes``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def post(
         self,
@@ -614,91 +972,90 @@ class ShapesResource:
 
         ``POST /shapes``.
         """
-        prepared = _build_draw_shape(
-            self._path,
-            body,
-        )
-        return _parse_draw_shape(self._client.send(prepared))
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_draw_shape.path, _wire_draw_shape.parameters, _values)
+        _found = _send_draw_shape(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class UploadsResource:
     """Operations under ``uploads``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def post(
         self,
-        body: dict[str, Any],
+        body: models.UploadDocumentRequest | Mapping[str, object],
     ) -> models.UploadDocumentResponse201:
         """uploadDocument
 
         ``POST /uploads``.
         """
-        prepared = _build_upload_document(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_upload_document.path, _wire_upload_document.parameters, _values
         )
-        return _parse_upload_document(self._client.send(prepared))
+        _found = _send_upload_document(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class RootResource:
     """Operations under ``/``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def adoptions(self) -> AdoptionsResource:
-        return AdoptionsResource(self._client, self._path + "/" + "adoptions")
+        return AdoptionsResource(self._client, self._path_values)
 
     @property
-    def login(self) -> LoginResource:
-        return LoginResource(self._client, self._path + "/" + "login")
+    def login_resource(self) -> LoginResource:
+        return LoginResource(self._client, self._path_values)
 
     @property
     def pets(self) -> PetsResource:
-        return PetsResource(self._client, self._path + "/" + "pets")
+        return PetsResource(self._client, self._path_values)
 
     @property
     def shapes(self) -> ShapesResource:
-        return ShapesResource(self._client, self._path + "/" + "shapes")
+        return ShapesResource(self._client, self._path_values)
 
     @property
     def uploads(self) -> UploadsResource:
-        return UploadsResource(self._client, self._path + "/" + "uploads")
+        return UploadsResource(self._client, self._path_values)
 
 
 class AsyncAdoptionsResource:
     """Operations under ``adoptions``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def post(
         self,
-        body: dict[str, Any],
+        body: models.AdoptRequest | Mapping[str, object],
     ) -> models.Adoption:
         """adopt
 
         ``POST /adoptions``.
         """
-        prepared = _build_adopt(
-            self._path,
-            body,
-        )
-        return _parse_adopt(await self._client.send(prepared))
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_adopt.path, _wire_adopt.parameters, _values)
+        _found = await _asend_adopt(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncLoginResource:
     """Operations under ``login``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def get(
         self,
@@ -707,18 +1064,18 @@ class AsyncLoginResource:
 
         ``GET /login``.
         """
-        prepared = _build_login(
-            self._path,
-        )
-        return _parse_login(await self._client.send(prepared))
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_login.path, _wire_login.parameters, _values)
+        _found = await _asend_login(self._client._session, _path, _values, None)
+        return _found.body
 
 
 class AsyncPetsByPetIdNotesResource:
     """Operations under ``notes``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def post(
         self,
@@ -728,19 +1085,20 @@ class AsyncPetsByPetIdNotesResource:
 
         ``POST /pets/{pet-id}/notes``.
         """
-        prepared = _build_add_note(
-            self._path,
-            body,
-        )
-        return _parse_add_note(await self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+        }
+        _path = _calls.fill_path(_wire_add_note.path, _wire_add_note.parameters, _values)
+        _found = await _asend_add_note(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncPetsByPetIdPhotoResource:
     """Operations under ``photo``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def get(
         self,
@@ -749,40 +1107,43 @@ class AsyncPetsByPetIdPhotoResource:
 
         ``GET /pets/{pet-id}/photo``.
         """
-        prepared = _build_get_photo(
-            self._path,
-        )
-        return _parse_get_photo(await self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+        }
+        _path = _calls.fill_path(_wire_get_photo.path, _wire_get_photo.parameters, _values)
+        _found = await _asend_get_photo(self._client._session, _path, _values, None)
+        return _found.body
 
     async def put(
         self,
-        body: bytes,
+        body: Upload | File | AsyncIterable[bytes],
     ) -> None:
         """putPhoto
 
         ``PUT /pets/{pet-id}/photo``.
         """
-        prepared = _build_put_photo(
-            self._path,
-            body,
-        )
-        return _parse_put_photo(await self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+        }
+        _path = _calls.fill_path(_wire_put_photo.path, _wire_put_photo.parameters, _values)
+        _found = await _asend_put_photo(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncPetsByPetIdResource:
     """Operations under ``{pet-id}``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def notes(self) -> AsyncPetsByPetIdNotesResource:
-        return AsyncPetsByPetIdNotesResource(self._client, self._path + "/" + "notes")
+        return AsyncPetsByPetIdNotesResource(self._client, self._path_values)
 
     @property
     def photo(self) -> AsyncPetsByPetIdPhotoResource:
-        return AsyncPetsByPetIdPhotoResource(self._client, self._path + "/" + "photo")
+        return AsyncPetsByPetIdPhotoResource(self._client, self._path_values)
 
     async def delete(
         self,
@@ -793,16 +1154,21 @@ class AsyncPetsByPetIdResource:
 
         ``DELETE /pets/{pet-id}``.
 
+        Args:
+            pet_id: The pet's key.
+
         Deprecated by the service.
         """
         warnings.warn(
             "this operation is deprecated by the service", DeprecationWarning, stacklevel=2
         )
-        prepared = _build_delete_pet(
-            self._path,
-            if_match=if_match,
-        )
-        return _parse_delete_pet(await self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(_wire_delete_pet.path, _wire_delete_pet.parameters, _values)
+        _found = await _asend_delete_pet(self._client._session, _path, _values, None)
+        return _found.body
 
     async def get(
         self,
@@ -810,45 +1176,51 @@ class AsyncPetsByPetIdResource:
         """getPet
 
         ``GET /pets/{pet-id}``.
+
+        Args:
+            pet_id: The pet's key.
         """
-        prepared = _build_get_pet(
-            self._path,
-        )
-        return _parse_get_pet(await self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+        }
+        _path = _calls.fill_path(_wire_get_pet.path, _wire_get_pet.parameters, _values)
+        _found = await _asend_get_pet(self._client._session, _path, _values, None)
+        return _found.body
 
     async def patch(
         self,
         body: models.PetUpdate | None = None,
-    ) -> models.Pet:
+    ) -> models.Pet | None:
         """updatePet
 
         ``PATCH /pets/{pet-id}``.
+
+        Args:
+            pet_id: The pet's key.
         """
-        prepared = _build_update_pet(
-            self._path,
-            body,
-        )
-        return _parse_update_pet(await self._client.send(prepared))
+        _values: dict[str, object] = {
+            "pet_id": self._path_values["pet-id"],
+        }
+        _path = _calls.fill_path(_wire_update_pet.path, _wire_update_pet.parameters, _values)
+        _found = await _asend_update_pet(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncPetsResource:
     """Operations under ``pets``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def by_pet_id(
         self,
         pet_id: str,
     ) -> AsyncPetsByPetIdResource:
-        segment = _params.fill_segment(
-            "{pet-id}",
-            {
-                "pet-id": pet_id,
-            },
-        )
-        return AsyncPetsByPetIdResource(self._client, self._path + "/" + segment)
+        _values = {
+            "pet-id": pet_id,
+        }
+        return AsyncPetsByPetIdResource(self._client, {**self._path_values, **_values})
 
     async def get(
         self,
@@ -857,7 +1229,7 @@ class AsyncPetsResource:
         tags: list[str] | None = None,
         ids: list[int] | None = None,
         from_: _runtime.DateTimeOffset | None = None,
-        kind: str | None = None,
+        kind: models.PetKind | None = None,
         x_request_id: str | None = None,
         session: str | None = None,
     ) -> models.PetPage:
@@ -872,18 +1244,21 @@ class AsyncPetsResource:
             tags: Repeated once per tag (form style, exploded).
             ids: One comma-separated value.
             from_: A Python keyword as a parameter name.
+
+        Documented response headers (``..._with_response``): X-Total-Count.
         """
-        prepared = _build_list_pets(
-            self._path,
-            limit=limit,
-            tags=tags,
-            ids=ids,
-            from_=from_,
-            kind=kind,
-            x_request_id=x_request_id,
-            session=session,
-        )
-        return _parse_list_pets(await self._client.send(prepared))
+        _values: dict[str, object] = {
+            "limit": limit,
+            "tags": tags,
+            "ids": ids,
+            "from_": from_,
+            "kind": kind,
+            "x_request_id": x_request_id,
+            "session": session,
+        }
+        _path = _calls.fill_path(_wire_list_pets.path, _wire_list_pets.parameters, _values)
+        _found = await _asend_list_pets(self._client._session, _path, _values, None)
+        return _found.body
 
     async def post(
         self,
@@ -892,20 +1267,21 @@ class AsyncPetsResource:
         """Add a pet
 
         ``POST /pets``.
+
+        Documented response headers (``..._with_response``): Location.
         """
-        prepared = _build_create_pet(
-            self._path,
-            body,
-        )
-        return _parse_create_pet(await self._client.send(prepared))
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_create_pet.path, _wire_create_pet.parameters, _values)
+        _found = await _asend_create_pet(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncShapesResource:
     """Operations under ``shapes``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def post(
         self,
@@ -915,73 +1291,77 @@ class AsyncShapesResource:
 
         ``POST /shapes``.
         """
-        prepared = _build_draw_shape(
-            self._path,
-            body,
-        )
-        return _parse_draw_shape(await self._client.send(prepared))
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_draw_shape.path, _wire_draw_shape.parameters, _values)
+        _found = await _asend_draw_shape(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncUploadsResource:
     """Operations under ``uploads``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def post(
         self,
-        body: dict[str, Any],
+        body: models.UploadDocumentRequest | Mapping[str, object],
     ) -> models.UploadDocumentResponse201:
         """uploadDocument
 
         ``POST /uploads``.
         """
-        prepared = _build_upload_document(
-            self._path,
-            body,
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_upload_document.path, _wire_upload_document.parameters, _values
         )
-        return _parse_upload_document(await self._client.send(prepared))
+        _found = await _asend_upload_document(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncRootResource:
     """Operations under ``/``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def adoptions(self) -> AsyncAdoptionsResource:
-        return AsyncAdoptionsResource(self._client, self._path + "/" + "adoptions")
+        return AsyncAdoptionsResource(self._client, self._path_values)
 
     @property
-    def login(self) -> AsyncLoginResource:
-        return AsyncLoginResource(self._client, self._path + "/" + "login")
+    def login_resource(self) -> AsyncLoginResource:
+        return AsyncLoginResource(self._client, self._path_values)
 
     @property
     def pets(self) -> AsyncPetsResource:
-        return AsyncPetsResource(self._client, self._path + "/" + "pets")
+        return AsyncPetsResource(self._client, self._path_values)
 
     @property
     def shapes(self) -> AsyncShapesResource:
-        return AsyncShapesResource(self._client, self._path + "/" + "shapes")
+        return AsyncShapesResource(self._client, self._path_values)
 
     @property
     def uploads(self) -> AsyncUploadsResource:
-        return AsyncUploadsResource(self._client, self._path + "/" + "uploads")
+        return AsyncUploadsResource(self._client, self._path_values)
 
 
-class Client(SyncTransport, RootResource):
+class Client(RootResource):
     """A synchronous client. Use it as a context manager, or call ``close()``.
 
-    ``token`` is a bearer token, or a callable that returns a fresh one for each request.
+    ``credentials`` maps each security scheme's name (apiKey, basic, bearer) to its
+    credential: a string (API key, token), ``(user, password)`` or ``BasicAuth`` for HTTP Basic,
+    ``ClientCredentials`` for OAuth 2.0 client credentials, or a callable returning one.
+    ``token`` is the shorthand for a spec with a single bearer-token scheme.
     """
 
     def __init__(
         self,
         base_url: str = DEFAULT_BASE_URL,
         *,
+        credentials: Mapping[str, object] | None = None,
         token: str | Callable[[], str] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         retry: RetryPolicy = DEFAULT_RETRY,
@@ -989,29 +1369,448 @@ class Client(SyncTransport, RootResource):
         user_agent: str = USER_AGENT,
         http_client: httpx.Client | None = None,
     ) -> None:
-        SyncTransport.__init__(
-            self,
+        RootResource.__init__(self, self, {})
+        self._session = SyncSession(
             base_url,
+            SCHEMES,
+            credentials,
             token=token,
+            headers={"user-agent": user_agent, **(headers or {})},
+            retry=retry.delay,
             timeout=timeout,
-            retry=retry,
-            headers=headers,
-            user_agent=user_agent,
             http_client=http_client,
         )
-        RootResource.__init__(self, self, "")
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def list_pets(
+        self,
+        *,
+        limit: int | None = None,
+        tags: list[str] | None = None,
+        ids: list[int] | None = None,
+        from_: _runtime.DateTimeOffset | None = None,
+        kind: models.PetKind | None = None,
+        x_request_id: str | None = None,
+        session: str | None = None,
+    ) -> models.PetPage:
+        """List the pets
+
+        Every pet, filtered and paged.
+
+        ``GET /pets``.
+
+        Args:
+            limit: How many pets to return.
+            tags: Repeated once per tag (form style, exploded).
+            ids: One comma-separated value.
+            from_: A Python keyword as a parameter name.
+
+        Documented response headers (``..._with_response``): X-Total-Count.
+        """
+        _values: dict[str, object] = {
+            "limit": limit,
+            "tags": tags,
+            "ids": ids,
+            "from_": from_,
+            "kind": kind,
+            "x_request_id": x_request_id,
+            "session": session,
+        }
+        _path = _calls.fill_path(_wire_list_pets.path, _wire_list_pets.parameters, _values)
+        _found = _send_list_pets(self._session, _path, _values, None)
+        return _found.body
+
+    def list_pets_with_response(
+        self,
+        *,
+        limit: int | None = None,
+        tags: list[str] | None = None,
+        ids: list[int] | None = None,
+        from_: _runtime.DateTimeOffset | None = None,
+        kind: models.PetKind | None = None,
+        x_request_id: str | None = None,
+        session: str | None = None,
+    ) -> ApiResponse[models.PetPage]:
+        """``list_pets``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "limit": limit,
+            "tags": tags,
+            "ids": ids,
+            "from_": from_,
+            "kind": kind,
+            "x_request_id": x_request_id,
+            "session": session,
+        }
+        _path = _calls.fill_path(_wire_list_pets.path, _wire_list_pets.parameters, _values)
+        return _send_list_pets(self._session, _path, _values, None)
+
+    def iter_list_pets(
+        self,
+        *,
+        limit: int | None = None,
+        tags: list[str] | None = None,
+        ids: list[int] | None = None,
+        from_: _runtime.DateTimeOffset | None = None,
+        kind: models.PetKind | None = None,
+        x_request_id: str | None = None,
+        session: str | None = None,
+    ) -> Iterator[models.Pet]:
+        """Every item of ``list_pets``, page after page, fetched as iteration reaches it."""
+        _values: dict[str, object] = {
+            "limit": limit,
+            "tags": tags,
+            "ids": ids,
+            "from_": from_,
+            "kind": kind,
+            "x_request_id": x_request_id,
+            "session": session,
+        }
+        _path = _calls.fill_path(_wire_list_pets.path, _wire_list_pets.parameters, _values)
+        return _iter_list_pets(self._session, _path, _values, None)
+
+    def create_pet(
+        self,
+        body: models.Pet,
+    ) -> models.Pet:
+        """Add a pet
+
+        ``POST /pets``.
+
+        Documented response headers (``..._with_response``): Location.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_create_pet.path, _wire_create_pet.parameters, _values)
+        _found = _send_create_pet(self._session, _path, _values, body)
+        return _found.body
+
+    def create_pet_with_response(
+        self,
+        body: models.Pet,
+    ) -> ApiResponse[models.Pet]:
+        """``create_pet``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_create_pet.path, _wire_create_pet.parameters, _values)
+        return _send_create_pet(self._session, _path, _values, body)
+
+    def get_pet(
+        self,
+        *,
+        pet_id: str,
+    ) -> models.Pet:
+        """getPet
+
+        ``GET /pets/{pet-id}``.
+
+        Args:
+            pet_id: The pet's key.
+        """
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_get_pet.path, _wire_get_pet.parameters, _values)
+        _found = _send_get_pet(self._session, _path, _values, None)
+        return _found.body
+
+    def get_pet_with_response(
+        self,
+        *,
+        pet_id: str,
+    ) -> ApiResponse[models.Pet]:
+        """``get_pet``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_get_pet.path, _wire_get_pet.parameters, _values)
+        return _send_get_pet(self._session, _path, _values, None)
+
+    def delete_pet(
+        self,
+        *,
+        pet_id: str,
+        if_match: str,
+    ) -> None:
+        """deletePet
+
+        ``DELETE /pets/{pet-id}``.
+
+        Args:
+            pet_id: The pet's key.
+
+        Deprecated by the service.
+        """
+        warnings.warn(
+            "this operation is deprecated by the service", DeprecationWarning, stacklevel=2
+        )
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(_wire_delete_pet.path, _wire_delete_pet.parameters, _values)
+        _found = _send_delete_pet(self._session, _path, _values, None)
+        return _found.body
+
+    def delete_pet_with_response(
+        self,
+        *,
+        pet_id: str,
+        if_match: str,
+    ) -> ApiResponse[None]:
+        """``delete_pet``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(_wire_delete_pet.path, _wire_delete_pet.parameters, _values)
+        return _send_delete_pet(self._session, _path, _values, None)
+
+    def update_pet(
+        self,
+        body: models.PetUpdate | None = None,
+        *,
+        pet_id: str,
+    ) -> models.Pet | None:
+        """updatePet
+
+        ``PATCH /pets/{pet-id}``.
+
+        Args:
+            pet_id: The pet's key.
+        """
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_update_pet.path, _wire_update_pet.parameters, _values)
+        _found = _send_update_pet(self._session, _path, _values, body)
+        return _found.body
+
+    def update_pet_with_response(
+        self,
+        body: models.PetUpdate | None = None,
+        *,
+        pet_id: str,
+    ) -> ApiResponse[models.Pet | None]:
+        """``update_pet``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_update_pet.path, _wire_update_pet.parameters, _values)
+        return _send_update_pet(self._session, _path, _values, body)
+
+    def get_photo(
+        self,
+        *,
+        pet_id: str,
+    ) -> bytes:
+        """getPhoto
+
+        ``GET /pets/{pet-id}/photo``.
+        """
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_get_photo.path, _wire_get_photo.parameters, _values)
+        _found = _send_get_photo(self._session, _path, _values, None)
+        return _found.body
+
+    def get_photo_with_response(
+        self,
+        *,
+        pet_id: str,
+    ) -> ApiResponse[bytes]:
+        """``get_photo``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_get_photo.path, _wire_get_photo.parameters, _values)
+        return _send_get_photo(self._session, _path, _values, None)
+
+    def get_photo_stream(
+        self,
+        *,
+        pet_id: str,
+    ) -> Download:
+        """``get_photo`` as a stream: iterate it or save it, without holding it in memory."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_get_photo.path, _wire_get_photo.parameters, _values)
+        return _stream_get_photo(self._session, _path, _values, None)
+
+    def put_photo(
+        self,
+        body: Upload | File,
+        *,
+        pet_id: str,
+    ) -> None:
+        """putPhoto
+
+        ``PUT /pets/{pet-id}/photo``.
+        """
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_put_photo.path, _wire_put_photo.parameters, _values)
+        _found = _send_put_photo(self._session, _path, _values, body)
+        return _found.body
+
+    def put_photo_with_response(
+        self,
+        body: Upload | File,
+        *,
+        pet_id: str,
+    ) -> ApiResponse[None]:
+        """``put_photo``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_put_photo.path, _wire_put_photo.parameters, _values)
+        return _send_put_photo(self._session, _path, _values, body)
+
+    def add_note(
+        self,
+        body: str | None = None,
+        *,
+        pet_id: str,
+    ) -> str:
+        """addNote
+
+        ``POST /pets/{pet-id}/notes``.
+        """
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_add_note.path, _wire_add_note.parameters, _values)
+        _found = _send_add_note(self._session, _path, _values, body)
+        return _found.body
+
+    def add_note_with_response(
+        self,
+        body: str | None = None,
+        *,
+        pet_id: str,
+    ) -> ApiResponse[str]:
+        """``add_note``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_add_note.path, _wire_add_note.parameters, _values)
+        return _send_add_note(self._session, _path, _values, body)
+
+    def adopt(
+        self,
+        body: models.AdoptRequest | Mapping[str, object],
+    ) -> models.Adoption:
+        """adopt
+
+        ``POST /adoptions``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_adopt.path, _wire_adopt.parameters, _values)
+        _found = _send_adopt(self._session, _path, _values, body)
+        return _found.body
+
+    def adopt_with_response(
+        self,
+        body: models.AdoptRequest | Mapping[str, object],
+    ) -> ApiResponse[models.Adoption]:
+        """``adopt``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_adopt.path, _wire_adopt.parameters, _values)
+        return _send_adopt(self._session, _path, _values, body)
+
+    def upload_document(
+        self,
+        body: models.UploadDocumentRequest | Mapping[str, object],
+    ) -> models.UploadDocumentResponse201:
+        """uploadDocument
+
+        ``POST /uploads``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_upload_document.path, _wire_upload_document.parameters, _values
+        )
+        _found = _send_upload_document(self._session, _path, _values, body)
+        return _found.body
+
+    def upload_document_with_response(
+        self,
+        body: models.UploadDocumentRequest | Mapping[str, object],
+    ) -> ApiResponse[models.UploadDocumentResponse201]:
+        """``upload_document``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_upload_document.path, _wire_upload_document.parameters, _values
+        )
+        return _send_upload_document(self._session, _path, _values, body)
+
+    def login(
+        self,
+    ) -> models.LoginResponse200:
+        """login
+
+        ``GET /login``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_login.path, _wire_login.parameters, _values)
+        _found = _send_login(self._session, _path, _values, None)
+        return _found.body
+
+    def login_with_response(
+        self,
+    ) -> ApiResponse[models.LoginResponse200]:
+        """``login``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_login.path, _wire_login.parameters, _values)
+        return _send_login(self._session, _path, _values, None)
+
+    def draw_shape(
+        self,
+        body: models.Shape,
+    ) -> models.Shape:
+        """drawShape
+
+        ``POST /shapes``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_draw_shape.path, _wire_draw_shape.parameters, _values)
+        _found = _send_draw_shape(self._session, _path, _values, body)
+        return _found.body
+
+    def draw_shape_with_response(
+        self,
+        body: models.Shape,
+    ) -> ApiResponse[models.Shape]:
+        """``draw_shape``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_draw_shape.path, _wire_draw_shape.parameters, _values)
+        return _send_draw_shape(self._session, _path, _values, body)
 
 
-class AsyncClient(AsyncTransport, AsyncRootResource):
+class AsyncClient(AsyncRootResource):
     """An asynchronous client. Use it as an async context manager, or await ``aclose()``.
 
-    ``token`` is a bearer token, or a callable (plain or async) that returns a fresh one for each request.
+    ``credentials`` and ``token`` as for ``Client``; callables may also be async.
     """
 
     def __init__(
         self,
         base_url: str = DEFAULT_BASE_URL,
         *,
+        credentials: Mapping[str, object] | None = None,
         token: str | Callable[[], str | Awaitable[str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         retry: RetryPolicy = DEFAULT_RETRY,
@@ -1019,14 +1818,432 @@ class AsyncClient(AsyncTransport, AsyncRootResource):
         user_agent: str = USER_AGENT,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        AsyncTransport.__init__(
-            self,
+        AsyncRootResource.__init__(self, self, {})
+        self._session = AsyncSession(
             base_url,
+            SCHEMES,
+            credentials,
             token=token,
+            headers={"user-agent": user_agent, **(headers or {})},
+            retry=retry.delay,
             timeout=timeout,
-            retry=retry,
-            headers=headers,
-            user_agent=user_agent,
             http_client=http_client,
         )
-        AsyncRootResource.__init__(self, self, "")
+
+    async def aclose(self) -> None:
+        await self._session.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def list_pets(
+        self,
+        *,
+        limit: int | None = None,
+        tags: list[str] | None = None,
+        ids: list[int] | None = None,
+        from_: _runtime.DateTimeOffset | None = None,
+        kind: models.PetKind | None = None,
+        x_request_id: str | None = None,
+        session: str | None = None,
+    ) -> models.PetPage:
+        """List the pets
+
+        Every pet, filtered and paged.
+
+        ``GET /pets``.
+
+        Args:
+            limit: How many pets to return.
+            tags: Repeated once per tag (form style, exploded).
+            ids: One comma-separated value.
+            from_: A Python keyword as a parameter name.
+
+        Documented response headers (``..._with_response``): X-Total-Count.
+        """
+        _values: dict[str, object] = {
+            "limit": limit,
+            "tags": tags,
+            "ids": ids,
+            "from_": from_,
+            "kind": kind,
+            "x_request_id": x_request_id,
+            "session": session,
+        }
+        _path = _calls.fill_path(_wire_list_pets.path, _wire_list_pets.parameters, _values)
+        _found = await _asend_list_pets(self._session, _path, _values, None)
+        return _found.body
+
+    async def list_pets_with_response(
+        self,
+        *,
+        limit: int | None = None,
+        tags: list[str] | None = None,
+        ids: list[int] | None = None,
+        from_: _runtime.DateTimeOffset | None = None,
+        kind: models.PetKind | None = None,
+        x_request_id: str | None = None,
+        session: str | None = None,
+    ) -> ApiResponse[models.PetPage]:
+        """``list_pets``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "limit": limit,
+            "tags": tags,
+            "ids": ids,
+            "from_": from_,
+            "kind": kind,
+            "x_request_id": x_request_id,
+            "session": session,
+        }
+        _path = _calls.fill_path(_wire_list_pets.path, _wire_list_pets.parameters, _values)
+        return await _asend_list_pets(self._session, _path, _values, None)
+
+    def iter_list_pets(
+        self,
+        *,
+        limit: int | None = None,
+        tags: list[str] | None = None,
+        ids: list[int] | None = None,
+        from_: _runtime.DateTimeOffset | None = None,
+        kind: models.PetKind | None = None,
+        x_request_id: str | None = None,
+        session: str | None = None,
+    ) -> AsyncIterator[models.Pet]:
+        """Every item of ``list_pets``, page after page, fetched as iteration reaches it."""
+        _values: dict[str, object] = {
+            "limit": limit,
+            "tags": tags,
+            "ids": ids,
+            "from_": from_,
+            "kind": kind,
+            "x_request_id": x_request_id,
+            "session": session,
+        }
+        _path = _calls.fill_path(_wire_list_pets.path, _wire_list_pets.parameters, _values)
+        return _aiter_list_pets(self._session, _path, _values, None)
+
+    async def create_pet(
+        self,
+        body: models.Pet,
+    ) -> models.Pet:
+        """Add a pet
+
+        ``POST /pets``.
+
+        Documented response headers (``..._with_response``): Location.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_create_pet.path, _wire_create_pet.parameters, _values)
+        _found = await _asend_create_pet(self._session, _path, _values, body)
+        return _found.body
+
+    async def create_pet_with_response(
+        self,
+        body: models.Pet,
+    ) -> ApiResponse[models.Pet]:
+        """``create_pet``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_create_pet.path, _wire_create_pet.parameters, _values)
+        return await _asend_create_pet(self._session, _path, _values, body)
+
+    async def get_pet(
+        self,
+        *,
+        pet_id: str,
+    ) -> models.Pet:
+        """getPet
+
+        ``GET /pets/{pet-id}``.
+
+        Args:
+            pet_id: The pet's key.
+        """
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_get_pet.path, _wire_get_pet.parameters, _values)
+        _found = await _asend_get_pet(self._session, _path, _values, None)
+        return _found.body
+
+    async def get_pet_with_response(
+        self,
+        *,
+        pet_id: str,
+    ) -> ApiResponse[models.Pet]:
+        """``get_pet``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_get_pet.path, _wire_get_pet.parameters, _values)
+        return await _asend_get_pet(self._session, _path, _values, None)
+
+    async def delete_pet(
+        self,
+        *,
+        pet_id: str,
+        if_match: str,
+    ) -> None:
+        """deletePet
+
+        ``DELETE /pets/{pet-id}``.
+
+        Args:
+            pet_id: The pet's key.
+
+        Deprecated by the service.
+        """
+        warnings.warn(
+            "this operation is deprecated by the service", DeprecationWarning, stacklevel=2
+        )
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(_wire_delete_pet.path, _wire_delete_pet.parameters, _values)
+        _found = await _asend_delete_pet(self._session, _path, _values, None)
+        return _found.body
+
+    async def delete_pet_with_response(
+        self,
+        *,
+        pet_id: str,
+        if_match: str,
+    ) -> ApiResponse[None]:
+        """``delete_pet``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+            "if_match": if_match,
+        }
+        _path = _calls.fill_path(_wire_delete_pet.path, _wire_delete_pet.parameters, _values)
+        return await _asend_delete_pet(self._session, _path, _values, None)
+
+    async def update_pet(
+        self,
+        body: models.PetUpdate | None = None,
+        *,
+        pet_id: str,
+    ) -> models.Pet | None:
+        """updatePet
+
+        ``PATCH /pets/{pet-id}``.
+
+        Args:
+            pet_id: The pet's key.
+        """
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_update_pet.path, _wire_update_pet.parameters, _values)
+        _found = await _asend_update_pet(self._session, _path, _values, body)
+        return _found.body
+
+    async def update_pet_with_response(
+        self,
+        body: models.PetUpdate | None = None,
+        *,
+        pet_id: str,
+    ) -> ApiResponse[models.Pet | None]:
+        """``update_pet``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_update_pet.path, _wire_update_pet.parameters, _values)
+        return await _asend_update_pet(self._session, _path, _values, body)
+
+    async def get_photo(
+        self,
+        *,
+        pet_id: str,
+    ) -> bytes:
+        """getPhoto
+
+        ``GET /pets/{pet-id}/photo``.
+        """
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_get_photo.path, _wire_get_photo.parameters, _values)
+        _found = await _asend_get_photo(self._session, _path, _values, None)
+        return _found.body
+
+    async def get_photo_with_response(
+        self,
+        *,
+        pet_id: str,
+    ) -> ApiResponse[bytes]:
+        """``get_photo``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_get_photo.path, _wire_get_photo.parameters, _values)
+        return await _asend_get_photo(self._session, _path, _values, None)
+
+    async def get_photo_stream(
+        self,
+        *,
+        pet_id: str,
+    ) -> AsyncDownload:
+        """``get_photo`` as a stream: iterate it or save it, without holding it in memory."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_get_photo.path, _wire_get_photo.parameters, _values)
+        return await _astream_get_photo(self._session, _path, _values, None)
+
+    async def put_photo(
+        self,
+        body: Upload | File | AsyncIterable[bytes],
+        *,
+        pet_id: str,
+    ) -> None:
+        """putPhoto
+
+        ``PUT /pets/{pet-id}/photo``.
+        """
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_put_photo.path, _wire_put_photo.parameters, _values)
+        _found = await _asend_put_photo(self._session, _path, _values, body)
+        return _found.body
+
+    async def put_photo_with_response(
+        self,
+        body: Upload | File | AsyncIterable[bytes],
+        *,
+        pet_id: str,
+    ) -> ApiResponse[None]:
+        """``put_photo``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_put_photo.path, _wire_put_photo.parameters, _values)
+        return await _asend_put_photo(self._session, _path, _values, body)
+
+    async def add_note(
+        self,
+        body: str | None = None,
+        *,
+        pet_id: str,
+    ) -> str:
+        """addNote
+
+        ``POST /pets/{pet-id}/notes``.
+        """
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_add_note.path, _wire_add_note.parameters, _values)
+        _found = await _asend_add_note(self._session, _path, _values, body)
+        return _found.body
+
+    async def add_note_with_response(
+        self,
+        body: str | None = None,
+        *,
+        pet_id: str,
+    ) -> ApiResponse[str]:
+        """``add_note``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "pet_id": pet_id,
+        }
+        _path = _calls.fill_path(_wire_add_note.path, _wire_add_note.parameters, _values)
+        return await _asend_add_note(self._session, _path, _values, body)
+
+    async def adopt(
+        self,
+        body: models.AdoptRequest | Mapping[str, object],
+    ) -> models.Adoption:
+        """adopt
+
+        ``POST /adoptions``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_adopt.path, _wire_adopt.parameters, _values)
+        _found = await _asend_adopt(self._session, _path, _values, body)
+        return _found.body
+
+    async def adopt_with_response(
+        self,
+        body: models.AdoptRequest | Mapping[str, object],
+    ) -> ApiResponse[models.Adoption]:
+        """``adopt``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_adopt.path, _wire_adopt.parameters, _values)
+        return await _asend_adopt(self._session, _path, _values, body)
+
+    async def upload_document(
+        self,
+        body: models.UploadDocumentRequest | Mapping[str, object],
+    ) -> models.UploadDocumentResponse201:
+        """uploadDocument
+
+        ``POST /uploads``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_upload_document.path, _wire_upload_document.parameters, _values
+        )
+        _found = await _asend_upload_document(self._session, _path, _values, body)
+        return _found.body
+
+    async def upload_document_with_response(
+        self,
+        body: models.UploadDocumentRequest | Mapping[str, object],
+    ) -> ApiResponse[models.UploadDocumentResponse201]:
+        """``upload_document``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(
+            _wire_upload_document.path, _wire_upload_document.parameters, _values
+        )
+        return await _asend_upload_document(self._session, _path, _values, body)
+
+    async def login(
+        self,
+    ) -> models.LoginResponse200:
+        """login
+
+        ``GET /login``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_login.path, _wire_login.parameters, _values)
+        _found = await _asend_login(self._session, _path, _values, None)
+        return _found.body
+
+    async def login_with_response(
+        self,
+    ) -> ApiResponse[models.LoginResponse200]:
+        """``login``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_login.path, _wire_login.parameters, _values)
+        return await _asend_login(self._session, _path, _values, None)
+
+    async def draw_shape(
+        self,
+        body: models.Shape,
+    ) -> models.Shape:
+        """drawShape
+
+        ``POST /shapes``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_draw_shape.path, _wire_draw_shape.parameters, _values)
+        _found = await _asend_draw_shape(self._session, _path, _values, body)
+        return _found.body
+
+    async def draw_shape_with_response(
+        self,
+        body: models.Shape,
+    ) -> ApiResponse[models.Shape]:
+        """``draw_shape``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_draw_shape.path, _wire_draw_shape.parameters, _values)
+        return await _asend_draw_shape(self._session, _path, _values, body)

@@ -15,6 +15,15 @@ from pydantic import MISSING, ConfigDict, Field, RootModel
 from ._runtime import Base64Bytes, Base64UrlBytes, DateTimeOffset, WireModel
 
 
+class AdoptRequest(WireModel):
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+    )
+    pet_id: Annotated[str, Field(alias="petId")]
+    adopter: str | MISSING = MISSING
+
+
 class Status(StrEnum):
     pending = "pending"
     approved = "approved"
@@ -135,6 +144,15 @@ class Square(WireModel):
     )
     shape_type: Annotated[Literal[ShapeType1.square], Field(alias="shapeType")]
     side: float
+
+
+class UploadDocumentRequest(WireModel):
+    model_config = ConfigDict(
+        extra="allow",
+        validate_by_name=True,
+    )
+    file: bytes
+    title: str | MISSING = MISSING
 
 
 class UploadDocumentResponse201(WireModel):

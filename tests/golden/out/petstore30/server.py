@@ -4,34 +4,60 @@
 
 ``create_app(implementation)`` serves the documented operations. The implementation is your
 code: a class that provides the methods of ``Api``, kept outside the generated package so that
-regeneration never touches it. The routes check the token, decode and validate input, call the
-implementation and answer with the documented status codes; client mistakes get a 4xx with the
-error body the spec documents, never a 500.
+regeneration never touches it. The routes check credentials, read each parameter in its style,
+decode and validate input, call the implementation and answer with the documented status
+codes; client mistakes get a 4xx with the error body the spec documents, never a 500. Return a
+``Reply`` to choose among documented statuses or set headers; raise ``HttpError`` with a
+documented error model to answer with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Final, Protocol
+from collections.abc import Mapping, Sequence
+from typing import Final, Protocol
 
 from fastapi import FastAPI, Request
+from fastapi.responses import Response, StreamingResponse
 
 from . import _runtime, models
+from ._runtime import auth_checks as _auth
+from ._runtime import server_bodies as _server_bodies
+from ._runtime import server_calls as _server_calls
 from ._runtime import serving as _serving
 from ._runtime import wire as _wire
+from ._runtime.auth_checks import Credential
 from ._runtime.errors import DocumentedError, ErrorTable
+from ._runtime.param_parsing import Shape
+from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
+from ._runtime.server_bodies import FieldRule, HttpError, Reply, StreamBody
+from ._runtime.server_calls import ServerParam
 from ._runtime.serving import ServiceError
 
-__all__ = ["Api", "NotImplementedApi", "ServiceError", "create_app"]
+__all__ = [
+    "Api",
+    "Credential",
+    "HttpError",
+    "NotImplementedApi",
+    "Reply",
+    "ServiceError",
+    "create_app",
+]
 
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024
+REALM: Final = "Kitchen-sinkpetstore"
+SCHEMES: Final[Mapping[str, Scheme]] = {
+    "apiKey": ApiKey("X-API-Key", Location("header")),
+    "basic": HttpAuth("basic"),
+    "bearer": HttpAuth("bearer", "JWT"),
+}
 
 
 class Api(Protocol):
     """What the server calls: implement these methods in your own module."""
 
-    async def check_token(self, token: str, scopes: Sequence[str]) -> bool:
-        """Whether the bearer ``token`` may call an operation that needs ``scopes``."""
+    async def check_credential(self, credential: Credential, scopes: Sequence[str]) -> bool:
+        """Whether ``credential`` (an API key, a token, or a user and password, for the scheme
+        ``credential.scheme``) may call an operation that needs ``scopes``."""
         ...
 
     async def list_pets(
@@ -41,10 +67,10 @@ class Api(Protocol):
         tags: list[str] | None,
         ids: list[int] | None,
         from_: _runtime.DateTimeOffset | None,
-        kind: str | None,
+        kind: models.PetKind | None,
         x_request_id: str | None,
         session: str | None,
-    ) -> models.PetPage:
+    ) -> models.PetPage | Reply[models.PetPage]:
         """List the pets: ``GET /pets``.
 
         Answers 200 with what this returns.
@@ -54,7 +80,7 @@ class Api(Protocol):
     async def create_pet(
         self,
         body: models.Pet,
-    ) -> models.Pet:
+    ) -> models.Pet | Reply[models.Pet]:
         """Add a pet: ``POST /pets``.
 
         Answers 201 with what this returns.
@@ -65,7 +91,7 @@ class Api(Protocol):
         self,
         *,
         pet_id: str,
-    ) -> models.Pet:
+    ) -> models.Pet | Reply[models.Pet]:
         """getPet: ``GET /pets/{pet-id}``.
 
         Answers 200 with what this returns.
@@ -77,7 +103,7 @@ class Api(Protocol):
         *,
         pet_id: str,
         if_match: str,
-    ) -> None:
+    ) -> Reply[None] | None:
         """deletePet: ``DELETE /pets/{pet-id}``.
 
         Answers 204 with what this returns.
@@ -89,10 +115,10 @@ class Api(Protocol):
         body: models.PetUpdate | None,
         *,
         pet_id: str,
-    ) -> models.Pet:
+    ) -> models.Pet | Reply[models.Pet | None] | None:
         """updatePet: ``PATCH /pets/{pet-id}``.
 
-        Answers 200 with what this returns.
+        Answers 200 or 204 with what this returns.
         """
         ...
 
@@ -100,7 +126,7 @@ class Api(Protocol):
         self,
         *,
         pet_id: str,
-    ) -> bytes:
+    ) -> StreamBody | Reply[StreamBody]:
         """getPhoto: ``GET /pets/{pet-id}/photo``.
 
         Answers 200 with what this returns.
@@ -112,7 +138,7 @@ class Api(Protocol):
         body: bytes,
         *,
         pet_id: str,
-    ) -> None:
+    ) -> Reply[None] | None:
         """putPhoto: ``PUT /pets/{pet-id}/photo``.
 
         Answers 204 with what this returns.
@@ -124,7 +150,7 @@ class Api(Protocol):
         body: str | None,
         *,
         pet_id: str,
-    ) -> str:
+    ) -> str | Reply[str]:
         """addNote: ``POST /pets/{pet-id}/notes``.
 
         Answers 200 with what this returns.
@@ -133,8 +159,8 @@ class Api(Protocol):
 
     async def adopt(
         self,
-        body: dict[str, Any],
-    ) -> models.Adoption:
+        body: models.AdoptRequest,
+    ) -> models.Adoption | Reply[models.Adoption]:
         """adopt: ``POST /adoptions``.
 
         Answers 202 with what this returns.
@@ -143,8 +169,8 @@ class Api(Protocol):
 
     async def upload_document(
         self,
-        body: dict[str, Any],
-    ) -> models.UploadDocumentResponse201:
+        body: models.UploadDocumentRequest,
+    ) -> models.UploadDocumentResponse201 | Reply[models.UploadDocumentResponse201]:
         """uploadDocument: ``POST /uploads``.
 
         Answers 201 with what this returns.
@@ -153,7 +179,7 @@ class Api(Protocol):
 
     async def login(
         self,
-    ) -> models.LoginResponse200:
+    ) -> models.LoginResponse200 | Reply[models.LoginResponse200]:
         """login: ``GET /login``.
 
         Answers 200 with what this returns.
@@ -163,7 +189,7 @@ class Api(Protocol):
     async def draw_shape(
         self,
         body: models.Shape,
-    ) -> models.Shape:
+    ) -> models.Shape | Reply[models.Shape]:
         """drawShape: ``POST /shapes``.
 
         Answers 200 with what this returns.
@@ -174,7 +200,7 @@ class Api(Protocol):
 class NotImplementedApi:
     """A base for partial implementations: every operation not overridden answers 501."""
 
-    async def check_token(self, token: str, scopes: Sequence[str]) -> bool:
+    async def check_credential(self, credential: Credential, scopes: Sequence[str]) -> bool:
         return False
 
     async def list_pets(
@@ -184,23 +210,23 @@ class NotImplementedApi:
         tags: list[str] | None,
         ids: list[int] | None,
         from_: _runtime.DateTimeOffset | None,
-        kind: str | None,
+        kind: models.PetKind | None,
         x_request_id: str | None,
         session: str | None,
-    ) -> models.PetPage:
+    ) -> models.PetPage | Reply[models.PetPage]:
         raise NotImplementedError
 
     async def create_pet(
         self,
         body: models.Pet,
-    ) -> models.Pet:
+    ) -> models.Pet | Reply[models.Pet]:
         raise NotImplementedError
 
     async def get_pet(
         self,
         *,
         pet_id: str,
-    ) -> models.Pet:
+    ) -> models.Pet | Reply[models.Pet]:
         raise NotImplementedError
 
     async def delete_pet(
@@ -208,7 +234,7 @@ class NotImplementedApi:
         *,
         pet_id: str,
         if_match: str,
-    ) -> None:
+    ) -> Reply[None] | None:
         raise NotImplementedError
 
     async def update_pet(
@@ -216,14 +242,14 @@ class NotImplementedApi:
         body: models.PetUpdate | None,
         *,
         pet_id: str,
-    ) -> models.Pet:
+    ) -> models.Pet | Reply[models.Pet | None] | None:
         raise NotImplementedError
 
     async def get_photo(
         self,
         *,
         pet_id: str,
-    ) -> bytes:
+    ) -> StreamBody | Reply[StreamBody]:
         raise NotImplementedError
 
     async def put_photo(
@@ -231,7 +257,7 @@ class NotImplementedApi:
         body: bytes,
         *,
         pet_id: str,
-    ) -> None:
+    ) -> Reply[None] | None:
         raise NotImplementedError
 
     async def add_note(
@@ -239,30 +265,30 @@ class NotImplementedApi:
         body: str | None,
         *,
         pet_id: str,
-    ) -> str:
+    ) -> str | Reply[str]:
         raise NotImplementedError
 
     async def adopt(
         self,
-        body: dict[str, Any],
-    ) -> models.Adoption:
+        body: models.AdoptRequest,
+    ) -> models.Adoption | Reply[models.Adoption]:
         raise NotImplementedError
 
     async def upload_document(
         self,
-        body: dict[str, Any],
-    ) -> models.UploadDocumentResponse201:
+        body: models.UploadDocumentRequest,
+    ) -> models.UploadDocumentResponse201 | Reply[models.UploadDocumentResponse201]:
         raise NotImplementedError
 
     async def login(
         self,
-    ) -> models.LoginResponse200:
+    ) -> models.LoginResponse200 | Reply[models.LoginResponse200]:
         raise NotImplementedError
 
     async def draw_shape(
         self,
         body: models.Shape,
-    ) -> models.Shape:
+    ) -> models.Shape | Reply[models.Shape]:
         raise NotImplementedError
 
 
@@ -280,19 +306,54 @@ def create_app(
     app = FastAPI(title=title, version="1.0", openapi_url=None, docs_url=None, redoc_url=None)
     _serving.install_error_handlers(app, ROUTING_ERRORS)
 
-    async def handle_adopt(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        raw = await _serving.read_body(
-            request, "application/x-www-form-urlencoded", True, max_body_bytes
+    async def _judge(credential: Credential, scopes: Sequence[str]) -> bool:
+        return await impl.check_credential(credential, scopes)
+
+    async def handle_adopt(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
         )
-        body = await _serving.read_form(request, raw)
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/x-www-form-urlencoded",)
+        )
+        _raw = await _serving.read_body(
+            request, _media or "application/x-www-form-urlencoded", True, max_body_bytes
+        )
+        body: models.AdoptRequest | None = None
+        if _raw and _media == "application/x-www-form-urlencoded":
+            body = _serving.convert(
+                models.AdoptRequest,
+                "body",
+                _server_bodies.parse_form(
+                    _raw,
+                    {
+                        "petId": FieldRule(Shape("primitive"), "", True, False, False),
+                        "adopter": FieldRule(Shape("primitive"), "", True, False, False),
+                    },
+                ),
+            )
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
         result = await impl.adopt(
             body,
         )
-        content = _wire.encode_json(models.Adoption, result)
-        headers: dict[str, str] = {}
-        return 202, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [202], 202)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 202:
+            return _status, _wire.encode_json(models.Adoption, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/adoptions",
@@ -302,12 +363,32 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_login(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
+    async def handle_login(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "basic": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
         result = await impl.login()
-        content = _wire.encode_json(models.LoginResponse200, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return (
+                _status,
+                _wire.encode_json(models.LoginResponse200, _value),
+                "application/json",
+                _headers,
+            )
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/login",
@@ -322,30 +403,88 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_list_pets(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        limit__raw = _serving.query_value(request, "limit", is_array=False, explode=True)
-        limit = None if limit__raw is None else _serving.convert(int, "limit", limit__raw)
-        tags__raw = _serving.query_value(request, "tags", is_array=True, explode=True)
-        tags = None if tags__raw is None else _serving.convert(list[str], "tags", tags__raw)
-        ids__raw = _serving.query_value(request, "ids", is_array=True, explode=False)
-        ids = None if ids__raw is None else _serving.convert(list[int], "ids", ids__raw)
-        from___raw = _serving.query_value(request, "from", is_array=False, explode=True)
+    async def handle_list_pets(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/pets",
+            (
+                ServerParam(
+                    "limit", "limit", "query", "form", True, Shape("primitive"), False, False, None
+                ),
+                ServerParam(
+                    "tags", "tags", "query", "form", True, Shape("array"), False, False, None
+                ),
+                ServerParam(
+                    "ids", "ids", "query", "form", False, Shape("array"), False, False, None
+                ),
+                ServerParam(
+                    "from", "from_", "query", "form", True, Shape("primitive"), False, False, None
+                ),
+                ServerParam(
+                    "kind", "kind", "query", "form", True, Shape("primitive"), False, False, None
+                ),
+                ServerParam(
+                    "X-Request-Id",
+                    "x_request_id",
+                    "header",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "session",
+                    "session",
+                    "cookie",
+                    "form",
+                    True,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        limit = None if _found["limit"] is None else _serving.convert(int, "limit", _found["limit"])
+        tags = (
+            None if _found["tags"] is None else _serving.convert(list[str], "tags", _found["tags"])
+        )
+        ids = None if _found["ids"] is None else _serving.convert(list[int], "ids", _found["ids"])
         from_ = (
             None
-            if from___raw is None
-            else _serving.convert(_runtime.DateTimeOffset, "from", from___raw)
+            if _found["from_"] is None
+            else _serving.convert(_runtime.DateTimeOffset, "from", _found["from_"])
         )
-        kind__raw = _serving.query_value(request, "kind", is_array=False, explode=True)
-        kind = None if kind__raw is None else _serving.convert(str, "kind", kind__raw)
-        x_request_id__raw = request.headers.get("X-Request-Id")
+        kind = (
+            None
+            if _found["kind"] is None
+            else _serving.convert(models.PetKind, "kind", _found["kind"])
+        )
         x_request_id = (
             None
-            if x_request_id__raw is None
-            else _serving.convert(str, "X-Request-Id", x_request_id__raw)
+            if _found["x_request_id"] is None
+            else _serving.convert(str, "X-Request-Id", _found["x_request_id"])
         )
-        session__raw = request.cookies.get("session")
-        session = None if session__raw is None else _serving.convert(str, "session", session__raw)
+        session = (
+            None
+            if _found["session"] is None
+            else _serving.convert(str, "session", _found["session"])
+        )
         result = await impl.list_pets(
             limit=limit,
             tags=tags,
@@ -355,9 +494,12 @@ def create_app(
             x_request_id=x_request_id,
             session=session,
         )
-        content = _wire.encode_json(models.PetPage, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return _status, _wire.encode_json(models.PetPage, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/pets",
@@ -373,17 +515,40 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_create_pet(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.Pet, raw)
+    async def handle_create_pet(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.Pet | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.Pet, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
         result = await impl.create_pet(
             body,
         )
-        content = _wire.encode_json(models.Pet, result)
-        headers: dict[str, str] = _serving.location(request, result)
-        return 201, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [201], 201)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 201:
+            _headers = {**_serving.location(request, _value), **_headers}
+            return _status, _wire.encode_json(models.Pet, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/pets",
@@ -399,18 +564,58 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_delete_pet(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        pet_id = _serving.convert(str, "pet-id", request.path_params["pet_id"])
-        if_match__raw = request.headers.get("If-Match")
-        if if_match__raw is None:
-            raise ServiceError(400, "BadRequest", "Missing required parameter If-Match")
-        if_match = _serving.convert(str, "If-Match", if_match__raw)
-        await impl.delete_pet(
+    async def handle_delete_pet(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/pets/{pet-id}",
+            (
+                ServerParam(
+                    "pet-id",
+                    "pet_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "If-Match",
+                    "if_match",
+                    "header",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
+        if_match = _serving.convert(str, "If-Match", _found["if_match"])
+        result = await impl.delete_pet(
             pet_id=pet_id,
             if_match=if_match,
         )
-        return 204, None, "application/json", {}
+        _status, _headers = _server_calls.reply_status(result, [204], 204)
+        if _status == 204:
+            return _status, None, "application/json", _headers
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/pets/{pet_id}",
@@ -425,15 +630,47 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_get_pet(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        pet_id = _serving.convert(str, "pet-id", request.path_params["pet_id"])
+    async def handle_get_pet(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "apiKey": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/pets/{pet-id}",
+            (
+                ServerParam(
+                    "pet-id",
+                    "pet_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
         result = await impl.get_pet(
             pet_id=pet_id,
         )
-        content = _wire.encode_json(models.Pet, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return _status, _wire.encode_json(models.Pet, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/pets/{pet_id}",
@@ -448,19 +685,60 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_update_pet(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        pet_id = _serving.convert(str, "pet-id", request.path_params["pet_id"])
-        raw = await _serving.read_body(request, "application/json", False, max_body_bytes)
-        body = _serving.decode_body(models.PetUpdate, raw) if raw else None
+    async def handle_update_pet(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/pets/{pet-id}",
+            (
+                ServerParam(
+                    "pet-id",
+                    "pet_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(
+            request, _media or "application/json", False, max_body_bytes
+        )
+        body: models.PetUpdate | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.PetUpdate, _raw)
 
         result = await impl.update_pet(
             body,
             pet_id=pet_id,
         )
-        content = _wire.encode_json(models.Pet, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200, 204], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return _status, _wire.encode_json(models.Pet, _value), "application/json", _headers
+
+        if _status == 204:
+            return _status, None, "application/json", _headers
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/pets/{pet_id}",
@@ -475,19 +753,56 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_add_note(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        pet_id = _serving.convert(str, "pet-id", request.path_params["pet_id"])
-        raw = await _serving.read_body(request, "text/plain", False, max_body_bytes)
-        body = raw.decode("utf-8", "replace") if raw else None
+    async def handle_add_note(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/pets/{pet-id}/notes",
+            (
+                ServerParam(
+                    "pet-id",
+                    "pet_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("text/plain",)
+        )
+        _raw = await _serving.read_body(request, _media or "text/plain", False, max_body_bytes)
+        body: str | None = None
+        if _raw and _media == "text/plain":
+            body = _raw.decode("utf-8", "replace")
 
         result = await impl.add_note(
             body,
             pet_id=pet_id,
         )
-        content = str(result).encode()
-        headers: dict[str, str] = {}
-        return 200, content, "text/plain", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return _status, str(_value).encode(), "text/plain", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/pets/{pet_id}/notes",
@@ -497,15 +812,51 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_get_photo(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        pet_id = _serving.convert(str, "pet-id", request.path_params["pet_id"])
+    async def handle_get_photo(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/pets/{pet-id}/photo",
+            (
+                ServerParam(
+                    "pet-id",
+                    "pet_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
         result = await impl.get_photo(
             pet_id=pet_id,
         )
-        content = bytes(result)
-        headers: dict[str, str] = {}
-        return 200, content, "image/png", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            if isinstance(_value, bytes):
+                return _status, _value, "image/png", _headers
+            return StreamingResponse(
+                _server_bodies.response_chunks(_value), _status, _headers, "image/png"
+            )
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/pets/{pet_id}/photo",
@@ -515,17 +866,58 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_put_photo(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        pet_id = _serving.convert(str, "pet-id", request.path_params["pet_id"])
-        raw = await _serving.read_body(request, "application/octet-stream", True, max_body_bytes)
-        body = raw
+    async def handle_put_photo(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/pets/{pet-id}/photo",
+            (
+                ServerParam(
+                    "pet-id",
+                    "pet_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/octet-stream",)
+        )
+        _raw = await _serving.read_body(
+            request, _media or "application/octet-stream", True, max_body_bytes
+        )
+        body: bytes | None = None
+        if _raw and _media == "application/octet-stream":
+            body = _raw
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
-        await impl.put_photo(
+        result = await impl.put_photo(
             body,
             pet_id=pet_id,
         )
-        return 204, None, "application/json", {}
+        _status, _headers = _server_calls.reply_status(result, [204], 204)
+        if _status == 204:
+            return _status, None, "application/json", _headers
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/pets/{pet_id}/photo",
@@ -535,16 +927,28 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_draw_shape(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.Shape, raw)
+    async def handle_draw_shape(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.Shape | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.Shape, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
         result = await impl.draw_shape(
             body,
         )
-        content = _wire.encode_json(models.Shape, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return _status, _wire.encode_json(models.Shape, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/shapes",
@@ -556,17 +960,56 @@ def create_app(
 
     async def handle_upload_document(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        raw = await _serving.read_body(request, "multipart/form-data", True, max_body_bytes)
-        body = await _serving.read_form(request, raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("multipart/form-data",)
+        )
+        _raw = await _serving.read_body(
+            request, _media or "multipart/form-data", True, max_body_bytes
+        )
+        body: models.UploadDocumentRequest | None = None
+        if _raw and _media == "multipart/form-data":
+            body = _serving.convert(
+                models.UploadDocumentRequest,
+                "body",
+                await _server_bodies.parse_multipart(
+                    request,
+                    {
+                        "file": FieldRule(Shape("primitive"), "", True, False, True),
+                        "title": FieldRule(Shape("primitive"), "", True, False, False),
+                    },
+                    _raw,
+                ),
+            )
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
         result = await impl.upload_document(
             body,
         )
-        content = _wire.encode_json(models.UploadDocumentResponse201, result)
-        headers: dict[str, str] = _serving.location(request, result)
-        return 201, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [201], 201)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 201:
+            _headers = {**_serving.location(request, _value), **_headers}
+            return (
+                _status,
+                _wire.encode_json(models.UploadDocumentResponse201, _value),
+                "application/json",
+                _headers,
+            )
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/uploads",

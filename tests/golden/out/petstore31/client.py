@@ -2,181 +2,357 @@
 # Do not edit: change the spec and run `stubforge generate`.
 """Typed HTTP client for Kitchen-sink orders.
 
-``Client`` and ``AsyncClient`` share one request-building core: each operation is built into a
-``PreparedRequest`` and its response parsed by the same functions; only sending differs.
+Each operation is declared once as data (where each argument goes, in which style, which
+credentials it needs); ``Client`` and ``AsyncClient`` call it by its operationId in snake case
+or through the resource tree that follows the URL, and share everything but the sending.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Final
+from types import TracebackType
+from typing import Final, Self
 
 import httpx
 
 from . import _runtime, models
-from ._runtime import params as _params
-from ._runtime import transport as _transport
+from ._runtime import calls as _calls
+from ._runtime import client_responses as _responses
 from ._runtime import wire as _wire
-from ._runtime.transport import (
-    ApiError,
-    AsyncTransport,
-    PreparedRequest,
-    RetryPolicy,
-    SyncTransport,
-)
+from ._runtime.bodies import AsyncDownload, Download, File
+from ._runtime.calls import BodyWire, OperationWire, ParamWire
+from ._runtime.client_responses import ApiError, ApiResponse, ErrorParsers
+from ._runtime.credentials import BasicAuth, ClientCredentials, CredentialsError
+from ._runtime.paging import PaginationLoop
+from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
+from ._runtime.session import AsyncSession, SyncSession
+from ._runtime.transport import RetryPolicy
 
-__all__ = ["ApiError", "AsyncClient", "Client", "PreparedRequest", "RetryPolicy"]
+__all__ = [
+    "ApiError",
+    "ApiResponse",
+    "AsyncClient",
+    "AsyncDownload",
+    "BasicAuth",
+    "Client",
+    "ClientCredentials",
+    "CredentialsError",
+    "Download",
+    "File",
+    "PaginationLoop",
+    "RetryPolicy",
+]
 
 DEFAULT_BASE_URL: Final = "https://orders.example.test"
 DEFAULT_RETRY: Final = RetryPolicy()
 USER_AGENT: Final = "petstore31/2.0 stubforge"
+SCHEMES: Final[Mapping[str, Scheme]] = {
+    "apiKey": ApiKey("api_key", Location("query")),
+    "basic": HttpAuth("basic"),
+    "bearer": HttpAuth("bearer", ""),
+}
+"""The spec's security schemes by name: ``credentials=`` takes a value for each."""
 
 
-def _build_list_orders(
-    path: str,
-    *,
-    status: str | None = None,
-    placed_after: _runtime.DateTimeOffset | None = None,
-    def_: bool | None | None = None,
-    accept_language: str | None = None,
-    tracking: str | None = None,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    _params.add_query(params, "status", status, explode=True)
-    _params.add_query(params, "placedAfter", placed_after, explode=True)
-    _params.add_query(params, "def", def_, explode=True)
-    if accept_language is not None:
-        headers["Accept-Language"] = _params.text(accept_language)
-    _params.cookie(headers, "tracking", tracking)
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
-    )
+_wire_list_orders: Final = OperationWire(
+    "GET",
+    "/orders",
+    (
+        ParamWire("status", "status", "query", "form", True, False, False),
+        ParamWire("placedAfter", "placed_after", "query", "form", True, False, False),
+        ParamWire("def", "def_", "query", "form", True, False, False),
+        ParamWire("Accept-Language", "accept_language", "header", "simple", False, False, False),
+        ParamWire("tracking", "tracking", "cookie", "form", True, False, False),
+    ),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+        {
+            "apiKey": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_list_orders: Final[ErrorParsers] = {
+    "4XX": lambda raw: _wire.decode_json(models.Problem, raw),
+    "5XX": lambda raw: _wire.decode_json(models.Problem, raw),
+}
 
 
 def _parse_list_orders(response: httpx.Response) -> list[models.Order]:
-    _transport.expect_success(response)
-    result: list[models.Order] = _wire.decode_json(list[models.Order], response.content)
-    return result
+    _responses.raise_for_status(response, _errors_list_orders)
+    return _wire.decode_json(list[models.Order], response.content)
 
 
-def _build_place_order(
+def _send_list_orders(
+    session: SyncSession,
     path: str,
-    body: models.NewOrder,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.NewOrder, body)
-
-    return PreparedRequest(
-        "POST",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[list[models.Order]]:
+    response = session.send(
+        _calls.prepare(_wire_list_orders, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_list_orders(response), response.status_code, response.headers)
+
+
+async def _asend_list_orders(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[list[models.Order]]:
+    response = await session.send(
+        _calls.prepare(_wire_list_orders, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_list_orders(response), response.status_code, response.headers)
+
+
+_wire_place_order: Final = OperationWire(
+    "POST",
+    "/orders",
+    (),
+    (
+        BodyWire(
+            "application/json", "json", {}, lambda value: _wire.encode_json(models.NewOrder, value)
+        ),
+    ),
+    security=(
+        {
+            "bearer": (),
+        },
+        {
+            "apiKey": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_place_order: Final[ErrorParsers] = {
+    "default": lambda raw: _wire.decode_json(models.Problem, raw),
+}
 
 
 def _parse_place_order(response: httpx.Response) -> models.Order:
-    _transport.expect_success(response)
-    result: models.Order = _wire.decode_json(models.Order, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_place_order)
+    return _wire.decode_json(models.Order, response.content)
 
 
-def _build_get_order(
+def _send_place_order(
+    session: SyncSession,
     path: str,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Order]:
+    response = session.send(
+        _calls.prepare(_wire_place_order, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_place_order(response), response.status_code, response.headers)
+
+
+async def _asend_place_order(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Order]:
+    response = await session.send(
+        _calls.prepare(_wire_place_order, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_place_order(response), response.status_code, response.headers)
+
+
+_wire_get_order: Final = OperationWire(
+    "GET",
+    "/orders/{order-id}",
+    (ParamWire("order-id", "order_id", "path", "simple", False, False, False),),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+        {
+            "apiKey": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_get_order: Final[ErrorParsers] = {}
 
 
 def _parse_get_order(response: httpx.Response) -> models.Order:
-    _transport.expect_success(response)
-    result: models.Order = _wire.decode_json(models.Order, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_get_order)
+    return _wire.decode_json(models.Order, response.content)
 
 
-def _build_replace_order(
+def _send_get_order(
+    session: SyncSession,
     path: str,
-    body: models.NewOrder,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/json"
-    content: bytes | None = None
-    headers["content-type"] = "application/json"
-    content = _wire.encode_json(models.NewOrder, body)
-
-    return PreparedRequest(
-        "PUT",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Order]:
+    response = session.send(
+        _calls.prepare(_wire_get_order, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_get_order(response), response.status_code, response.headers)
+
+
+async def _asend_get_order(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Order]:
+    response = await session.send(
+        _calls.prepare(_wire_get_order, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_get_order(response), response.status_code, response.headers)
+
+
+_wire_replace_order: Final = OperationWire(
+    "PUT",
+    "/orders/{order-id}",
+    (ParamWire("order-id", "order_id", "path", "simple", False, False, False),),
+    (
+        BodyWire(
+            "application/json", "json", {}, lambda value: _wire.encode_json(models.NewOrder, value)
+        ),
+    ),
+    security=(
+        {
+            "basic": (),
+        },
+    ),
+    accept="application/json",
+)
+_errors_replace_order: Final[ErrorParsers] = {
+    "409": lambda raw: _wire.decode_json(models.Problem, raw),
+}
 
 
 def _parse_replace_order(response: httpx.Response) -> models.Order:
-    _transport.expect_success(response)
-    result: models.Order = _wire.decode_json(models.Order, response.content)
-    return result
+    _responses.raise_for_status(response, _errors_replace_order)
+    return _wire.decode_json(models.Order, response.content)
 
 
-def _build_get_receipt(
+def _send_replace_order(
+    session: SyncSession,
     path: str,
-) -> PreparedRequest:
-    params: list[tuple[str, str]] = []
-    headers: dict[str, str] = {}
-    headers["accept"] = "application/pdf"
-    content: bytes | None = None
-    return PreparedRequest(
-        "GET",
-        path,
-        params,
-        headers,
-        content,
-        scopes=(),
-        authenticated=True,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Order]:
+    response = session.send(
+        _calls.prepare(_wire_replace_order, session.base_url, path, values, body, media_type)
     )
+    return ApiResponse(_parse_replace_order(response), response.status_code, response.headers)
+
+
+async def _asend_replace_order(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[models.Order]:
+    response = await session.send(
+        _calls.prepare(_wire_replace_order, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_replace_order(response), response.status_code, response.headers)
+
+
+_wire_get_receipt: Final = OperationWire(
+    "GET",
+    "/orders/{order-id}/receipt",
+    (ParamWire("order-id", "order_id", "path", "simple", False, False, False),),
+    (),
+    security=(
+        {
+            "bearer": (),
+        },
+        {
+            "apiKey": (),
+        },
+    ),
+    accept="application/pdf",
+)
+_errors_get_receipt: Final[ErrorParsers] = {}
 
 
 def _parse_get_receipt(response: httpx.Response) -> bytes:
-    _transport.expect_success(response)
+    _responses.raise_for_status(response, _errors_get_receipt)
     return response.content
+
+
+def _send_get_receipt(
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[bytes]:
+    response = session.send(
+        _calls.prepare(_wire_get_receipt, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_get_receipt(response), response.status_code, response.headers)
+
+
+async def _asend_get_receipt(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> ApiResponse[bytes]:
+    response = await session.send(
+        _calls.prepare(_wire_get_receipt, session.base_url, path, values, body, media_type)
+    )
+    return ApiResponse(_parse_get_receipt(response), response.status_code, response.headers)
+
+
+def _stream_get_receipt(
+    session: SyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> Download:
+    response = session.send(
+        _calls.prepare(_wire_get_receipt, session.base_url, path, values, body, media_type),
+        stream=True,
+    )
+    _responses.raise_for_status(response, _errors_get_receipt)
+    return Download(response)
+
+
+async def _astream_get_receipt(
+    session: AsyncSession,
+    path: str,
+    values: dict[str, object],
+    body: object = None,
+    media_type: str | None = None,
+) -> AsyncDownload:
+    response = await session.send(
+        _calls.prepare(_wire_get_receipt, session.base_url, path, values, body, media_type),
+        stream=True,
+    )
+    _responses.raise_for_status(response, _errors_get_receipt)
+    return AsyncDownload(response)
 
 
 class OrdersByOrderIdReceiptResource:
     """Operations under ``receipt``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def get(
         self,
@@ -185,22 +361,24 @@ class OrdersByOrderIdReceiptResource:
 
         ``GET /orders/{order-id}/receipt``.
         """
-        prepared = _build_get_receipt(
-            self._path,
-        )
-        return _parse_get_receipt(self._client.send(prepared))
+        _values: dict[str, object] = {
+            "order_id": self._path_values["order-id"],
+        }
+        _path = _calls.fill_path(_wire_get_receipt.path, _wire_get_receipt.parameters, _values)
+        _found = _send_get_receipt(self._client._session, _path, _values, None)
+        return _found.body
 
 
 class OrdersByOrderIdResource:
     """Operations under ``{order-id}``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def receipt(self) -> OrdersByOrderIdReceiptResource:
-        return OrdersByOrderIdReceiptResource(self._client, self._path + "/" + "receipt")
+        return OrdersByOrderIdReceiptResource(self._client, self._path_values)
 
     def get(
         self,
@@ -209,10 +387,12 @@ class OrdersByOrderIdResource:
 
         ``GET /orders/{order-id}``.
         """
-        prepared = _build_get_order(
-            self._path,
-        )
-        return _parse_get_order(self._client.send(prepared))
+        _values: dict[str, object] = {
+            "order_id": self._path_values["order-id"],
+        }
+        _path = _calls.fill_path(_wire_get_order.path, _wire_get_order.parameters, _values)
+        _found = _send_get_order(self._client._session, _path, _values, None)
+        return _found.body
 
     def put(
         self,
@@ -222,36 +402,34 @@ class OrdersByOrderIdResource:
 
         ``PUT /orders/{order-id}``.
         """
-        prepared = _build_replace_order(
-            self._path,
-            body,
-        )
-        return _parse_replace_order(self._client.send(prepared))
+        _values: dict[str, object] = {
+            "order_id": self._path_values["order-id"],
+        }
+        _path = _calls.fill_path(_wire_replace_order.path, _wire_replace_order.parameters, _values)
+        _found = _send_replace_order(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class OrdersResource:
     """Operations under ``orders``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def by_order_id(
         self,
         order_id: int,
     ) -> OrdersByOrderIdResource:
-        segment = _params.fill_segment(
-            "{order-id}",
-            {
-                "order-id": order_id,
-            },
-        )
-        return OrdersByOrderIdResource(self._client, self._path + "/" + segment)
+        _values = {
+            "order-id": order_id,
+        }
+        return OrdersByOrderIdResource(self._client, {**self._path_values, **_values})
 
     def get(
         self,
         *,
-        status: str | None = None,
+        status: models.OrderStatus | None = None,
         placed_after: _runtime.DateTimeOffset | None = None,
         def_: bool | None | None = None,
         accept_language: str | None = None,
@@ -264,15 +442,16 @@ class OrdersResource:
         Args:
             def_: A Python keyword as a parameter name.
         """
-        prepared = _build_list_orders(
-            self._path,
-            status=status,
-            placed_after=placed_after,
-            def_=def_,
-            accept_language=accept_language,
-            tracking=tracking,
-        )
-        return _parse_list_orders(self._client.send(prepared))
+        _values: dict[str, object] = {
+            "status": status,
+            "placed_after": placed_after,
+            "def_": def_,
+            "accept_language": accept_language,
+            "tracking": tracking,
+        }
+        _path = _calls.fill_path(_wire_list_orders.path, _wire_list_orders.parameters, _values)
+        _found = _send_list_orders(self._client._session, _path, _values, None)
+        return _found.body
 
     def post(
         self,
@@ -282,31 +461,30 @@ class OrdersResource:
 
         ``POST /orders``.
         """
-        prepared = _build_place_order(
-            self._path,
-            body,
-        )
-        return _parse_place_order(self._client.send(prepared))
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_place_order.path, _wire_place_order.parameters, _values)
+        _found = _send_place_order(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class RootResource:
     """Operations under ``/``."""
 
-    def __init__(self, client: Client, path: str) -> None:
+    def __init__(self, client: Client, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def orders(self) -> OrdersResource:
-        return OrdersResource(self._client, self._path + "/" + "orders")
+        return OrdersResource(self._client, self._path_values)
 
 
 class AsyncOrdersByOrderIdReceiptResource:
     """Operations under ``receipt``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     async def get(
         self,
@@ -315,22 +493,24 @@ class AsyncOrdersByOrderIdReceiptResource:
 
         ``GET /orders/{order-id}/receipt``.
         """
-        prepared = _build_get_receipt(
-            self._path,
-        )
-        return _parse_get_receipt(await self._client.send(prepared))
+        _values: dict[str, object] = {
+            "order_id": self._path_values["order-id"],
+        }
+        _path = _calls.fill_path(_wire_get_receipt.path, _wire_get_receipt.parameters, _values)
+        _found = await _asend_get_receipt(self._client._session, _path, _values, None)
+        return _found.body
 
 
 class AsyncOrdersByOrderIdResource:
     """Operations under ``{order-id}``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def receipt(self) -> AsyncOrdersByOrderIdReceiptResource:
-        return AsyncOrdersByOrderIdReceiptResource(self._client, self._path + "/" + "receipt")
+        return AsyncOrdersByOrderIdReceiptResource(self._client, self._path_values)
 
     async def get(
         self,
@@ -339,10 +519,12 @@ class AsyncOrdersByOrderIdResource:
 
         ``GET /orders/{order-id}``.
         """
-        prepared = _build_get_order(
-            self._path,
-        )
-        return _parse_get_order(await self._client.send(prepared))
+        _values: dict[str, object] = {
+            "order_id": self._path_values["order-id"],
+        }
+        _path = _calls.fill_path(_wire_get_order.path, _wire_get_order.parameters, _values)
+        _found = await _asend_get_order(self._client._session, _path, _values, None)
+        return _found.body
 
     async def put(
         self,
@@ -352,36 +534,34 @@ class AsyncOrdersByOrderIdResource:
 
         ``PUT /orders/{order-id}``.
         """
-        prepared = _build_replace_order(
-            self._path,
-            body,
-        )
-        return _parse_replace_order(await self._client.send(prepared))
+        _values: dict[str, object] = {
+            "order_id": self._path_values["order-id"],
+        }
+        _path = _calls.fill_path(_wire_replace_order.path, _wire_replace_order.parameters, _values)
+        _found = await _asend_replace_order(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncOrdersResource:
     """Operations under ``orders``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     def by_order_id(
         self,
         order_id: int,
     ) -> AsyncOrdersByOrderIdResource:
-        segment = _params.fill_segment(
-            "{order-id}",
-            {
-                "order-id": order_id,
-            },
-        )
-        return AsyncOrdersByOrderIdResource(self._client, self._path + "/" + segment)
+        _values = {
+            "order-id": order_id,
+        }
+        return AsyncOrdersByOrderIdResource(self._client, {**self._path_values, **_values})
 
     async def get(
         self,
         *,
-        status: str | None = None,
+        status: models.OrderStatus | None = None,
         placed_after: _runtime.DateTimeOffset | None = None,
         def_: bool | None | None = None,
         accept_language: str | None = None,
@@ -394,15 +574,16 @@ class AsyncOrdersResource:
         Args:
             def_: A Python keyword as a parameter name.
         """
-        prepared = _build_list_orders(
-            self._path,
-            status=status,
-            placed_after=placed_after,
-            def_=def_,
-            accept_language=accept_language,
-            tracking=tracking,
-        )
-        return _parse_list_orders(await self._client.send(prepared))
+        _values: dict[str, object] = {
+            "status": status,
+            "placed_after": placed_after,
+            "def_": def_,
+            "accept_language": accept_language,
+            "tracking": tracking,
+        }
+        _path = _calls.fill_path(_wire_list_orders.path, _wire_list_orders.parameters, _values)
+        _found = await _asend_list_orders(self._client._session, _path, _values, None)
+        return _found.body
 
     async def post(
         self,
@@ -412,35 +593,38 @@ class AsyncOrdersResource:
 
         ``POST /orders``.
         """
-        prepared = _build_place_order(
-            self._path,
-            body,
-        )
-        return _parse_place_order(await self._client.send(prepared))
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_place_order.path, _wire_place_order.parameters, _values)
+        _found = await _asend_place_order(self._client._session, _path, _values, body)
+        return _found.body
 
 
 class AsyncRootResource:
     """Operations under ``/``."""
 
-    def __init__(self, client: AsyncClient, path: str) -> None:
+    def __init__(self, client: AsyncClient, path_values: dict[str, object]) -> None:
         self._client = client
-        self._path = path
+        self._path_values = path_values
 
     @property
     def orders(self) -> AsyncOrdersResource:
-        return AsyncOrdersResource(self._client, self._path + "/" + "orders")
+        return AsyncOrdersResource(self._client, self._path_values)
 
 
-class Client(SyncTransport, RootResource):
+class Client(RootResource):
     """A synchronous client. Use it as a context manager, or call ``close()``.
 
-    ``token`` is a bearer token, or a callable that returns a fresh one for each request.
+    ``credentials`` maps each security scheme's name (apiKey, basic, bearer) to its
+    credential: a string (API key, token), ``(user, password)`` or ``BasicAuth`` for HTTP Basic,
+    ``ClientCredentials`` for OAuth 2.0 client credentials, or a callable returning one.
+    ``token`` is the shorthand for a spec with a single bearer-token scheme.
     """
 
     def __init__(
         self,
         base_url: str = DEFAULT_BASE_URL,
         *,
+        credentials: Mapping[str, object] | None = None,
         token: str | Callable[[], str] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         retry: RetryPolicy = DEFAULT_RETRY,
@@ -448,29 +632,211 @@ class Client(SyncTransport, RootResource):
         user_agent: str = USER_AGENT,
         http_client: httpx.Client | None = None,
     ) -> None:
-        SyncTransport.__init__(
-            self,
+        RootResource.__init__(self, self, {})
+        self._session = SyncSession(
             base_url,
+            SCHEMES,
+            credentials,
             token=token,
+            headers={"user-agent": user_agent, **(headers or {})},
+            retry=retry.delay,
             timeout=timeout,
-            retry=retry,
-            headers=headers,
-            user_agent=user_agent,
             http_client=http_client,
         )
-        RootResource.__init__(self, self, "")
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def list_orders(
+        self,
+        *,
+        status: models.OrderStatus | None = None,
+        placed_after: _runtime.DateTimeOffset | None = None,
+        def_: bool | None | None = None,
+        accept_language: str | None = None,
+        tracking: str | None = None,
+    ) -> list[models.Order]:
+        """listOrders
+
+        ``GET /orders``.
+
+        Args:
+            def_: A Python keyword as a parameter name.
+        """
+        _values: dict[str, object] = {
+            "status": status,
+            "placed_after": placed_after,
+            "def_": def_,
+            "accept_language": accept_language,
+            "tracking": tracking,
+        }
+        _path = _calls.fill_path(_wire_list_orders.path, _wire_list_orders.parameters, _values)
+        _found = _send_list_orders(self._session, _path, _values, None)
+        return _found.body
+
+    def list_orders_with_response(
+        self,
+        *,
+        status: models.OrderStatus | None = None,
+        placed_after: _runtime.DateTimeOffset | None = None,
+        def_: bool | None | None = None,
+        accept_language: str | None = None,
+        tracking: str | None = None,
+    ) -> ApiResponse[list[models.Order]]:
+        """``list_orders``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "status": status,
+            "placed_after": placed_after,
+            "def_": def_,
+            "accept_language": accept_language,
+            "tracking": tracking,
+        }
+        _path = _calls.fill_path(_wire_list_orders.path, _wire_list_orders.parameters, _values)
+        return _send_list_orders(self._session, _path, _values, None)
+
+    def place_order(
+        self,
+        body: models.NewOrder,
+    ) -> models.Order:
+        """placeOrder
+
+        ``POST /orders``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_place_order.path, _wire_place_order.parameters, _values)
+        _found = _send_place_order(self._session, _path, _values, body)
+        return _found.body
+
+    def place_order_with_response(
+        self,
+        body: models.NewOrder,
+    ) -> ApiResponse[models.Order]:
+        """``place_order``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_place_order.path, _wire_place_order.parameters, _values)
+        return _send_place_order(self._session, _path, _values, body)
+
+    def get_order(
+        self,
+        *,
+        order_id: int,
+    ) -> models.Order:
+        """getOrder
+
+        ``GET /orders/{order-id}``.
+        """
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_get_order.path, _wire_get_order.parameters, _values)
+        _found = _send_get_order(self._session, _path, _values, None)
+        return _found.body
+
+    def get_order_with_response(
+        self,
+        *,
+        order_id: int,
+    ) -> ApiResponse[models.Order]:
+        """``get_order``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_get_order.path, _wire_get_order.parameters, _values)
+        return _send_get_order(self._session, _path, _values, None)
+
+    def replace_order(
+        self,
+        body: models.NewOrder,
+        *,
+        order_id: int,
+    ) -> models.Order:
+        """replaceOrder
+
+        ``PUT /orders/{order-id}``.
+        """
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_replace_order.path, _wire_replace_order.parameters, _values)
+        _found = _send_replace_order(self._session, _path, _values, body)
+        return _found.body
+
+    def replace_order_with_response(
+        self,
+        body: models.NewOrder,
+        *,
+        order_id: int,
+    ) -> ApiResponse[models.Order]:
+        """``replace_order``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_replace_order.path, _wire_replace_order.parameters, _values)
+        return _send_replace_order(self._session, _path, _values, body)
+
+    def get_receipt(
+        self,
+        *,
+        order_id: int,
+    ) -> bytes:
+        """getReceipt
+
+        ``GET /orders/{order-id}/receipt``.
+        """
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_get_receipt.path, _wire_get_receipt.parameters, _values)
+        _found = _send_get_receipt(self._session, _path, _values, None)
+        return _found.body
+
+    def get_receipt_with_response(
+        self,
+        *,
+        order_id: int,
+    ) -> ApiResponse[bytes]:
+        """``get_receipt``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_get_receipt.path, _wire_get_receipt.parameters, _values)
+        return _send_get_receipt(self._session, _path, _values, None)
+
+    def get_receipt_stream(
+        self,
+        *,
+        order_id: int,
+    ) -> Download:
+        """``get_receipt`` as a stream: iterate it or save it, without holding it in memory."""
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_get_receipt.path, _wire_get_receipt.parameters, _values)
+        return _stream_get_receipt(self._session, _path, _values, None)
 
 
-class AsyncClient(AsyncTransport, AsyncRootResource):
+class AsyncClient(AsyncRootResource):
     """An asynchronous client. Use it as an async context manager, or await ``aclose()``.
 
-    ``token`` is a bearer token, or a callable (plain or async) that returns a fresh one for each request.
+    ``credentials`` and ``token`` as for ``Client``; callables may also be async.
     """
 
     def __init__(
         self,
         base_url: str = DEFAULT_BASE_URL,
         *,
+        credentials: Mapping[str, object] | None = None,
         token: str | Callable[[], str | Awaitable[str]] | None = None,
         timeout: float | httpx.Timeout = 30.0,
         retry: RetryPolicy = DEFAULT_RETRY,
@@ -478,14 +844,195 @@ class AsyncClient(AsyncTransport, AsyncRootResource):
         user_agent: str = USER_AGENT,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        AsyncTransport.__init__(
-            self,
+        AsyncRootResource.__init__(self, self, {})
+        self._session = AsyncSession(
             base_url,
+            SCHEMES,
+            credentials,
             token=token,
+            headers={"user-agent": user_agent, **(headers or {})},
+            retry=retry.delay,
             timeout=timeout,
-            retry=retry,
-            headers=headers,
-            user_agent=user_agent,
             http_client=http_client,
         )
-        AsyncRootResource.__init__(self, self, "")
+
+    async def aclose(self) -> None:
+        await self._session.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def list_orders(
+        self,
+        *,
+        status: models.OrderStatus | None = None,
+        placed_after: _runtime.DateTimeOffset | None = None,
+        def_: bool | None | None = None,
+        accept_language: str | None = None,
+        tracking: str | None = None,
+    ) -> list[models.Order]:
+        """listOrders
+
+        ``GET /orders``.
+
+        Args:
+            def_: A Python keyword as a parameter name.
+        """
+        _values: dict[str, object] = {
+            "status": status,
+            "placed_after": placed_after,
+            "def_": def_,
+            "accept_language": accept_language,
+            "tracking": tracking,
+        }
+        _path = _calls.fill_path(_wire_list_orders.path, _wire_list_orders.parameters, _values)
+        _found = await _asend_list_orders(self._session, _path, _values, None)
+        return _found.body
+
+    async def list_orders_with_response(
+        self,
+        *,
+        status: models.OrderStatus | None = None,
+        placed_after: _runtime.DateTimeOffset | None = None,
+        def_: bool | None | None = None,
+        accept_language: str | None = None,
+        tracking: str | None = None,
+    ) -> ApiResponse[list[models.Order]]:
+        """``list_orders``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "status": status,
+            "placed_after": placed_after,
+            "def_": def_,
+            "accept_language": accept_language,
+            "tracking": tracking,
+        }
+        _path = _calls.fill_path(_wire_list_orders.path, _wire_list_orders.parameters, _values)
+        return await _asend_list_orders(self._session, _path, _values, None)
+
+    async def place_order(
+        self,
+        body: models.NewOrder,
+    ) -> models.Order:
+        """placeOrder
+
+        ``POST /orders``.
+        """
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_place_order.path, _wire_place_order.parameters, _values)
+        _found = await _asend_place_order(self._session, _path, _values, body)
+        return _found.body
+
+    async def place_order_with_response(
+        self,
+        body: models.NewOrder,
+    ) -> ApiResponse[models.Order]:
+        """``place_order``, with the status code and the response headers."""
+        _values: dict[str, object] = {}
+        _path = _calls.fill_path(_wire_place_order.path, _wire_place_order.parameters, _values)
+        return await _asend_place_order(self._session, _path, _values, body)
+
+    async def get_order(
+        self,
+        *,
+        order_id: int,
+    ) -> models.Order:
+        """getOrder
+
+        ``GET /orders/{order-id}``.
+        """
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_get_order.path, _wire_get_order.parameters, _values)
+        _found = await _asend_get_order(self._session, _path, _values, None)
+        return _found.body
+
+    async def get_order_with_response(
+        self,
+        *,
+        order_id: int,
+    ) -> ApiResponse[models.Order]:
+        """``get_order``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_get_order.path, _wire_get_order.parameters, _values)
+        return await _asend_get_order(self._session, _path, _values, None)
+
+    async def replace_order(
+        self,
+        body: models.NewOrder,
+        *,
+        order_id: int,
+    ) -> models.Order:
+        """replaceOrder
+
+        ``PUT /orders/{order-id}``.
+        """
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_replace_order.path, _wire_replace_order.parameters, _values)
+        _found = await _asend_replace_order(self._session, _path, _values, body)
+        return _found.body
+
+    async def replace_order_with_response(
+        self,
+        body: models.NewOrder,
+        *,
+        order_id: int,
+    ) -> ApiResponse[models.Order]:
+        """``replace_order``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_replace_order.path, _wire_replace_order.parameters, _values)
+        return await _asend_replace_order(self._session, _path, _values, body)
+
+    async def get_receipt(
+        self,
+        *,
+        order_id: int,
+    ) -> bytes:
+        """getReceipt
+
+        ``GET /orders/{order-id}/receipt``.
+        """
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_get_receipt.path, _wire_get_receipt.parameters, _values)
+        _found = await _asend_get_receipt(self._session, _path, _values, None)
+        return _found.body
+
+    async def get_receipt_with_response(
+        self,
+        *,
+        order_id: int,
+    ) -> ApiResponse[bytes]:
+        """``get_receipt``, with the status code and the response headers."""
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_get_receipt.path, _wire_get_receipt.parameters, _values)
+        return await _asend_get_receipt(self._session, _path, _values, None)
+
+    async def get_receipt_stream(
+        self,
+        *,
+        order_id: int,
+    ) -> AsyncDownload:
+        """``get_receipt`` as a stream: iterate it or save it, without holding it in memory."""
+        _values: dict[str, object] = {
+            "order_id": order_id,
+        }
+        _path = _calls.fill_path(_wire_get_receipt.path, _wire_get_receipt.parameters, _values)
+        return await _astream_get_receipt(self._session, _path, _values, None)

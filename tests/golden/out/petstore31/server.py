@@ -4,45 +4,71 @@
 
 ``create_app(implementation)`` serves the documented operations. The implementation is your
 code: a class that provides the methods of ``Api``, kept outside the generated package so that
-regeneration never touches it. The routes check the token, decode and validate input, call the
-implementation and answer with the documented status codes; client mistakes get a 4xx with the
-error body the spec documents, never a 500.
+regeneration never touches it. The routes check credentials, read each parameter in its style,
+decode and validate input, call the implementation and answer with the documented status
+codes; client mistakes get a 4xx with the error body the spec documents, never a 500. Return a
+``Reply`` to choose among documented statuses or set headers; raise ``HttpError`` with a
+documented error model to answer with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final, Protocol
 
 from fastapi import FastAPI, Request
+from fastapi.responses import Response, StreamingResponse
 
 from . import _runtime, models
+from ._runtime import auth_checks as _auth
+from ._runtime import server_bodies as _server_bodies
+from ._runtime import server_calls as _server_calls
 from ._runtime import serving as _serving
 from ._runtime import wire as _wire
+from ._runtime.auth_checks import Credential
 from ._runtime.errors import DocumentedError, ErrorTable
+from ._runtime.param_parsing import Shape
+from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
+from ._runtime.server_bodies import HttpError, Reply, StreamBody
+from ._runtime.server_calls import ServerParam
 from ._runtime.serving import ServiceError
 
-__all__ = ["Api", "NotImplementedApi", "ServiceError", "create_app"]
+__all__ = [
+    "Api",
+    "Credential",
+    "HttpError",
+    "NotImplementedApi",
+    "Reply",
+    "ServiceError",
+    "create_app",
+]
 
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024
+REALM: Final = "Kitchen-sinkorders"
+SCHEMES: Final[Mapping[str, Scheme]] = {
+    "apiKey": ApiKey("api_key", Location("query")),
+    "basic": HttpAuth("basic"),
+    "bearer": HttpAuth("bearer", ""),
+}
 
 
 class Api(Protocol):
     """What the server calls: implement these methods in your own module."""
 
-    async def check_token(self, token: str, scopes: Sequence[str]) -> bool:
-        """Whether the bearer ``token`` may call an operation that needs ``scopes``."""
+    async def check_credential(self, credential: Credential, scopes: Sequence[str]) -> bool:
+        """Whether ``credential`` (an API key, a token, or a user and password, for the scheme
+        ``credential.scheme``) may call an operation that needs ``scopes``."""
         ...
 
     async def list_orders(
         self,
         *,
-        status: str | None,
+        status: models.OrderStatus | None,
         placed_after: _runtime.DateTimeOffset | None,
         def_: bool | None | None,
         accept_language: str | None,
         tracking: str | None,
-    ) -> list[models.Order]:
+    ) -> list[models.Order] | Reply[list[models.Order]]:
         """listOrders: ``GET /orders``.
 
         Answers 200 with what this returns.
@@ -52,7 +78,7 @@ class Api(Protocol):
     async def place_order(
         self,
         body: models.NewOrder,
-    ) -> models.Order:
+    ) -> models.Order | Reply[models.Order]:
         """placeOrder: ``POST /orders``.
 
         Answers 201 with what this returns.
@@ -63,7 +89,7 @@ class Api(Protocol):
         self,
         *,
         order_id: int,
-    ) -> models.Order:
+    ) -> models.Order | Reply[models.Order]:
         """getOrder: ``GET /orders/{order-id}``.
 
         Answers 200 with what this returns.
@@ -75,7 +101,7 @@ class Api(Protocol):
         body: models.NewOrder,
         *,
         order_id: int,
-    ) -> models.Order:
+    ) -> models.Order | Reply[models.Order]:
         """replaceOrder: ``PUT /orders/{order-id}``.
 
         Answers 200 with what this returns.
@@ -86,7 +112,7 @@ class Api(Protocol):
         self,
         *,
         order_id: int,
-    ) -> bytes:
+    ) -> StreamBody | Reply[StreamBody]:
         """getReceipt: ``GET /orders/{order-id}/receipt``.
 
         Answers 200 with what this returns.
@@ -97,31 +123,31 @@ class Api(Protocol):
 class NotImplementedApi:
     """A base for partial implementations: every operation not overridden answers 501."""
 
-    async def check_token(self, token: str, scopes: Sequence[str]) -> bool:
+    async def check_credential(self, credential: Credential, scopes: Sequence[str]) -> bool:
         return False
 
     async def list_orders(
         self,
         *,
-        status: str | None,
+        status: models.OrderStatus | None,
         placed_after: _runtime.DateTimeOffset | None,
         def_: bool | None | None,
         accept_language: str | None,
         tracking: str | None,
-    ) -> list[models.Order]:
+    ) -> list[models.Order] | Reply[list[models.Order]]:
         raise NotImplementedError
 
     async def place_order(
         self,
         body: models.NewOrder,
-    ) -> models.Order:
+    ) -> models.Order | Reply[models.Order]:
         raise NotImplementedError
 
     async def get_order(
         self,
         *,
         order_id: int,
-    ) -> models.Order:
+    ) -> models.Order | Reply[models.Order]:
         raise NotImplementedError
 
     async def replace_order(
@@ -129,14 +155,14 @@ class NotImplementedApi:
         body: models.NewOrder,
         *,
         order_id: int,
-    ) -> models.Order:
+    ) -> models.Order | Reply[models.Order]:
         raise NotImplementedError
 
     async def get_receipt(
         self,
         *,
         order_id: int,
-    ) -> bytes:
+    ) -> StreamBody | Reply[StreamBody]:
         raise NotImplementedError
 
 
@@ -154,29 +180,101 @@ def create_app(
     app = FastAPI(title=title, version="2.0", openapi_url=None, docs_url=None, redoc_url=None)
     _serving.install_error_handlers(app, ROUTING_ERRORS)
 
-    async def handle_list_orders(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        status__raw = _serving.query_value(request, "status", is_array=False, explode=True)
-        status = None if status__raw is None else _serving.convert(str, "status", status__raw)
-        placed_after__raw = _serving.query_value(
-            request, "placedAfter", is_array=False, explode=True
+    async def _judge(credential: Credential, scopes: Sequence[str]) -> bool:
+        return await impl.check_credential(credential, scopes)
+
+    async def handle_list_orders(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+                {
+                    "apiKey": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/orders",
+            (
+                ServerParam(
+                    "status",
+                    "status",
+                    "query",
+                    "form",
+                    True,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "placedAfter",
+                    "placed_after",
+                    "query",
+                    "form",
+                    True,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "def", "def_", "query", "form", True, Shape("primitive"), False, False, None
+                ),
+                ServerParam(
+                    "Accept-Language",
+                    "accept_language",
+                    "header",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+                ServerParam(
+                    "tracking",
+                    "tracking",
+                    "cookie",
+                    "form",
+                    True,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        status = (
+            None
+            if _found["status"] is None
+            else _serving.convert(models.OrderStatus, "status", _found["status"])
         )
         placed_after = (
             None
-            if placed_after__raw is None
-            else _serving.convert(_runtime.DateTimeOffset, "placedAfter", placed_after__raw)
+            if _found["placed_after"] is None
+            else _serving.convert(_runtime.DateTimeOffset, "placedAfter", _found["placed_after"])
         )
-        def___raw = _serving.query_value(request, "def", is_array=False, explode=True)
-        def_ = None if def___raw is None else _serving.convert(bool | None, "def", def___raw)
-        accept_language__raw = request.headers.get("Accept-Language")
+        def_ = (
+            None if _found["def_"] is None else _serving.convert(bool | None, "def", _found["def_"])
+        )
         accept_language = (
             None
-            if accept_language__raw is None
-            else _serving.convert(str, "Accept-Language", accept_language__raw)
+            if _found["accept_language"] is None
+            else _serving.convert(str, "Accept-Language", _found["accept_language"])
         )
-        tracking__raw = request.cookies.get("tracking")
         tracking = (
-            None if tracking__raw is None else _serving.convert(str, "tracking", tracking__raw)
+            None
+            if _found["tracking"] is None
+            else _serving.convert(str, "tracking", _found["tracking"])
         )
         result = await impl.list_orders(
             status=status,
@@ -185,9 +283,17 @@ def create_app(
             accept_language=accept_language,
             tracking=tracking,
         )
-        content = _wire.encode_json(list[models.Order], result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return (
+                _status,
+                _wire.encode_json(list[models.Order], _value),
+                "application/json",
+                _headers,
+            )
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/orders",
@@ -203,17 +309,43 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_place_order(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.NewOrder, raw)
+    async def handle_place_order(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+                {
+                    "apiKey": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.NewOrder | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.NewOrder, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
         result = await impl.place_order(
             body,
         )
-        content = _wire.encode_json(models.Order, result)
-        headers: dict[str, str] = _serving.location(request, result)
-        return 201, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [201], 201)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 201:
+            _headers = {**_serving.location(request, _value), **_headers}
+            return _status, _wire.encode_json(models.Order, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/orders",
@@ -228,15 +360,50 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_get_order(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        order_id = _serving.convert(int, "order-id", request.path_params["order_id"])
+    async def handle_get_order(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+                {
+                    "apiKey": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/orders/{order-id}",
+            (
+                ServerParam(
+                    "order-id",
+                    "order_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        order_id = _serving.convert(int, "order-id", _found["order_id"])
         result = await impl.get_order(
             order_id=order_id,
         )
-        content = _wire.encode_json(models.Order, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return _status, _wire.encode_json(models.Order, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/orders/{order_id}",
@@ -248,19 +415,56 @@ def create_app(
 
     async def handle_replace_order(
         request: Request,
-    ) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        order_id = _serving.convert(int, "order-id", request.path_params["order_id"])
-        raw = await _serving.read_body(request, "application/json", True, max_body_bytes)
-        body = _serving.decode_body(models.NewOrder, raw)
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "basic": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/orders/{order-id}",
+            (
+                ServerParam(
+                    "order-id",
+                    "order_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        order_id = _serving.convert(int, "order-id", _found["order_id"])
+        _media = _server_bodies.choose_media(
+            request.headers.get("content-type", ""), ("application/json",)
+        )
+        _raw = await _serving.read_body(request, _media or "application/json", True, max_body_bytes)
+        body: models.NewOrder | None = None
+        if _raw and _media == "application/json":
+            body = _serving.decode_body(models.NewOrder, _raw)
+        if body is None:
+            raise ServiceError(400, "BadRequest", "A request body is required.")
 
         result = await impl.replace_order(
             body,
             order_id=order_id,
         )
-        content = _wire.encode_json(models.Order, result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/json", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            return _status, _wire.encode_json(models.Order, _value), "application/json", _headers
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/orders/{order_id}",
@@ -275,15 +479,54 @@ def create_app(
         include_in_schema=False,
     )
 
-    async def handle_get_receipt(request: Request) -> tuple[int, bytes | None, str, dict[str, str]]:
-        await _serving.authenticate(impl, request, ())
-        order_id = _serving.convert(int, "order-id", request.path_params["order_id"])
+    async def handle_get_receipt(
+        request: Request,
+    ) -> tuple[int, bytes | None, str, dict[str, str]] | Response:
+        await _auth.authorize(
+            request,
+            (
+                {
+                    "bearer": (),
+                },
+                {
+                    "apiKey": (),
+                },
+            ),
+            SCHEMES,
+            _judge,
+            REALM,
+        )
+        _found = _server_calls.read_parameters(
+            request,
+            "/orders/{order-id}/receipt",
+            (
+                ServerParam(
+                    "order-id",
+                    "order_id",
+                    "path",
+                    "simple",
+                    False,
+                    Shape("primitive"),
+                    True,
+                    False,
+                    None,
+                ),
+            ),
+        )
+        order_id = _serving.convert(int, "order-id", _found["order_id"])
         result = await impl.get_receipt(
             order_id=order_id,
         )
-        content = bytes(result)
-        headers: dict[str, str] = {}
-        return 200, content, "application/pdf", headers
+        _status, _headers = _server_calls.reply_status(result, [200], 200)
+        _value = result.body if isinstance(result, Reply) else result
+        if _status == 200:
+            if isinstance(_value, bytes):
+                return _status, _value, "application/pdf", _headers
+            return StreamingResponse(
+                _server_bodies.response_chunks(_value), _status, _headers, "application/pdf"
+            )
+
+        return _status, None, "application/json", _headers
 
     app.add_api_route(
         "/orders/{order_id}/receipt",

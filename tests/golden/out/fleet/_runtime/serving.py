@@ -19,7 +19,10 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .errors import ErrorTable, error_answer
+from .auth_checks import Unauthorized
+from .errors import ErrorTable, documented_for, error_answer
+from .server_bodies import HttpError
+from .server_calls import ParameterError
 from .wire import adapter, decode_json
 
 __all__ = [
@@ -37,8 +40,9 @@ __all__ = [
     "read_form",
 ]
 
-Handler = Callable[[Request], Awaitable[tuple[int, bytes | None, str, dict[str, str]]]]
-"""One operation: the status, body, media type and headers of its success answer."""
+Handler = Callable[[Request], Awaitable[tuple[int, bytes | None, str, dict[str, str]] | Response]]
+"""One operation: the status, body, media type and headers of its success answer (or a
+streamed answer, made whole)."""
 
 
 class ServiceError(Exception):
@@ -226,10 +230,10 @@ def query_value(request: Request, name: str, *, is_array: bool, explode: bool) -
 def location(request: Request, value: object) -> dict[str, str]:
     """The ``Location`` of a created entity: the collection's URL and the entity's ``id``."""
     key = getattr(value, "id", None)
-    if not isinstance(key, str) or not key:
+    if isinstance(key, bool) or not isinstance(key, str | int) or key == "":
         return {}
     url = str(request.url.replace(query=None)).rstrip("/")
-    return {"Location": url + "/" + quote(key, safe="")}
+    return {"Location": url + "/" + quote(str(key), safe="")}
 
 
 def endpoint(handler: Handler, errors: ErrorTable) -> Callable[[Request], Awaitable[Response]]:
@@ -237,7 +241,7 @@ def endpoint(handler: Handler, errors: ErrorTable) -> Callable[[Request], Awaita
 
     async def answer(request: Request) -> Response:
         try:
-            status_code, content, media_type, headers = await handler(request)
+            result = await handler(request)
         except ServiceError as failure:
             return answer_error(
                 request,
@@ -247,10 +251,30 @@ def endpoint(handler: Handler, errors: ErrorTable) -> Callable[[Request], Awaita
                 failure.message,
                 failure.headers,
             )
+        except Unauthorized as failure:
+            challenges = {"WWW-Authenticate": ", ".join(failure.challenges)}
+            return answer_error(
+                request, errors, 401, "InvalidAuthenticationToken", failure.message, challenges
+            )
+        except ParameterError as failure:
+            return answer_error(request, errors, 400, "BadRequest", f"Invalid {failure}")
+        except HttpError as failure:
+            documented = documented_for(errors, failure.status)
+            return Response(
+                failure.content(),
+                status_code=failure.status,
+                media_type=documented.media_type if documented else failure.media_type,
+                headers={**_id_headers(request), **failure.headers},
+            )
         except NotImplementedError:
             return answer_error(
                 request, errors, 501, "NotImplemented", "This operation is not implemented."
             )
+        if isinstance(result, Response):
+            for name, value in _id_headers(request).items():
+                result.headers.setdefault(name, value)
+            return result
+        status_code, content, media_type, headers = result
         return Response(
             content,
             status_code=status_code,
