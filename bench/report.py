@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from bench import first_call
 from bench.measure import Stats
 from bench.results import Results
 
@@ -193,6 +194,12 @@ def targets(results: Results) -> list[Target]:
             detail="models, client and server, interpreter start excluded",
         )
     )
+    found += [
+        _ratio_target(
+            g.name, g.goal, g.value, g.limit, at_most=g.at_most, unit=" x", detail=g.detail
+        )
+        for g in first_call.goals(results.first_call)
+    ]
     return found
 
 
@@ -238,6 +245,7 @@ def render(results: Results) -> str:
     lines += _codec_section(results)
     lines += _import_section(results)
     lines += _server_section(results)
+    lines += first_call.section(results.first_call)
     lines += _environment_section(results)
     lines += NOTES
     return "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bench.first_call import FirstCallResult
 from bench.generation import GenerationResult
 from bench.machine import Machine
 from bench.runtime import CodecResult, ImportResult
@@ -33,6 +34,7 @@ class Results:
     codecs: list[CodecResult]
     imports: ImportResult
     servers: list[ServerResult] = field(default_factory=list)
+    first_call: FirstCallResult | None = None
 
     def generated(self, spec: str, tool: str) -> GenerationResult | None:
         return next((g for g in self.generation if g.spec == spec and g.tool == tool), None)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from bench import report
 from bench.examples import documented_request, documented_response
+from bench.first_call import measure_first_call
 from bench.generation import TOOLS, GenerationResult, measure_spec
 from bench.machine import GRAPH_SPEC, ROOT, SEED_SPEC, Machine, versions
 from bench.peers import PeerEnv, install_peers
@@ -106,6 +107,12 @@ def measure(plan: Plan, peers: dict[str, PeerEnv]) -> Results:
     )
     imports = measure_import(plan.import_runs)
     servers = [measure_server(documented_request(SEED_SPEC), load) for load in plan.loads]
+    # A smoke run splits the seed spec's models to exercise the same code in seconds.
+    first_call = (
+        measure_first_call(SEED_SPEC, 1, None, split_above=0, rate_s=0.02)
+        if plan.smoke
+        else measure_first_call(GRAPH_SPEC, 7, peers.get("msgraph-beta-sdk"))
+    )
     return Results(
         started=started,
         duration_s=time.perf_counter() - clock,
@@ -120,6 +127,7 @@ def measure(plan: Plan, peers: dict[str, PeerEnv]) -> Results:
         codecs=codecs,
         imports=imports,
         servers=servers,
+        first_call=first_call,
     )
 
 

@@ -26,6 +26,9 @@ def test_smoke_run_measures_our_side_and_writes_the_report(tmp_path: Path) -> No
     assert codecs["kiota"]["status"] == "not run (peers skipped)"
     assert results["imports"]["status"] == "ok"
     assert [server["status"] for server in results["servers"]] == ["ok"]
+    sides = results["first_call"]["sides"]
+    assert [side["status"] for side in sides] == ["ok", "ok", "not run (peers skipped)"]
+    assert sides[0]["models_created"] == 0 and sides[1]["models_created"] > 0
 
     report = (tmp_path / "results.md").read_text("utf-8")
     assert "## Targets" in report

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
+from stubforge.render.split_models import DEFAULT_SPLIT_ABOVE
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ SETTINGS: dict[str, Setting] = {
     "overlay": Setting(str, "an OpenAPI file merged over CSDL", 'overlay = "overlay.yaml"', True),
     "strict": Setting(bool, "spec violations are errors", "strict = true"),
     "layout": Setting(str, "package, or project: an installable project", 'layout = "project"'),
+    "split_models_above": Setting(
+        int, "more models than this make a lazily imported package", "split_models_above = 200"
+    ),
     "contract_tests": Setting(
         bool, "also write test_contract.py, one test per exchange", "contract_tests = true"
     ),
@@ -53,6 +57,7 @@ class Config:
     strict: bool = False
     root: Path = Path(".")
     layout: str = "package"  # or "project": an installable project around the package
+    split_models_above: int = DEFAULT_SPLIT_ABOVE
     contract_tests: bool = False  # also write test_contract.py (verify's checks as pytest tests)
 
 
@@ -275,5 +280,6 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
         strict=bool(settings.get("strict", False)),
         root=root,
         layout=layout,
+        split_models_above=int(settings.get("split_models_above", DEFAULT_SPLIT_ABOVE)),
         contract_tests=bool(settings.get("contract_tests", False)),
     )

@@ -96,12 +96,9 @@ def fingerprint(config: Config, sources: Iterable[Path]) -> Inputs | None:
         settings[key] = None if path is None else relative(path, config.root)
         if path is not None and settings[key] is None:
             return None
-    settings |= {
-        "package": config.package,
-        "strict": config.strict,
-        "layout": config.layout,
-        "contract_tests": config.contract_tests,
-    }
+    settings |= {"package": config.package, "strict": config.strict, "layout": config.layout}
+    settings["split_models_above"] = str(config.split_models_above)
+    settings["contract_tests"] = config.contract_tests
     files: dict[str, str] = {}
     for path in sources:
         name = relative(path, config.root)

@@ -110,6 +110,7 @@ def _render(config: Config, spec: Spec) -> Output:
     from stubforge.build import build
     from stubforge.render.code import environment, render
     from stubforge.render.models import render_models
+    from stubforge.render.split_models import model_files
     from stubforge.render.targets import TARGETS, runtime_files
     from stubforge.write import format_python, with_manifest
 
@@ -121,7 +122,7 @@ def _render(config: Config, spec: Spec) -> Output:
     context = {"api": plan.api, "header": top}
     models = render_models(plan, spec)
     rendered: dict[str, bytes] = {
-        "models.py": (top + '\n"""Models of the schemas in the spec."""\n\n' + models).encode(),
+        **model_files(models, top, config.split_models_above),
         "py.typed": b"",
     }
     for target in TARGETS:

@@ -27,6 +27,7 @@ class Golden:
     name: str
     spec: str
     overlay: str | None = None
+    split_models_above: int | None = None
 
     @property
     def out(self) -> Path:
@@ -36,11 +37,13 @@ class Golden:
         """The ``stubforge generate`` options that make it (run from the project's root)."""
         found = ["--spec", str(SPECS / self.spec), "--out", str(out or self.out)]
         found += ["--package", self.name, "--strict", "--no-contract-tests"]
+        if self.split_models_above is not None:
+            found += ["--split-models-above", str(self.split_models_above)]
         return found + (["--overlay", str(SPECS / self.overlay)] if self.overlay else [])
 
     def config(self) -> Config:
         """What ``stubforge generate`` with :meth:`arguments` reads."""
-        overrides: dict[str, str | bool] = {
+        overrides: dict[str, str | bool | int] = {
             "spec": str(SPECS / self.spec),
             "out": str(self.out),
             "package": self.name,
@@ -49,6 +52,8 @@ class Golden:
         }
         if self.overlay:
             overrides["overlay"] = str(SPECS / self.overlay)
+        if self.split_models_above is not None:
+            overrides["split_models_above"] = self.split_models_above
         return load_config(ROOT, overrides)
 
 
@@ -56,4 +61,6 @@ GOLDENS = (
     Golden("petstore30", "petstore30.yaml"),
     Golden("petstore31", "petstore31.yaml"),
     Golden("fleet", "fleet.csdl.xml", overlay="fleet.overlay.yaml"),
+    # The same models as a package of groups imported on first use (large specs' layout).
+    Golden("fleetlazy", "fleet.csdl.xml", overlay="fleet.overlay.yaml", split_models_above=0),
 )

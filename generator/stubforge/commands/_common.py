@@ -69,6 +69,13 @@ def add_spec_options(parser: argparse.ArgumentParser, *, output: bool) -> None:
             "project (pyproject.toml, README, the package inside)",
         )
         parser.add_argument(
+            "--split-models-above",
+            type=int,
+            metavar="N",
+            help="more models than N become a models/ package imported group by group "
+            "(default 200)",
+        )
+        parser.add_argument(
             "--contract-tests",
             action=argparse.BooleanOptionalAction,
             default=None,
@@ -80,7 +87,14 @@ def config_from(args: argparse.Namespace, cwd: Path | None = None) -> Config:
     overrides = {
         key: getattr(args, key, None)
         for key in (
-            *("spec", "overlay", "strict", "out", "templates", "package", "layout"),
+            "spec",
+            "overlay",
+            "strict",
+            "out",
+            "templates",
+            "package",
+            "layout",
+            "split_models_above",
             "contract_tests",
         )
     }

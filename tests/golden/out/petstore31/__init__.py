@@ -3,9 +3,28 @@
 """Kitchen-sink orders (version 2.0): models, client and server.
 
 Models are in ``models``; ``client.Client``/``client.AsyncClient`` call the service;
-``server.create_app(implementation)`` serves it.
+``server.create_app(implementation)`` serves it. The names below are imported when first read.
 """
 
-from ._runtime import Base64Bytes, Base64UrlBytes, DateTimeOffset, WireModel
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import _runtime
+
+if TYPE_CHECKING:
+    from ._runtime import Base64Bytes, Base64UrlBytes, DateTimeOffset, WireModel
 
 __all__ = ["Base64Bytes", "Base64UrlBytes", "DateTimeOffset", "WireModel"]
+
+
+def _load(name: str) -> object:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value: object = getattr(_runtime, name)
+    globals()[name] = value
+    return value
+
+
+if not TYPE_CHECKING:
+    __getattr__ = _load
