@@ -129,6 +129,10 @@ def _render(config: Config, spec: Spec) -> Output:
         stage(target.name)
         for output, template in target.templates:
             rendered[output] = render(env, template, **context).encode()
+    if config.contract_tests:
+        rendered["test_contract.py"] = render(
+            env, "test_contract.py.j2", **context, spec_name=spec_name
+        ).encode()
     # Runtime modules are already formatted Python: copied as they are, not reformatted.
     stage("format")
     files = {**format_python(rendered), **runtime_files(top)}
