@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: generate check validate lint typecheck test serve bench bench-smoke corpus docs-corpus clean golden
+.PHONY: generate check validate lint typecheck test serve mock verify bench bench-smoke corpus docs-corpus clean golden
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ docs-corpus: $(STAMP)
 # is made and printed once.
 serve: $(STAMP)
 	$(BIN)/uvicorn reference.app:app --host $(HOST) --port $(PORT)
+
+# The generated server answering the spec's documented examples (no implementation needed).
+mock: $(STAMP)
+	$(BIN)/stubforge mock --host $(HOST) --port $(PORT)
+
+# generated/ against every documented exchange of the spec, served by reference/app.py.
+verify: $(STAMP)
+	TOKEN=stubforge-verify-token $(BIN)/stubforge verify --impl reference.app:implementation
 
 # Side by side with the peers (installed into bench/.venv-peers), ~10 minutes: writes
 # bench/results.md, .json and .png. Never part of `make test`.

@@ -165,6 +165,8 @@ def test_base64_decoding_agrees_with_the_stdlib(text: str) -> None:
     def stdlib(candidate: str, alphabet: bytes) -> bytes | None:
         if len(candidate) % 4:  # the stdlib ignores padding beyond a whole quantum ("0000=")
             return None
+        if alphabet == b"-_" and ("+" in candidate or "/" in candidate):
+            return None  # with altchars the stdlib still takes "+" and "/": one alphabet only
         try:
             return base64.b64decode(candidate, altchars=alphabet, validate=True)
         except ValueError:

@@ -45,6 +45,7 @@ class Result:
     lines: int
     refused: bool = False
     mypy: str = "-"
+    exchanges: str = "-"  # documented exchanges found / holding (stubforge verify)
 
 
 def shown(text: str, spec: Path) -> str:
@@ -146,12 +147,33 @@ def run_one(spec: Path, work: Path, timeout: float, *, typecheck: bool = False) 
             line_count,
         )
     result = Result(spec.name, True, "", seconds, peak, len(files), line_count)
+    result.exchanges = _verify(spec, work, timeout)
     if typecheck:
         result.mypy = _mypy(work, timeout)
         if result.mypy != "clean":
             result.ok = False
             result.reason = f"mypy --strict: {result.mypy}"
     return result
+
+
+def _verify(spec: Path, work: Path, timeout: float) -> str:
+    """``stubforge verify`` on the package: 'found / holding', or why it could not run."""
+    try:
+        verified = subprocess.run(
+            [sys.executable, "-m", "stubforge", "verify", "--spec", str(spec), "--out", "pkg"],
+            cwd=work,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"over {timeout:.0f} s"
+    last = (verified.stdout.strip().splitlines() or ["?"])[-1].split()
+    if verified.returncode in (0, 1) and last[1:2] == ["of"]:
+        return f"{last[2]} / {last[0]}"
+    return f"error {verified.returncode}"
 
 
 def _mypy(work: Path, timeout: float) -> str:
@@ -184,14 +206,14 @@ def _mypy(work: Path, timeout: float) -> str:
 
 def report(results: list[Result]) -> str:
     rows = [
-        "| spec | ok | reason | seconds | peak MB | files | lines | mypy --strict |",
-        "|---|---|---|---|---|---|---|---|",
+        "| spec | ok | reason | seconds | peak MB | files | lines | mypy --strict | exchanges found / holding |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         mark = "ok" if r.ok else ("refused" if r.refused else "FAIL")
         reason = r.reason.replace("|", "\\|")
         rows.append(
-            f"| {r.spec} | {mark} | {reason} | {r.seconds:.2f} | {r.peak_mb:.0f} | {r.files} | {r.lines} | {r.mypy} |"
+            f"| {r.spec} | {mark} | {reason} | {r.seconds:.2f} | {r.peak_mb:.0f} | {r.files} | {r.lines} | {r.mypy} | {r.exchanges} |"
         )
     return "\n".join(rows)
 

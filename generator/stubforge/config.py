@@ -38,6 +38,9 @@ SETTINGS: dict[str, Setting] = {
     "split_models_above": Setting(
         int, "more models than this make a lazily imported package", "split_models_above = 200"
     ),
+    "contract_tests": Setting(
+        bool, "also write test_contract.py, one test per exchange", "contract_tests = true"
+    ),
 }
 LAYOUTS = ("package", "project")
 KEYS = tuple(SETTINGS)
@@ -55,6 +58,7 @@ class Config:
     root: Path = Path(".")
     layout: str = "package"  # or "project": an installable project around the package
     split_models_above: int = DEFAULT_SPLIT_ABOVE
+    contract_tests: bool = False  # also write test_contract.py (verify's checks as pytest tests)
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -277,4 +281,5 @@ def load_config(cwd: Path, overrides: dict[str, Any]) -> Config:
         root=root,
         layout=layout,
         split_models_above=int(settings.get("split_models_above", DEFAULT_SPLIT_ABOVE)),
+        contract_tests=bool(settings.get("contract_tests", False)),
     )

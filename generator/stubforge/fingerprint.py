@@ -98,6 +98,7 @@ def fingerprint(config: Config, sources: Iterable[Path]) -> Inputs | None:
             return None
     settings |= {"package": config.package, "strict": config.strict, "layout": config.layout}
     settings["split_models_above"] = str(config.split_models_above)
+    settings["contract_tests"] = config.contract_tests
     files: dict[str, str] = {}
     for path in sources:
         name = relative(path, config.root)

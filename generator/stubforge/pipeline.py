@@ -189,6 +189,16 @@ def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Out
     for target in TARGETS:
         for output, name in target.templates:
             jobs[output] = Job(f"{name}\0{api}", template(output, name, target.name))
+    if config.contract_tests:
+
+        def contract_tests() -> dict[str, bytes]:
+            from stubforge.render.code import render
+
+            source = render(environment(), "test_contract.py.j2", **context, spec_name=spec_name)
+            return {"test_contract.py": source.encode()}
+
+        inputs = f"test_contract.py.j2\0{spec_name}\0{api}"
+        jobs["test_contract.py"] = Job(inputs, contract_tests)
 
     def formatted(fresh: dict[str, bytes], present: frozenset[str]) -> dict[str, bytes]:
         stage("format")

@@ -8,6 +8,7 @@ meaning is still clear. Two operations with one operationId are always an error.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -43,6 +44,11 @@ from stubforge.spec import (
 )
 
 __all__ = ["HTTP_METHODS", "check_spec", "iter_operations", "openapi_version", "validate_spec"]
+
+# The located messages below are built from jsonschema's errors; openapi-spec-validator switches
+# to jsonschema-rs (other messages, no instance paths) whenever that is installed, as Schemathesis
+# installs it.
+os.environ["OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"] = "jsonschema"
 
 
 def _is_date_time(value: object) -> bool:

@@ -36,7 +36,7 @@ class Golden:
     def arguments(self, out: Path | None = None) -> list[str]:
         """The ``stubforge generate`` options that make it (run from the project's root)."""
         found = ["--spec", str(SPECS / self.spec), "--out", str(out or self.out)]
-        found += ["--package", self.name, "--strict"]
+        found += ["--package", self.name, "--strict", "--no-contract-tests"]
         if self.split_models_above is not None:
             found += ["--split-models-above", str(self.split_models_above)]
         return found + (["--overlay", str(SPECS / self.overlay)] if self.overlay else [])
@@ -48,6 +48,7 @@ class Golden:
             "out": str(self.out),
             "package": self.name,
             "strict": True,
+            "contract_tests": False,  # the project's setting is for generated/ only
         }
         if self.overlay:
             overrides["overlay"] = str(SPECS / self.overlay)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stubforge.build.context import SCHEMA_PREFIX, BuildContext
+from stubforge.build.exchanges import with_exchanges
 from stubforge.build.model_document import ModelDocument
 from stubforge.build.models import models
 from stubforge.build.operations import OperationBuilder
@@ -41,7 +42,7 @@ class Plan:
 def build(spec: Spec, *, package: str, spec_name: str) -> Plan:
     context = BuildContext(spec)
     types = SchemaTypes(context)
-    operations = OperationBuilder(context, types).operations()
+    operations = with_exchanges(context.document, OperationBuilder(context, types).operations())
     if context.errors:
         raise StubforgeError(context.errors)
     model_document = ModelDocument(context)

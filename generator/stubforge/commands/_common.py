@@ -75,6 +75,12 @@ def add_spec_options(parser: argparse.ArgumentParser, *, output: bool) -> None:
             help="more models than N become a models/ package imported group by group "
             "(default 200)",
         )
+        parser.add_argument(
+            "--contract-tests",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="also write test_contract.py: one pytest test per documented exchange",
+        )
 
 
 def config_from(args: argparse.Namespace, cwd: Path | None = None) -> Config:
@@ -89,6 +95,7 @@ def config_from(args: argparse.Namespace, cwd: Path | None = None) -> Config:
             "package",
             "layout",
             "split_models_above",
+            "contract_tests",
         )
     }
     return load_config(cwd or Path.cwd(), overrides)

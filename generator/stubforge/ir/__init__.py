@@ -19,6 +19,7 @@ from stubforge.ir.api import (
     SecurityScheme,
     SecuritySchemeKind,
 )
+from stubforge.ir.exchanges import ExampleCase, Exchange, ParameterValue
 from stubforge.ir.types import (
     ANY,
     AnyType,
@@ -41,6 +42,8 @@ __all__ = [
     "Body",
     "BodyKind",
     "EnumType",
+    "ExampleCase",
+    "Exchange",
     "ListType",
     "LiteralType",
     "MapType",
@@ -53,6 +56,7 @@ __all__ = [
     "Parameter",
     "ParameterLocation",
     "ParameterStyle",
+    "ParameterValue",
     "Primitive",
     "PrimitiveType",
     "Resource",

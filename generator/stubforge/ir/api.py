@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
+from stubforge.ir.exchanges import Exchange
 from stubforge.ir.types import (
     EnumType,
     ListType,
@@ -236,6 +237,7 @@ class Operation:
     request_bodies: tuple[Body, ...] = ()
     paging: PagingRule | None = None
     client: ClientNames | None = None
+    exchanges: tuple[Exchange, ...] = ()  # the documented examples, paired into calls
 
     @property
     def successes(self) -> tuple[Response, ...]:
@@ -378,6 +380,11 @@ class Api:
     model_classes: tuple[Model, ...]
     root: Resource
     security_schemes: tuple[SecurityScheme, ...]
+
+    @property
+    def exchanges(self) -> tuple[Exchange, ...]:
+        """Every documented exchange, operation by operation."""
+        return tuple(exchange for op in self.operations for exchange in op.exchanges)
 
     @property
     def models(self) -> tuple[str, ...]:
