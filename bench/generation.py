@@ -12,6 +12,9 @@ from bench.measure import Stats, run_process, tool_environment
 from bench.peers import PeerEnv
 
 Argv = Callable[[Path, Path, Path], list[str]]  # (bin folder, spec, output) -> command
+Prepare = Callable[[Path, Path], None]  # (spec, output) -> None, before each run
+
+CACHE = ".stubforge-cache"  # our local render cache, beside the output (the run's project root)
 
 
 @dataclass(frozen=True)
@@ -20,8 +23,9 @@ class Tool:
     label: str
     peer: str | None  # None: ours, run from the project's own environment
     argv: Argv
-    fresh: bool = True  # start each run from no output (a full generation)
+    fresh: bool = True  # start each run from no output and no cache (a full generation)
     reuses: str | None = None  # the tool whose output this one runs on (no-op, check)
+    prepare: Prepare | None = None  # what changes before each run (untimed)
 
 
 def _ours(command: str) -> Argv:
@@ -48,13 +52,50 @@ def _fastapi_codegen(bin_: Path, spec: Path, out: Path) -> list[str]:
     return [str(bin_ / "fastapi-codegen"), "--input", str(spec), "--output", str(out)]
 
 
+_EDITED = " (edited)"
+
+
+def edit_a_summary(spec: Path, out: Path) -> None:
+    """Change the first operation summary of the spec, so each run regenerates after an edit."""
+    lines = spec.read_text("utf-8").split("\n")
+    for number, line in enumerate(lines):
+        if line.startswith("      summary: "):  # an operation's, in the usual YAML layout
+            edited = line.removesuffix(_EDITED)
+            lines[number] = edited if edited != line else line + _EDITED
+            spec.write_text("\n".join(lines), "utf-8")
+            return
+    raise ValueError(f"{spec} has no operation summary to edit")
+
+
+def as_a_fresh_clone(spec: Path, out: Path) -> None:
+    """A fresh clone has the committed output and its manifest, not the local cache."""
+    _remove(out.parent / CACHE)
+
+
 OURS = Tool("ours", "stubforge generate (models+client+server)", None, _ours("generate"))
 TOOLS = (
     OURS,
     Tool(
         "ours-noop", "stubforge generate, output unchanged", None, _ours("generate"), False, "ours"
     ),
-    Tool("ours-check", "stubforge check, output unchanged", None, _ours("check"), False, "ours"),
+    Tool(
+        "ours-edit",
+        "stubforge generate after one operation's summary changed",
+        None,
+        _ours("generate"),
+        False,
+        "ours",
+        edit_a_summary,
+    ),
+    Tool(
+        "ours-check",
+        "stubforge check, output unchanged, fresh clone (no local cache)",
+        None,
+        _ours("check"),
+        False,
+        "ours",
+        as_a_fresh_clone,
+    ),
     Tool("opc", "openapi-python-client generate", "openapi-python-client", _openapi_python_client),
     Tool(
         "dmcg",
@@ -122,6 +163,12 @@ class _Runner:
     ) -> None:
         self.spec_name, self.spec, self.tool = spec_name, spec, tool
         self.out = workdir / spec_name / (tool.reuses or tool.key) / "generated"
+        if tool.peer is None:
+            # Ours run on a copy, which the edit runs change (its path is part of the output).
+            self.spec = workdir / spec_name / "spec" / spec.name
+            if not self.spec.is_file():
+                self.spec.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(spec, self.spec)
         self.walls: list[float] = []
         self.peaks: list[float] = []
         self.status = "ok"
@@ -140,7 +187,10 @@ class _Runner:
             return
         if self.tool.fresh:
             _remove(self.out)
+            _remove(self.out.parent / CACHE)
         self.out.parent.mkdir(parents=True, exist_ok=True)
+        if self.tool.prepare is not None:
+            self.tool.prepare(self.spec, self.out)
         argv = self.tool.argv(self.bin, self.spec, self.out)
         run = run_process(
             argv, cwd=self.out.parent, env=tool_environment(self.bin), timeout_s=timeout_s

@@ -160,9 +160,17 @@ class ImportResult:
     seconds: Stats | None = None  # import of models, client and server, interpreter start excluded
     interpreter_s: float = 0.0
     heaviest: tuple[tuple[str, float], ...] = ()  # top-level imports by cumulative seconds
+    client_loads: tuple[str, ...] = ()  # server-side libraries `import generated.client` loads
+    client_seconds: Stats | None = None  # `import generated.client` alone, interpreter excluded
 
 
 IMPORT_STATEMENT = "import generated.models, generated.client, generated.server"
+CLIENT_STATEMENT = "import generated.client"
+SERVER_LIBRARIES = ("fastapi", "starlette", "uvicorn")
+_CLIENT_PROBE = (
+    "import json, sys, generated.client; "
+    f"print(json.dumps([m for m in {SERVER_LIBRARIES!r} if m in sys.modules]))"
+)
 
 
 def measure_import(runs: int) -> ImportResult:
@@ -177,7 +185,24 @@ def measure_import(runs: int) -> ImportResult:
         if run.returncode != 0:
             return ImportResult(f"failed ({run.stderr_tail})")
         samples.append(run.wall_s - interpreter)
-    return ImportResult("ok", Stats.of(samples), interpreter, _heaviest_imports(python))
+    client: list[float] = []
+    for _ in range(runs):
+        run = run_process([python, "-c", CLIENT_STATEMENT], cwd=ROOT, env=env)
+        if run.returncode != 0:
+            return ImportResult(f"failed ({run.stderr_tail})")
+        client.append(run.wall_s - interpreter)
+    probe = subprocess.run(
+        [python, "-c", _CLIENT_PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    loads = tuple(json.loads(probe.stdout))
+    heaviest = _heaviest_imports(python)
+    return ImportResult("ok", Stats.of(samples), interpreter, heaviest, loads, Stats.of(client))
 
 
 def _heaviest_imports(python: str, count: int = 5) -> tuple[tuple[str, float], ...]:

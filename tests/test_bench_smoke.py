@@ -17,6 +17,7 @@ def test_smoke_run_measures_our_side_and_writes_the_report(tmp_path: Path) -> No
     assert [(g["tool"], g["status"]) for g in results["generation"]] == [
         ("ours", "ok"),
         ("ours-noop", "ok"),
+        ("ours-edit", "ok"),
         ("ours-check", "ok"),
     ]
     codecs = {codec["key"]: codec for codec in results["codecs"]}
@@ -25,6 +26,7 @@ def test_smoke_run_measures_our_side_and_writes_the_report(tmp_path: Path) -> No
     assert codecs["ours"]["parse_per_s"]["median"] > 0
     assert codecs["kiota"]["status"] == "not run (peers skipped)"
     assert results["imports"]["status"] == "ok"
+    assert results["imports"]["client_loads"] == []  # the client imports no server library
     assert [server["status"] for server in results["servers"]] == ["ok"]
     sides = results["first_call"]["sides"]
     assert [side["status"] for side in sides] == ["ok", "ok", "not run (peers skipped)"]
@@ -33,3 +35,4 @@ def test_smoke_run_measures_our_side_and_writes_the_report(tmp_path: Path) -> No
     report = (tmp_path / "results.md").read_text("utf-8")
     assert "## Targets" in report
     assert "seed spec, no-op regeneration" in report
+    assert "regenerate after one operation's summary changed" in report

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -68,7 +68,11 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def project(made: Path, tmp_path: Path) -> Path:
     """A copy of the generated project at another path: what a fresh clone is."""
-    return Path(shutil.copytree(made, tmp_path / "clone"))
+    # The local render cache is never committed: a clone has none.
+    clone = shutil.copytree(
+        made, tmp_path / "clone", ignore=shutil.ignore_patterns(".stubforge-cache")
+    )
+    return Path(clone)
 
 
 @pytest.fixture
@@ -312,8 +316,8 @@ def test_a_tool_upgrade_that_changes_the_output_is_drift(
 
     installed, format_python = metadata.version, write.format_python
 
-    def newer_ruff(files: dict[str, bytes]) -> dict[str, bytes]:
-        formatted = format_python(files)
+    def newer_ruff(files: dict[str, bytes], present: Iterable[str] = ()) -> dict[str, bytes]:
+        formatted = format_python(files, present)
         return {
             name: content + b"# formatted by a newer ruff\n" if name.endswith(".py") else content
             for name, content in formatted.items()

@@ -3,16 +3,20 @@
 On a large spec, validation runs in a forked process while the main one builds and renders,
 since the two share nothing but the loaded document. When the output's manifest says it was made
 from exactly these inputs (the fingerprint of ``fingerprint.py``) and no output file changed
-since, nothing is redone: a fresh clone's ``check`` answers without rendering.
+since, nothing is redone: a fresh clone's ``check`` answers without rendering. Otherwise only
+the files whose own inputs changed are rendered again (``incremental.py``).
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import stubforge
 from stubforge.config import Config
@@ -23,11 +27,17 @@ from stubforge.load import Spec, load_spec, relative_posix
 from stubforge.progress import stage
 from stubforge.write import MANIFEST, Drift, Manifest, compare, digest, with_record, write_tree
 
+if TYPE_CHECKING:
+    import jinja2
+
+    from stubforge.incremental import RenderCache
+
 
 @dataclass
 class Output:
     files: dict[str, bytes]
     warnings: list[Diagnostic] = field(default_factory=list)
+    cache: RenderCache | None = None  # what this render records, once its output is used
 
 
 def load(config: Config) -> Spec:
@@ -74,21 +84,35 @@ def _start_validation(
 
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:
-    from stubforge.validate import cannot_generate, openapi_version, validate_spec
+    from stubforge.incremental import RenderCache, documentation_blind_digest
 
-    spec = load(config)
-    stage("validate")
-    openapi_version(spec)
-    pool, pending = _start_validation(spec, config.strict)
+    cache = RenderCache.of(config)
+    pool: ProcessPoolExecutor | None = None
     try:
-        warnings = validate_spec(spec, strict=config.strict) if pending is None else []
+        spec = load(config)
+        stage("validate")
+        validation_key = f"{config.strict}\0{documentation_blind_digest(spec.document)}"
+        known_clean = cache.validated(validation_key)
+        pending = None
+        if not known_clean:
+            pool, pending = _start_validation(spec, config.strict)
+        if known_clean:
+            warnings = list(spec.warnings)
+        elif pending is None:
+            from stubforge.validate import validate_spec
+
+            warnings = validate_spec(spec, strict=config.strict)
+        else:
+            warnings = []
         try:
-            output = _render(config, spec)
+            output = _render(config, spec, cache)
         except StubforgeError:
             if pending is not None:
                 pending.result()  # the spec's own errors come first, as `validate` shows them
             raise
         except Exception as error:
+            from stubforge.validate import cannot_generate
+
             # A spec that breaks OpenAPI can break a later step: its violations are the message.
             if pending is not None:
                 warnings = pending.result()
@@ -98,7 +122,10 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    if not known_clean:
+        cache.store_validation(validation_key, clean=warnings == spec.warnings)
     output.warnings[:0] = warnings
+    output.cache = cache
     sources = _sources(config, spec)
     inputs = fingerprint(config, sources)
     if inputs is not None:
@@ -106,36 +133,79 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     return output, sources
 
 
-def _render(config: Config, spec: Spec) -> Output:
+def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Output:
     from stubforge.build import build
-    from stubforge.render.code import environment, render
-    from stubforge.render.models import render_models
-    from stubforge.render.split_models import model_files
+    from stubforge.incremental import Job, render_files
     from stubforge.render.targets import TARGETS, runtime_files
     from stubforge.write import format_python, with_manifest
 
     spec_name = relative_posix(config.spec, config.root)
     stage("models")
     plan = build(spec, package=config.package, spec_name=spec_name)
-    env = environment(config.templates)
     top = header(spec_name)
     context = {"api": plan.api, "header": top}
-    models = render_models(plan, spec)
-    rendered: dict[str, bytes] = {
-        **model_files(models, top, config.split_models_above),
-        "py.typed": b"",
+
+    def models() -> dict[str, bytes]:
+        from stubforge.render.models import render_models
+        from stubforge.render.split_models import model_files
+
+        return model_files(render_models(plan, spec), top, config.split_models_above)
+
+    def models_reused() -> None:
+        # The schema repairs' warnings, which rendering the models would have reported.
+        from stubforge.render.model_schema import repair_model_document
+
+        found = repair_model_document(plan.model_document, plan.model_pointers, spec.locate)[1]
+        plan.warnings.extend(found)
+
+    @functools.cache
+    def environment() -> jinja2.Environment:
+        from stubforge.render.code import environment
+
+        return environment(config.templates)
+
+    def template(output: str, name: str, target: str) -> Callable[[], dict[str, bytes]]:
+        def make() -> dict[str, bytes]:
+            from stubforge.render.code import render
+
+            stage(target)
+            return {output: render(environment(), name, **context).encode()}
+
+        return make
+
+    # Each file's inputs: what it is rendered from, as text that changes whenever they do.
+    model_inputs = (
+        top,
+        plan.model_document,
+        plan.model_pointers,
+        plan.api.models,
+        config.split_models_above,
+    )
+    jobs = {
+        "models": Job(repr(model_inputs), models, models_reused),
+        "py.typed": Job("", lambda: {"py.typed": b""}),
     }
+    api = repr((top, plan.api))
     for target in TARGETS:
-        stage(target.name)
-        for output, template in target.templates:
-            rendered[output] = render(env, template, **context).encode()
+        for output, name in target.templates:
+            jobs[output] = Job(f"{name}\0{api}", template(output, name, target.name))
     if config.contract_tests:
-        rendered["test_contract.py"] = render(
-            env, "test_contract.py.j2", **context, spec_name=spec_name
-        ).encode()
+
+        def contract_tests() -> dict[str, bytes]:
+            from stubforge.render.code import render
+
+            source = render(environment(), "test_contract.py.j2", **context, spec_name=spec_name)
+            return {"test_contract.py": source.encode()}
+
+        inputs = f"test_contract.py.j2\0{spec_name}\0{api}"
+        jobs["test_contract.py"] = Job(inputs, contract_tests)
+
+    def formatted(fresh: dict[str, bytes], present: frozenset[str]) -> dict[str, bytes]:
+        stage("format")
+        return format_python(fresh, present)
+
     # Runtime modules are already formatted Python: copied as they are, not reformatted.
-    stage("format")
-    files = {**format_python(rendered), **runtime_files(top)}
+    files = {**render_files(cache, jobs, formatted), **runtime_files(top)}
     files = arrange(files, plan.api, config.layout)
     files = with_manifest(files, stubforge.__version__, spec_name)
     return Output(files, list(plan.warnings))
@@ -182,6 +252,8 @@ def generate(config: Config) -> list[Diagnostic]:
     output, _ = render_output(config)
     stage("write")
     notes = write_tree(config.out, output.files)
+    if output.cache is not None:
+        output.cache.commit()
     return output.warnings + [Diagnostic(note, severity="warning") for note in notes]
 
 
@@ -190,4 +262,7 @@ def check(config: Config) -> tuple[Drift, list[Diagnostic]]:
         return Drift(), []
     output, _ = render_output(config)
     stage("compare")
-    return compare(Path(config.out), output.files), output.warnings
+    drift = compare(Path(config.out), output.files)
+    if output.cache is not None:
+        output.cache.commit()
+    return drift, output.warnings

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -66,8 +67,11 @@ def ruff_version() -> str:
     return result.stdout.strip().removeprefix("ruff ") or "unknown"
 
 
-def format_python(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Tidy imports and format every Python file with ruff, in one call each, in isolation."""
+def format_python(files: dict[str, bytes], present: Iterable[str] = ()) -> dict[str, bytes]:
+    """Tidy imports and format every Python file with ruff, in one call each, in isolation.
+
+    ``present`` names the package's other files (already formatted): they are there, empty,
+    so that sorting imports sees the same modules as when every file is formatted at once."""
     python = {name: content for name, content in files.items() if name.endswith(".py")}
     if not python:
         return files
@@ -75,6 +79,11 @@ def format_python(files: dict[str, bytes]) -> dict[str, bytes]:
     settings = ["--isolated", "--line-length", "100", "--target-version", "py311", "--no-cache"]
     with tempfile.TemporaryDirectory(prefix="stubforge-format-") as folder:
         root = Path(folder)
+        for name in present:
+            if name.endswith(".py") and name not in python:
+                placeholder = root / name
+                placeholder.parent.mkdir(parents=True, exist_ok=True)
+                placeholder.write_bytes(b"")
         for name, content in python.items():
             target = root / name
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,19 @@ page text -> sections, tables, fences (markdown) -> page records (page, resource
 
 from __future__ import annotations
 
-from stubforge.graphdocs.importer import Imported, import_pages
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from stubforge.graphdocs.importer import Imported, import_pages
 
 __all__ = ["Imported", "import_pages"]
+
+
+def __getattr__(name: str) -> object:
+    # Loaded on first use: the CLI registers `import-docs` through this package, and every
+    # other command should not pay for the importer (and the CSDL model and pydantic under it).
+    if name in __all__:
+        from stubforge.graphdocs import importer
+
+        return getattr(importer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import binascii
 from datetime import UTC, date, datetime, timedelta, timezone
-from typing import Annotated, Any, Final, Self
+from typing import Annotated, Any, Final, Self, TypeVar
 
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
-from .grammar import date_time_fields, decode_base64
+from .grammar import date_time_fields, decode_base64, match_date_time_layout
 
 __all__ = ["Base64Bytes", "Base64UrlBytes", "DateTimeOffset", "decode_base64"]
 
 _OFFSETS: dict[str, timezone] = {}
+_D = TypeVar("_D", bound="DateTimeOffset")
 
 
 def _offset(sign: str, hours: str, minutes: str) -> timezone:
@@ -43,34 +44,15 @@ class DateTimeOffset(datetime):
     from ``datetime`` works at microsecond precision.
     """
 
-    __slots__ = ("_fraction", "_picos", "_text")
+    __slots__ = ("_text",)
     _text: str
-    _fraction: str
-    _picos: int
 
     def __new__(cls, text: str | int, *args: Any, **kwargs: Any) -> Self:
         if not isinstance(text, str):
             # datetime's own arithmetic, replace() and astimezone() call the class with fields:
             # their results carry no text of their own, so they are plain datetimes.
             return datetime(text, *args, **kwargs)  # type: ignore[return-value]
-        fields = date_time_fields(text)
-        if fields is None:
-            raise ValueError(
-                "not an RFC 3339 date-time with a UTC offset, e.g. 2016-12-31T23:57:57.2481234-08:00"
-            )
-        fraction = fields[6]
-        try:
-            # The C parser reads the fields (digits past the 6th are cut, and kept below);
-            # the grammar is what decides which texts are valid.
-            base = _fromisoformat(text)
-        except ValueError:  # a value near the ends of the calendar that an offset moves past them
-            base = _from_fields(fields)
-        self = _new_datetime(cls, *base.__reduce__()[1])
-        picos = int(fraction.ljust(12, "0")) if fraction else 0
-        self._text = text
-        self._fraction = fraction or ""
-        self._picos = picos
-        return self
+        return _from_text(cls, text)
 
     @classmethod
     def from_datetime(cls, value: datetime) -> DateTimeOffset:
@@ -89,13 +71,17 @@ class DateTimeOffset(datetime):
     @property
     def fraction_digits(self) -> str:
         """The fractional seconds exactly as written ('' when there are none)."""
-        return self._fraction
+        text = self._text
+        if text[19] != ".":
+            return ""
+        return text[20 : -1 if text[-1] == "Z" else -6]
 
     def instant_key(self) -> tuple[datetime, int]:
         """The instant in UTC at picosecond precision: what comparisons and hashing use."""
         offset = self.utcoffset() or timedelta(0)
         wall = datetime(self.year, self.month, self.day, self.hour, self.minute, self.second)
-        return wall - offset, self._picos
+        fraction = self.fraction_digits
+        return wall - offset, int(fraction.ljust(12, "0")) if fraction else 0
 
     def __str__(self) -> str:
         return self._text
@@ -150,11 +136,13 @@ class DateTimeOffset(datetime):
     def __get_pydantic_core_schema__(
         cls, source: type[Any], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        from_text = core_schema.no_info_plain_validator_function(_parse_datetime)
         return core_schema.json_or_python_schema(
-            json_schema=core_schema.chain_schema([core_schema.str_schema(), from_text]),
+            json_schema=core_schema.no_info_plain_validator_function(_parse_json_datetime),
             python_schema=core_schema.union_schema(
-                [core_schema.is_instance_schema(cls), from_text],
+                [
+                    core_schema.is_instance_schema(cls),
+                    core_schema.no_info_plain_validator_function(_parse_datetime),
+                ],
                 mode="left_to_right",
             ),
             serialization=core_schema.plain_serializer_function_ser_schema(
@@ -166,6 +154,28 @@ class DateTimeOffset(datetime):
 
 _fromisoformat = datetime.fromisoformat
 _new_datetime = datetime.__new__
+_match_layout = match_date_time_layout
+_NOT_A_DATE_TIME: Final = (
+    "not an RFC 3339 date-time with a UTC offset, e.g. 2016-12-31T23:57:57.2481234-08:00"
+)
+
+
+def _from_text(cls: type[_D], text: str) -> _D:
+    """The hot path of every parse: a quick layout check, then the C parser reads the fields
+    (digits past the 6th are cut there, and kept in the text). Whatever that path refuses, the
+    full grammar decides."""
+    try:
+        if _match_layout(text) is None:
+            raise ValueError(_NOT_A_DATE_TIME)
+        base = _fromisoformat(text)
+    except ValueError:
+        fields = date_time_fields(text)
+        if fields is None:
+            raise ValueError(_NOT_A_DATE_TIME) from None
+        base = _from_fields(fields)
+    self = _new_datetime(cls, *base.__reduce__()[1])
+    self._text = text
+    return self
 
 
 def _from_fields(groups: tuple[str, ...]) -> datetime:
@@ -177,10 +187,19 @@ def _from_fields(groups: tuple[str, ...]) -> datetime:
     )
 
 
+def _parse_json_datetime(value: object) -> DateTimeOffset:
+    if type(value) is str:
+        try:
+            return _from_text(DateTimeOffset, value)
+        except ValueError as error:
+            raise PydanticCustomError("date_time_offset", str(error)) from None
+    raise PydanticCustomError("date_time_offset", "expected an RFC 3339 date-time string")
+
+
 def _parse_datetime(value: object) -> DateTimeOffset:
     if isinstance(value, str):
         try:
-            return DateTimeOffset(value)
+            return _from_text(DateTimeOffset, value)
         except ValueError as error:
             raise PydanticCustomError("date_time_offset", str(error)) from None
     if isinstance(value, datetime):
@@ -199,29 +218,51 @@ def _datetime_json_schema(_schema: Any, _handler: Any) -> dict[str, Any]:
     return {"type": "string", "format": "date-time"}
 
 
+def _decode_text(text: str) -> bytes:
+    try:
+        # Padded standard base64, the common case, in one C call; anything it refuses
+        # (URL-safe, unpadded, or not base64 at all) goes through the full grammar.
+        return _a2b_base64(text, strict_mode=True)
+    except ValueError:
+        pass
+    try:
+        return decode_base64(text)
+    except ValueError as error:
+        raise PydanticCustomError("base64", str(error)) from None
+
+
+def _decode_json_base64(value: object) -> bytes:
+    if type(value) is str:
+        return _decode_text(value)
+    raise PydanticCustomError("base64", "expected base64 text")
+
+
+def _decode_base64(value: object) -> bytes:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    if isinstance(value, str):
+        return _decode_text(str(value))
+    raise PydanticCustomError("base64", "expected base64 text")
+
+
+_a2b_base64 = binascii.a2b_base64
+_b2a_base64 = binascii.b2a_base64
+
+
+def _encode_base64(value: bytes) -> str:
+    return _b2a_base64(value, newline=False).decode("ascii")
+
+
+def _encode_base64url(value: bytes) -> str:
+    return _b2a_base64(value, newline=False).decode("ascii").translate(_TO_URLSAFE)
+
+
 def _binary_schema(urlsafe: bool) -> core_schema.CoreSchema:
-    def validate(value: object) -> bytes:
-        if isinstance(value, bytes | bytearray | memoryview):
-            return bytes(value)
-        if isinstance(value, str):
-            try:
-                return decode_base64(value)
-            except ValueError as error:
-                raise PydanticCustomError("base64", str(error)) from None
-        raise PydanticCustomError("base64", "expected base64 text")
-
-    encode = binascii.b2a_base64
-
-    def serialize(value: bytes) -> str:
-        text = encode(value, newline=False).decode("ascii")
-        return text.translate(_TO_URLSAFE) if urlsafe else text
-
-    from_text = core_schema.no_info_plain_validator_function(validate)
     return core_schema.json_or_python_schema(
-        json_schema=core_schema.chain_schema([core_schema.str_schema(), from_text]),
-        python_schema=from_text,
+        json_schema=core_schema.no_info_plain_validator_function(_decode_json_base64),
+        python_schema=core_schema.no_info_plain_validator_function(_decode_base64),
         serialization=core_schema.plain_serializer_function_ser_schema(
-            serialize, when_used="json-unless-none"
+            _encode_base64url if urlsafe else _encode_base64, when_used="json-unless-none"
         ),
     )
 

@@ -1,0 +1,254 @@
+"""Regeneration at the speed of an edit: each generated file is rendered again only when its
+own inputs changed.
+
+Every file declares what it is made from (``models.py`` the schema document, the templates'
+outputs the IR, ...). The digest of those inputs, together with the toolchain (our own source
+files, our templates and any override, the tool versions), is the file's key. A local cache
+beside ``pyproject.toml`` (``.stubforge-cache/``, never committed) keeps the formatted bytes of
+the last render under their key; a file whose key is found there is taken from the cache, after
+its bytes are checked against the digest recorded with them. Any doubt (no cache, an unreadable
+or tampered entry, a change to the generator itself) renders the file; the output is the same
+bytes a full render makes, which the tests check after random edits.
+
+A clean validation is remembered too, keyed by the spec with its documentation text blanked
+out: an edit to a ``summary`` or a ``description`` cannot make a clean spec invalid. (Warnings
+are not reused: their messages may quote the text that changed.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from stubforge.config import Config
+from stubforge.fingerprint import folder_digests, generator_folder, template_folder, tool_versions
+
+CACHE_FOLDER = ".stubforge-cache"
+_INDEX = "render.json"
+_VALIDATION = "validation.json"
+_BLOBS = "render"
+_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class Job:
+    """One part of the package (a file, or the model modules): a description of everything it
+    is made from (text that changes whenever it could), how to make its files (before
+    formatting), and what to do instead when it is reused (report the warnings making it
+    would have reported)."""
+
+    inputs: str
+    make: Callable[[], dict[str, bytes]]
+    reused: Callable[[], None] | None = None
+
+
+def toolchain_digest(config: Config) -> str:
+    """Everything that shapes every file besides the spec: a change here renders everything."""
+    record = {
+        "format": _FORMAT,
+        "generator": folder_digests(generator_folder()),
+        "templates": folder_digests(template_folder()),
+        "override": folder_digests(config.templates),
+        "tools": tool_versions(),
+    }
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
+
+
+def _digest(text: str | bytes) -> str:
+    return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
+
+
+class RenderCache:
+    """The last render's files by key, under ``.stubforge-cache/`` in the project."""
+
+    def __init__(self, folder: Path, toolchain: str) -> None:
+        self.folder = folder
+        self.toolchain = toolchain
+        self._index = self._read_index()
+        self._staged: list[Callable[[], None]] = []
+
+    def commit(self) -> None:
+        """Write what this run recorded: called once its output is written (or compared), so an
+        interrupted run leaves the cache as it was."""
+        staged, self._staged = self._staged, []
+        for write in staged:
+            write()
+
+    @classmethod
+    def of(cls, config: Config) -> RenderCache:
+        return cls(config.root / CACHE_FOLDER, toolchain_digest(config))
+
+    def key(self, job: Job) -> str:
+        return _digest(self.toolchain + "\0" + job.inputs)
+
+    def _read_index(self) -> dict[str, tuple[str, dict[str, str]]]:
+        try:
+            data = json.loads((self.folder / _INDEX).read_bytes())
+            return {
+                str(job): (str(entry["key"]), {str(n): str(d) for n, d in entry["files"].items()})
+                for job, entry in data.items()
+            }
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+
+    def reuse(self, job: str, key: str) -> dict[str, bytes] | None:
+        """The files rendered last time for ``job`` from the inputs ``key``, if intact."""
+        entry = self._index.get(job)
+        if entry is None or entry[0] != key:
+            return None
+        files: dict[str, bytes] = {}
+        for name, digest in entry[1].items():
+            try:
+                content = (self.folder / _BLOBS / digest).read_bytes()
+            except OSError:
+                return None
+            if _digest(content) != digest:
+                return None
+            files[name] = content
+        return files
+
+    def store(self, entries: Mapping[str, tuple[str, dict[str, bytes]]]) -> None:
+        """Record ``job -> (key, files)`` as the last render (at ``commit``)."""
+        recorded = dict(entries)
+        self._staged.append(lambda: self._store(recorded))
+
+    def _store(self, entries: Mapping[str, tuple[str, dict[str, bytes]]]) -> None:
+        """A cache that cannot be written is no error, only a slower next run."""
+        try:
+            blobs = self.folder / _BLOBS
+            blobs.mkdir(parents=True, exist_ok=True)
+            _ignore_in_git(self.folder)
+            index: dict[str, tuple[str, dict[str, str]]] = {}
+            for job, (key, files) in entries.items():
+                digests = {}
+                for name, content in files.items():
+                    digest = _digest(content)
+                    if not (blobs / digest).is_file():
+                        _write_atomically(blobs / digest, content)
+                    digests[name] = digest
+                index[job] = (key, digests)
+            data = {job: {"key": key, "files": files} for job, (key, files) in index.items()}
+            _write_atomically(self.folder / _INDEX, json.dumps(data, indent=1).encode())
+            kept = {digest for _, files in index.values() for digest in files.values()}
+            for blob in blobs.iterdir():
+                if blob.name not in kept and not blob.name.startswith("."):
+                    blob.unlink(missing_ok=True)
+            self._index = index
+        except OSError:
+            pass
+
+    def validated(self, key: str) -> bool:
+        """Whether the spec ``key`` names was validated last time and found clean (no warnings
+        beyond the loader's own, which every load finds again)."""
+        try:
+            return (self.folder / _VALIDATION).read_text("ascii") == self._validation_key(key)
+        except (OSError, ValueError):
+            return False
+
+    def store_validation(self, key: str, clean: bool) -> None:
+        """Record whether the spec ``key`` names validated clean (at ``commit``)."""
+        self._staged.append(lambda: self._store_validation(key, clean))
+
+    def _store_validation(self, key: str, clean: bool) -> None:
+        try:
+            if not clean:
+                (self.folder / _VALIDATION).unlink(missing_ok=True)
+                return
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _ignore_in_git(self.folder)
+            _write_atomically(self.folder / _VALIDATION, self._validation_key(key).encode())
+        except OSError:
+            pass
+
+    def _validation_key(self, key: str) -> str:
+        return _digest(self.toolchain + "\0validation\0" + key)
+
+
+def render_files(
+    cache: RenderCache | None,
+    jobs: Mapping[str, Job],
+    format_python: Callable[[dict[str, bytes], frozenset[str]], dict[str, bytes]],
+) -> dict[str, bytes]:
+    """Every file of ``jobs``: taken from the cache where a job's key matches, else made (and
+    formatted together, with the reused names present, as a full render formats them)."""
+    keys = {name: "" if cache is None else cache.key(job) for name, job in jobs.items()}
+    made: dict[str, dict[str, bytes]] = {}
+    reused: dict[str, dict[str, bytes]] = {}
+    for name, job in jobs.items():
+        found = None if cache is None else cache.reuse(name, keys[name])
+        if found is not None:
+            reused[name] = found
+            if job.reused is not None:
+                job.reused()
+        else:
+            made[name] = job.make()
+    present = frozenset(file for files in reused.values() for file in files)
+    fresh = {file: content for files in made.values() for file, content in files.items()}
+    formatted = format_python(fresh, present) if fresh else {}
+    parts = reused | {name: {f: formatted[f] for f in files} for name, files in made.items()}
+    if cache is not None:
+        cache.store({name: (keys[name], parts[name]) for name in jobs})
+    return {file: content for name in jobs for file, content in parts[name].items()}
+
+
+def documentation_blind_digest(document: object) -> str:
+    """A digest of ``document`` that ignores the text of ``summary`` and ``description``
+    fields, except where such a key names user data (examples, defaults, enums, mappings,
+    scopes, link parameters, extensions), whose values validation does check."""
+    hasher = hashlib.sha256()
+    for part in _blind_parts(document, blind=True):
+        hasher.update(part.encode("utf-8", "surrogatepass"))
+    return hasher.hexdigest()
+
+
+_DOCUMENTATION = frozenset({"summary", "description"})
+_DATA = frozenset({"example", "examples", "default", "enum", "const", "mapping", "scopes"})
+
+
+def _blind_parts(node: object, *, blind: bool) -> Iterator[str]:
+    if isinstance(node, dict):
+        yield "{"
+        for key, value in node.items():
+            yield repr(key)
+            if blind and key in _DOCUMENTATION and isinstance(value, str):
+                yield ":doc,"
+                continue
+            inner = blind and not (
+                key in _DATA
+                or (isinstance(key, str) and key.startswith("x-"))
+                or (key == "parameters" and isinstance(value, dict))
+            )
+            yield ":"
+            yield from _blind_parts(value, blind=inner)
+            yield ","
+        yield "}"
+    elif isinstance(node, list):
+        yield "["
+        for item in node:
+            yield from _blind_parts(item, blind=blind)
+            yield ","
+        yield "]"
+    else:
+        yield repr(node)
+
+
+def _ignore_in_git(folder: Path) -> None:
+    marker = folder / ".gitignore"
+    if not marker.is_file():
+        marker.write_text("# stubforge's local cache: never committed\n*\n", "utf-8")
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
