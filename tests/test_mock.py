@@ -39,7 +39,15 @@ from stubforge.config import Config
 from stubforge.load import load_spec
 from stubforge.mock import mock_app
 from stubforge.pipeline import generate
-from tests.conftest import ROOT, SPEC, LiveServer, documented_examples, free_port, openapi
+from tests.conftest import (
+    ROOT,
+    SPEC,
+    LiveServer,
+    documented_examples,
+    free_port,
+    needs_path,
+    openapi,
+)
 from tests.test_corpus_subset import CORPUS, SMALL
 from tests.test_verify import PETS, SCHEMAS
 
@@ -226,7 +234,7 @@ def test_no_5xx_and_no_answer_outside_the_spec_on_the_seed() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the corpus is not at {CORPUS}")
+@needs_path(CORPUS, "the corpus")
 @pytest.mark.parametrize("name", SMALL)
 def test_no_5xx_and_no_answer_outside_the_spec_on_the_corpus(tmp_path: Path, name: str) -> None:
     config = Config(spec=CORPUS / name, out=tmp_path / "pkg", package="pkg", root=tmp_path)

@@ -22,7 +22,7 @@ from stubforge.load import load_spec
 from stubforge.pipeline import generate, validate
 from stubforge.verify import render, verify
 from stubforge.verify.steps import TOKEN
-from tests.conftest import ROOT, openapi
+from tests.conftest import ROOT, needs_path, openapi
 
 SEED = "deviceAppManagement.CreateEnterpriseCodeSigningCertificates"
 
@@ -311,7 +311,7 @@ def json_copy(value: Any) -> Any:
 CORPUS = ROOT.parent / "shared" / "corpus" / "specs"
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the corpus is not at {CORPUS}")
+@needs_path(CORPUS, "the corpus")
 @pytest.mark.parametrize(
     ("name", "exchanges"),
     [("oai-api-with-examples.yaml", 4), ("oai-uspto.yaml", 2), ("bundesapi-lobbyregister.yaml", 1)],
