@@ -12,6 +12,7 @@ import json
 import re
 from datetime import datetime
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
@@ -134,3 +135,11 @@ def test_base64_parses_exactly_as_the_grammar_decodes(text: str) -> None:
             from_python = None
         assert from_json == expected
         assert from_python == expected
+
+
+@pytest.mark.parametrize("text", ["00000000=", "0000====", "0000===", "AA=A", "AAAA="])
+def test_padding_past_one_quantum_is_refused_like_the_grammar(text: str) -> None:
+    with pytest.raises(ValueError):
+        decode_base64(text)
+    with pytest.raises(ValidationError):
+        TypeAdapter(Base64Bytes).validate_python(text)
