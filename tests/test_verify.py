@@ -352,3 +352,57 @@ def test_a_form_body_is_compared_field_by_field(tmp_path: Path) -> None:
     (outcome,) = report.outcomes
     assert outcome.holds, render(report)
     assert outcome.checked == ("client", "server")
+
+
+@pytest.mark.parametrize(
+    "scheme",
+    [
+        {"type": "http", "scheme": "basic"},
+        {"type": "apiKey", "in": "header", "name": "X-Key"},
+        {"type": "apiKey", "in": "query", "name": "key"},
+        {"type": "apiKey", "in": "cookie", "name": "session"},
+    ],
+)
+def test_exchanges_hold_under_any_security_scheme(tmp_path: Path, scheme: dict[str, Any]) -> None:
+    """The client and the server steps carry a credential of the scheme's own form."""
+    import json
+
+    paths = {
+        "/things/{id}": {
+            "get": {
+                "operationId": "getThing",
+                "security": [{"auth": []}],
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the thing",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Thing"},
+                                "example": {"id": "a", "size": 3},
+                            }
+                        },
+                    }
+                },
+            }
+        }
+    }
+    document = openapi(
+        paths,
+        {
+            "Thing": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "size": {"type": "integer"}},
+            }
+        },
+    )
+    document["components"]["securitySchemes"] = {"auth": scheme}
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(document), "utf-8")
+    config = Config(spec=spec, out=tmp_path / "secpkg", package="secpkg", root=tmp_path)
+    generate(config)
+    report = verify(config)
+    assert report.ok, render(report)
+    assert [o.checked for o in report.outcomes] == [("client", "response", "server")]

@@ -15,6 +15,7 @@ skipped; anything the package raises is a failure of that step, never a crash of
 from __future__ import annotations
 
 import asyncio
+import base64
 import inspect
 import json
 import warnings
@@ -185,7 +186,10 @@ class _Checks:
         client_class = self.package.client.Client
         options: dict[str, Any] = {"http_client": http}
         accepted = inspect.signature(client_class).parameters
-        if "token" in accepted:
+        schemes = _schemes(self.package)
+        if schemes and "credentials" in accepted:
+            options["credentials"] = {name: _credential(s) for name, s in schemes.items()}
+        elif "token" in accepted:
             options["token"] = TOKEN
         policy = getattr(self.package.client, "RetryPolicy", None)
         if "retry" in accepted and policy is not None:
@@ -267,7 +271,14 @@ class _Checks:
             unquote(s) for s in expected.path.split("/")
         ]:
             self._fail("/path", expected.path, actual_path)
-        actual_query = sorted(request.url.params.multi_items())
+        keys_in_query = {
+            str(scheme.name)
+            for scheme in _schemes(self.package).values()
+            if str(getattr(scheme, "location", "")) == "query"
+        }
+        actual_query = sorted(
+            (k, v) for k, v in request.url.params.multi_items() if k not in keys_in_query
+        )
         if actual_query != sorted(expected.query):
             self._fail("/query", _pairs(expected.query), _pairs(actual_query))
         for name, value in expected.headers.items():
@@ -384,10 +395,26 @@ class _Checks:
 
     async def _send(self, expected: WireRequest) -> httpx.Response:
         headers = {**expected.headers, "authorization": f"Bearer {TOKEN}"}
+        query = list(expected.query)
+        cookies = dict(expected.cookies)
+        schemes = _schemes(self.package)
+        for name in self.operation.security[:1]:
+            scheme = schemes.get(name)
+            location = str(getattr(scheme, "location", ""))
+            if location == "header":
+                headers[str(scheme.name)] = TOKEN  # type: ignore[union-attr]
+            elif location == "query":
+                query.append((str(scheme.name), TOKEN))  # type: ignore[union-attr]
+            elif location == "cookie":
+                cookies[str(scheme.name)] = TOKEN  # type: ignore[union-attr]
+            elif str(getattr(scheme, "scheme", "")).lower() == "basic":
+                headers["authorization"] = "Basic " + base64.b64encode(
+                    f"stubforge:{TOKEN}".encode()
+                ).decode("ascii")
         if expected.media_type:
             headers["content-type"] = expected.media_type
-        if expected.cookies:
-            headers["cookie"] = "; ".join(f"{k}={v}" for k, v in expected.cookies.items())
+        if cookies:
+            headers["cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         transport = httpx.ASGITransport(app=self.context.app)
         token = FORCED.set(self.exchange)
         try:
@@ -397,7 +424,7 @@ class _Checks:
                 return await http.request(
                     expected.method,
                     expected.path,
-                    params=[(k, v) for k, v in expected.query],
+                    params=tuple(query),
                     headers=headers,
                     content=expected.body,
                 )
@@ -439,3 +466,16 @@ def _error_detail(response: httpx.Response) -> str:
     if isinstance(error, dict) and error.get("message"):
         return f" ({str(error['message'])[:160]})"
     return ""
+
+
+def _schemes(package: Package) -> dict[str, Any]:
+    """The generated client's security schemes by name (empty for a package without them)."""
+    found = getattr(package.client, "SCHEMES", None)
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def _credential(scheme: Any) -> object:
+    """A well-formed credential for ``scheme``: HTTP Basic takes a pair, the rest a token."""
+    if str(getattr(scheme, "scheme", "")).lower() == "basic":
+        return ("stubforge", TOKEN)
+    return TOKEN
