@@ -197,6 +197,19 @@ def iter_references(node: Json, at: tuple[str, ...] = ()) -> Iterator[tuple[tupl
             stack.extend((value, (*where, str(i)), False) for i, value in enumerate(item))
 
 
+def iter_objects(node: Json, skip: frozenset[str] = LITERAL_KEYWORDS) -> Iterator[dict[str, Json]]:
+    """Every JSON object under ``node`` (itself included), not looking inside the values of the
+    keys in ``skip``: by default the literal values, where nothing is a schema."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, list):
+            stack.extend(current)
+        elif isinstance(current, dict):
+            yield current
+            stack.extend(value for key, value in current.items() if key not in skip)
+
+
 def iter_operations(document: Json) -> Iterator[tuple[str, str, dict[str, Json]]]:
     """``(path, method, operation)`` for every operation, in the document's order."""
     paths = document.get("paths") if isinstance(document, dict) else None

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_PREFIX = "#/components/schemas/"
+from stubforge.build import SCHEMA_PREFIX
+from stubforge.spec import iter_objects
 
 
 def options(node: dict[str, Any]) -> list[Any]:
@@ -44,14 +45,7 @@ class _Inheritance:
         """
         tags: dict[str, set[str]] = {}
         tag_names: set[str] = set()
-        stack: list[Any] = list(self.schemas.values())
-        while stack:
-            node = stack.pop()
-            if isinstance(node, list):
-                stack.extend(node)
-                continue
-            if not isinstance(node, dict):
-                continue
+        for node in iter_objects(list(self.schemas.values()), skip=frozenset()):
             discriminator = node.get("discriminator")
             if isinstance(discriminator, dict) and isinstance(
                 discriminator.get("propertyName"), str
@@ -66,7 +60,6 @@ class _Inheritance:
                     if isinstance(ref, str) and ref not in mapped.values():
                         name = ref[len(SCHEMA_PREFIX) :]
                         tags.setdefault(name, set()).add(f"implicit {name}")
-            stack.extend(node.values())
         found: set[str] = set()
         for name, schema in self.schemas.items():
             own = tags.get(name)

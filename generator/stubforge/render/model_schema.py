@@ -19,8 +19,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from stubforge.build import SCHEMA_PREFIX
 from stubforge.errors import Diagnostic, Location
-from stubforge.render.model_inheritance import SCHEMA_PREFIX, options, without_conflicting_bases
+from stubforge.render.model_inheritance import options, without_conflicting_bases
 from stubforge.spec import pointer_of
 
 _JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})

@@ -31,7 +31,7 @@ from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.naming import Namespace, snake_case
 from stubforge.render.code import escape_invisible
 from stubforge.render.model_schema import repair_model_document
-from stubforge.spec import LITERAL_KEYWORDS, pointer_of
+from stubforge.spec import iter_objects, pointer_of
 
 if TYPE_CHECKING:
     from stubforge.build import Plan
@@ -190,24 +190,17 @@ def _unstable_field_names(model_document: dict[str, Any]) -> dict[str, str]:
     """
     unstable: set[str] = set()
     stable: set[str] = set()
-    stack: list[Any] = [model_document.get("components", {}).get("schemas", {})]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-            continue
-        if not isinstance(node, dict):
-            continue
+    for node in iter_objects(model_document.get("components", {}).get("schemas", {})):
         properties = node.get("properties")
-        if isinstance(properties, dict):
-            for name in properties:
-                if not isinstance(name, str):
-                    continue
-                if unicodedata.normalize("NFKC", name) != name:
-                    unstable.add(name)
-                else:
-                    stable.add(snake_case(name, fallback="field"))
-        stack.extend(v for k, v in node.items() if k not in LITERAL_KEYWORDS)
+        if not isinstance(properties, dict):
+            continue
+        for name in properties:
+            if not isinstance(name, str):
+                continue
+            if unicodedata.normalize("NFKC", name) != name:
+                unstable.add(name)
+            else:
+                stable.add(snake_case(name, fallback="field"))
     taken = Namespace(stable)
     return {name: taken.claim(snake_case(name, fallback="field")) for name in sorted(unstable)}
 
