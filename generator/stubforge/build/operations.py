@@ -160,6 +160,7 @@ class OperationBuilder:
                         "can carry (letters, digits and !#$%&'*+-.^_`|~ only)",
                         (*where, str(index), "name"),
                         hint="rename the parameter",
+                        code="wire-header-name",
                     )
                     continue
                 merged[(name, location)] = (resolved, place)
@@ -234,6 +235,7 @@ class OperationBuilder:
                 f"parameter style {written!r} is not one OpenAPI defines; {default!r} is used",
                 (*at, "style"),
                 hint="use one of " + ", ".join(s.value for s in ParameterStyle),
+                code="wire-style-unknown",
             )
             return default
 
@@ -263,6 +265,7 @@ class OperationBuilder:
                         f"{media_type} bodies are sent and read as raw bytes, not as XML",
                         place,
                         hint="describe the body as JSON, or encode it yourself",
+                        code="wire-xml-body",
                     )
             else:
                 schema = media.get("schema")
@@ -312,6 +315,7 @@ class OperationBuilder:
                     "x-ms-pageable on an operation without a JSON success body is ignored",
                     (*at, "x-ms-pageable"),
                     hint="answer a JSON page of items",
+                    code="wire-paging",
                 )
             return None
         status = (
