@@ -19,6 +19,11 @@ paths:
         - {name: tags, in: query, style: deepObject, schema: {type: array, items: {type: string}}}
       responses:
         '204': {description: none}
+        '200':
+          description: An SVG image is a file, carried as bytes as it should be.
+          content:
+            image/svg+xml:
+              schema: {type: string, format: binary}
     post:
       operationId: addItem
       requestBody:

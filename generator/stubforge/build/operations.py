@@ -260,7 +260,7 @@ class OperationBuilder:
                 node = PrimitiveType(Primitive.STR)
             elif kind == BodyKind.BINARY:
                 node = PrimitiveType(Primitive.BYTES, "binary")
-                if "xml" in media_type.lower():
+                if _is_xml_data(media_type):
                     self.context.warn(
                         f"{media_type} bodies are sent and read as raw bytes, not as XML",
                         place,
@@ -391,3 +391,10 @@ class OperationBuilder:
                 )
             )
         return tuple(result)
+
+
+def _is_xml_data(media_type: str) -> bool:
+    """XML that carries data (``application/xml``, ``+xml``), which raw bytes do not model; an
+    image, audio or video in XML (``image/svg+xml``) is a file, and bytes are what it is."""
+    kind = media_type.split(";", 1)[0].strip().lower()
+    return "xml" in kind and kind.split("/", 1)[0] not in ("image", "audio", "video", "font")
