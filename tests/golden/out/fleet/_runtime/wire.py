@@ -52,9 +52,9 @@ class WireModel(BaseModel):
         if tags:
             _TAGS[cls] = tags
 
-    def to_wire(self) -> Any:
-        """The JSON-ready form of this model, with wire names (what goes on the wire)."""
-        return model_data(self)
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON-ready dict of this model, with wire names (what goes on the wire)."""
+        return cast("dict[str, Any]", model_data(self))
 
     def to_wire_json(self) -> bytes:
         """The JSON text of this model, with wire names."""
