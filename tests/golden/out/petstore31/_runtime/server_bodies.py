@@ -26,6 +26,8 @@ from starlette.requests import Request
 from .media import essence as media_essence
 from .media import is_json
 from .param_parsing import Shape, parse_query, query_pairs
+from .param_styles import header_value
+from .response_headers import ResponseHeaders
 
 __all__ = [
     "FieldRule",
@@ -116,11 +118,19 @@ async def parse_multipart(
 
 @dataclass
 class Reply(Generic[T]):
-    """What an implementation returns to choose among documented statuses or add headers."""
+    """What an implementation returns to choose among documented statuses or add headers:
+    the documented ones typed (an instance of the answer's class in the package's ``headers``
+    module), or any as a mapping of name to value (written in ``simple`` style)."""
 
     body: T
     status: int | None = None
-    headers: Mapping[str, object] = field(default_factory=dict)
+    headers: Mapping[str, object] | ResponseHeaders = field(default_factory=dict)
+
+    def header_texts(self) -> dict[str, str]:
+        """The headers to send, each value written in ``simple`` style."""
+        if isinstance(self.headers, ResponseHeaders):
+            return self.headers.to_headers()
+        return {name: header_value(value) for name, value in self.headers.items()}
 
 
 def json_bytes(value: object) -> bytes:
@@ -131,19 +141,22 @@ def json_bytes(value: object) -> bytes:
 
 
 class HttpError(Exception):
-    """Raise to answer a documented error: ``status``, the error model and extra headers."""
+    """Raise to answer a documented error: ``status``, the error model and its headers (the
+    documented ones typed, as in ``Reply``, or a mapping of texts)."""
 
     def __init__(
         self,
         status: int,
         error: object = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | ResponseHeaders | None = None,
         media_type: str = "application/json",
     ) -> None:
         super().__init__(f"{status}")
         self.status = status
         self.error = error
-        self.headers = dict(headers or {})
+        self.headers = (
+            headers.to_headers() if isinstance(headers, ResponseHeaders) else dict(headers or {})
+        )
         self.media_type = media_type
 
     def content(self) -> bytes:
