@@ -25,6 +25,7 @@ from tests.conftest import LiveServer, generate_package
 SPEC = Path(__file__).parent / "fixtures" / "wire" / "openapi.yaml"
 KEY, USER, PASSWORD, JWT = "key-1", "ann", "s3cret \u00e9", "jwt-1"
 PAYLOAD = os.urandom(200_000)
+UNBOUNDED = 1000  # the attachment id whose upload the implementation streams through
 EXPIRES = "2016-12-31T23:57:57.2481234-08:00"  # seven fractional digits, as Graph writes them
 
 
@@ -100,9 +101,16 @@ def _impl(pkg: ModuleType) -> Any:
         async def match_tags(self, *, id: int, tags: list[str]) -> list[str]:
             return [tag for tag in tags if tag in (self.items[id].tags or [])]
 
-        async def upload_attachment(self, body: bytes, *, id: int) -> Any:
-            self.attachments[id] = body
-            return server.Reply(None, headers={"X-Checksum": hashlib.sha256(body).hexdigest()})
+        async def upload_attachment(self, body: Any, *, id: int) -> Any:
+            if id == UNBOUNDED:  # hashed as it arrives, never held whole
+                digest, chunks, largest = hashlib.sha256(), 0, 0
+                async for chunk in body:
+                    digest.update(chunk)
+                    chunks, largest = chunks + 1, max(largest, len(chunk))
+                self.seen = {"chunks": chunks, "largest": largest, "length": body.content_length}
+                return server.Reply(None, headers={"X-Checksum": digest.hexdigest()})
+            self.attachments[id] = data = await body.read()
+            return server.Reply(None, headers={"X-Checksum": hashlib.sha256(data).hexdigest()})
 
         async def download_attachment(self, *, id: int) -> Any:
             data = self.attachments[id]
@@ -393,6 +401,29 @@ def test_streams_and_files_both_ways(
         photo = pkg.client.File(source, content_type="image/png")
         meta = client.add_photo({"meta": pkg.models.PhotoMeta(caption="cat"), "photo": photo}, id=7)
     assert (meta.caption, meta.size) == ("cat #7", len(PAYLOAD))
+
+
+def test_a_binary_upload_larger_than_the_body_limit_streams_through(
+    pkg: ModuleType, served: tuple[LiveServer, Any]
+) -> None:
+    server, impl = served
+    size, piece = 12 * 1024 * 1024, 256 * 1024
+    assert size > pkg.server.MAX_BODY_BYTES
+    expected = hashlib.sha256()
+
+    def made_on_the_fly() -> Iterator[bytes]:
+        for index in range(size // piece):
+            chunk = hashlib.sha256(str(index).encode()).digest() * (piece // 32)
+            expected.update(chunk)
+            yield chunk
+
+    with _client(pkg, server.url, credentials={"bearer": JWT}) as client:
+        stored = client.upload_attachment_with_response(made_on_the_fly(), id=UNBOUNDED)
+    assert stored.status_code == 204
+    assert stored.parsed_headers.x_checksum == expected.hexdigest()
+    # Handed over as the connection delivered it: many chunks, none near the whole body.
+    assert impl.seen["chunks"] > 1 and impl.seen["largest"] <= size // 4
+    assert impl.seen["length"] is None  # sent chunked, with no declared length
 
 
 def test_the_async_client_does_the_same(pkg: ModuleType, served: tuple[LiveServer, Any]) -> None:

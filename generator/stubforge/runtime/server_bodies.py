@@ -31,9 +31,11 @@ __all__ = [
     "FieldRule",
     "HttpError",
     "Reply",
+    "RequestStream",
     "StreamBody",
     "choose_media",
     "json_bytes",
+    "open_stream",
     "parse_form",
     "parse_multipart",
     "response_chunks",
@@ -112,6 +114,80 @@ async def parse_multipart(
             values = [await _part(value, rule) for value in form.getlist(name)]
             result[name] = values if rule.shape is Shape.ARRAY else values[-1]
     return result
+
+
+class BodyTooLarge(ValueError):
+    """A streamed request body grew past the limit its reader set."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the request body is larger than {limit} bytes")
+        self.limit = limit
+
+
+class RequestStream:
+    """A binary request body handed over as it arrives, never held whole by the server:
+    ``async for chunk in body`` takes it chunk by chunk (as the connection delivers them),
+    ``await body.read()`` gathers the rest when it is small enough to keep. It can be read
+    once; ``media_type`` is what the caller sent, ``content_length`` what it declared (None
+    when it streamed without one)."""
+
+    def __init__(
+        self,
+        first: bytes,
+        rest: AsyncIterator[bytes],
+        media_type: str = "application/octet-stream",
+        content_length: int | None = None,
+    ) -> None:
+        self._first = first
+        self._rest = rest
+        self._started = False
+        self.media_type = media_type
+        self.content_length = content_length
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        if self._started:
+            raise RuntimeError("the request body was read already: it can be read once")
+        self._started = True
+        return self._chunks()
+
+    async def _chunks(self) -> AsyncIterator[bytes]:
+        if self._first:
+            yield self._first
+            self._first = b""
+        async for chunk in self._rest:
+            if chunk:
+                yield chunk
+
+    async def read(self, limit: int | None = None) -> bytes:
+        """The whole body (what is left of it); ``BodyTooLarge`` past ``limit`` bytes."""
+        parts: list[bytes] = []
+        size = 0
+        async for chunk in self:
+            size += len(chunk)
+            if limit is not None and size > limit:
+                raise BodyTooLarge(limit)
+            parts.append(chunk)
+        return b"".join(parts)
+
+
+async def open_stream(request: Request, media_type: str) -> RequestStream | None:
+    """The request body as a ``RequestStream``, or None when it is empty (its first chunk is
+    awaited to tell). Nothing past that chunk is read until the implementation asks."""
+    chunks = request.stream()
+    first = b""
+    async for chunk in chunks:
+        if chunk:
+            first = chunk
+            break
+    if not first:
+        return None
+    declared = request.headers.get("content-length", "")
+    return RequestStream(
+        first,
+        chunks,
+        request.headers.get("content-type", media_type),
+        int(declared) if declared.isdigit() else None,
+    )
 
 
 @dataclass
