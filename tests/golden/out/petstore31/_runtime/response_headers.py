@@ -59,35 +59,45 @@ class ResponseHeaders:
     def from_headers(cls, headers: Mapping[str, str], operation: str = "", status: int = 0) -> Self:
         """The documented headers found in ``headers`` (case-insensitive, as HTTP's are),
         each read in its style and validated into its type; raises ``HeaderError``."""
-        from pydantic import ValidationError
-
-        from .wire import adapter
-
-        types = _attribute_types(cls)
         lowered = {name.lower(): value for name, value in headers.items()}
         values: dict[str, object] = {}
         for item in cls.FIELDS:
             text = lowered.get(item.wire_name.lower())
-            if text is None:
-                if item.required:
-                    raise HeaderError(operation, status, item.wire_name, "required but not sent")
-                continue
-            try:
-                found: object = (
-                    json.loads(text) if item.json else parse_header(text, item.explode, item.shape)
-                )
-                values[item.attribute] = adapter(types[item.attribute]).validate_python(found)
-            except ValidationError as error:
-                problems = error.errors(include_url=False, include_input=False)
-                reason = problems[0]["msg"] if problems else str(error)
-                raise HeaderError(
-                    operation, status, item.wire_name, f"{text!r} is not valid: {reason}"
-                ) from None
-            except ValueError as error:
-                raise HeaderError(
-                    operation, status, item.wire_name, f"{text!r} cannot be read: {error}"
-                ) from None
+            if text is not None:
+                values[item.attribute] = cls._read(item, text, operation, status)
+            elif item.required:
+                raise HeaderError(operation, status, item.wire_name, "required but not sent")
         return cls(**values)
+
+    @classmethod
+    def read_header(cls, wire_name: str, text: str) -> object:
+        """One documented header's value from its text (``HeaderError`` when unreadable)."""
+        for item in cls.FIELDS:
+            if item.wire_name.lower() == wire_name.lower():
+                return cls._read(item, text, "", 0)
+        raise HeaderError("", 0, wire_name, f"not documented in {cls.__name__}")
+
+    @classmethod
+    def _read(cls, item: HeaderField, text: str, operation: str, status: int) -> object:
+        from pydantic import ValidationError
+
+        from .wire import adapter
+
+        try:
+            found: object = (
+                json.loads(text) if item.json else parse_header(text, item.explode, item.shape)
+            )
+            return adapter(_attribute_types(cls)[item.attribute]).validate_python(found)
+        except ValidationError as error:
+            problems = error.errors(include_url=False, include_input=False)
+            reason = problems[0]["msg"] if problems else str(error)
+            raise HeaderError(
+                operation, status, item.wire_name, f"{text!r} is not valid: {reason}"
+            ) from None
+        except ValueError as error:
+            raise HeaderError(
+                operation, status, item.wire_name, f"{text!r} cannot be read: {error}"
+            ) from None
 
     def to_headers(self) -> dict[str, str]:
         """Each header that has a value, written in ``simple`` style (or as JSON text)."""
