@@ -109,7 +109,7 @@ def _impl(pkg: ModuleType) -> Any:
                     chunks, largest = chunks + 1, max(largest, len(chunk))
                 self.seen = {"chunks": chunks, "largest": largest, "length": body.content_length}
                 return server.Reply(None, headers={"X-Checksum": digest.hexdigest()})
-            self.attachments[id] = data = await body.read()
+            self.attachments[id] = data = await body.read(limit=len(PAYLOAD))
             return server.Reply(None, headers={"X-Checksum": hashlib.sha256(data).hexdigest()})
 
         async def download_attachment(self, *, id: int) -> Any:
@@ -424,6 +424,10 @@ def test_a_binary_upload_larger_than_the_body_limit_streams_through(
     # Handed over as the connection delivered it: many chunks, none near the whole body.
     assert impl.seen["chunks"] > 1 and impl.seen["largest"] <= size // 4
     assert impl.seen["length"] is None  # sent chunked, with no declared length
+    client = _client(pkg, server.url, credentials={"bearer": JWT})
+    with client, pytest.raises(pkg.client.ApiError) as refused:
+        client.upload_attachment(PAYLOAD + b"!", id=1)  # read() past the method's limit
+    assert refused.value.status_code == 413
 
 
 def test_the_async_client_does_the_same(pkg: ModuleType, served: tuple[LiveServer, Any]) -> None:

@@ -30,6 +30,7 @@ from .param_styles import header_value
 from .response_headers import ResponseHeaders
 
 __all__ = [
+    "BodyTooLarge",
     "FieldRule",
     "HttpError",
     "Reply",
