@@ -10,6 +10,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tracemalloc
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -418,8 +419,14 @@ def test_a_binary_upload_larger_than_the_body_limit_streams_through(
             yield chunk
 
     with _client(pkg, server.url, credentials={"bearer": JWT}) as client:
-        stored = client.upload_attachment_with_response(made_on_the_fly(), id=UNBOUNDED)
+        tracemalloc.start()  # the server runs in this process: its memory is counted too
+        try:
+            stored = client.upload_attachment_with_response(made_on_the_fly(), id=UNBOUNDED)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
     assert stored.status_code == 204
+    assert peak < size // 4, f"{peak} bytes held at once for a {size}-byte upload"
     assert stored.parsed_headers.x_checksum == expected.hexdigest()
     # Handed over as the connection delivered it: many chunks, none near the whole body.
     assert impl.seen["chunks"] > 1 and impl.seen["largest"] <= size // 4
