@@ -22,7 +22,13 @@ from ._runtime import paging as _paging
 from ._runtime import wire as _wire
 from ._runtime.bodies import AsyncDownload, Download, File
 from ._runtime.calls import BodyWire, OperationWire, ParamWire
-from ._runtime.client_responses import ApiError, ApiResponse, ErrorParsers
+from ._runtime.client_responses import (
+    ApiError,
+    ApiResponse,
+    ApiResponseWithHeaders,
+    ErrorParsers,
+    HeaderError,
+)
 from ._runtime.credentials import BasicAuth, ClientCredentials, CredentialsError
 from ._runtime.paging import PaginationLoop, Paging
 from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
@@ -32,6 +38,7 @@ from ._runtime.transport import RetryPolicy
 __all__ = [
     "ApiError",
     "ApiResponse",
+    "ApiResponseWithHeaders",
     "AsyncClient",
     "AsyncDownload",
     "BasicAuth",
@@ -40,6 +47,7 @@ __all__ = [
     "CredentialsError",
     "Download",
     "File",
+    "HeaderError",
     "PaginationLoop",
     "RetryPolicy",
 ]

@@ -17,13 +17,21 @@ from typing import Final, Self
 import httpx
 
 from . import _runtime, models
+from . import headers as _headers
 from ._runtime import calls as _calls
 from ._runtime import client_responses as _responses
 from ._runtime import paging as _paging
 from ._runtime import wire as _wire
 from ._runtime.bodies import AsyncDownload, Download, File, Upload
 from ._runtime.calls import BodyWire, OperationWire, ParamWire
-from ._runtime.client_responses import ApiError, ApiResponse, ErrorParsers
+from ._runtime.client_responses import (
+    ApiError,
+    ApiResponse,
+    ApiResponseWithHeaders,
+    ErrorParsers,
+    HeaderError,
+    HeaderReader,
+)
 from ._runtime.credentials import BasicAuth, ClientCredentials, CredentialsError
 from ._runtime.paging import PaginationLoop, Paging
 from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
@@ -33,6 +41,7 @@ from ._runtime.transport import RetryPolicy
 __all__ = [
     "ApiError",
     "ApiResponse",
+    "ApiResponseWithHeaders",
     "AsyncClient",
     "AsyncDownload",
     "BasicAuth",
@@ -41,6 +50,7 @@ __all__ = [
     "CredentialsError",
     "Download",
     "File",
+    "HeaderError",
     "PaginationLoop",
     "RetryPolicy",
 ]
@@ -80,6 +90,13 @@ _errors_list_pets: Final[ErrorParsers] = {
     "4XX": lambda raw: _wire.decode_json(models.Error, raw),
     "5XX": lambda raw: _wire.decode_json(models.Error, raw),
 }
+_success_headers_list_pets: Final[HeaderReader[_headers.ListPetsHeaders]] = HeaderReader(
+    "listPets",
+    {
+        "200": _headers.ListPetsHeaders,
+    },
+    "200",
+)
 _paging_list_pets: Final = Paging("@odata.nextLink", "value", False)
 
 
@@ -94,11 +111,16 @@ def _send_list_pets(
     values: dict[str, object],
     body: object = None,
     media_type: str | None = None,
-) -> ApiResponse[models.PetPage]:
+) -> ApiResponseWithHeaders[models.PetPage, _headers.ListPetsHeaders]:
     response = session.send(
         _calls.prepare(_wire_list_pets, session.base_url, path, values, body, media_type)
     )
-    return ApiResponse(_parse_list_pets(response), response.status_code, response.headers)
+    return ApiResponseWithHeaders(
+        _parse_list_pets(response),
+        response.status_code,
+        response.headers,
+        _success_headers_list_pets.require,
+    )
 
 
 async def _asend_list_pets(
@@ -107,11 +129,16 @@ async def _asend_list_pets(
     values: dict[str, object],
     body: object = None,
     media_type: str | None = None,
-) -> ApiResponse[models.PetPage]:
+) -> ApiResponseWithHeaders[models.PetPage, _headers.ListPetsHeaders]:
     response = await session.send(
         _calls.prepare(_wire_list_pets, session.base_url, path, values, body, media_type)
     )
-    return ApiResponse(_parse_list_pets(response), response.status_code, response.headers)
+    return ApiResponseWithHeaders(
+        _parse_list_pets(response),
+        response.status_code,
+        response.headers,
+        _success_headers_list_pets.require,
+    )
 
 
 def _iter_list_pets(
@@ -164,6 +191,13 @@ _errors_create_pet: Final[ErrorParsers] = {
     "400": lambda raw: _wire.decode_json(models.Error, raw),
     "default": lambda raw: _wire.decode_json(models.Error, raw),
 }
+_success_headers_create_pet: Final[HeaderReader[_headers.CreatePetHeaders]] = HeaderReader(
+    "createPet",
+    {
+        "201": _headers.CreatePetHeaders,
+    },
+    "201",
+)
 
 
 def _parse_create_pet(response: httpx.Response) -> models.Pet:
@@ -177,11 +211,16 @@ def _send_create_pet(
     values: dict[str, object],
     body: object = None,
     media_type: str | None = None,
-) -> ApiResponse[models.Pet]:
+) -> ApiResponseWithHeaders[models.Pet, _headers.CreatePetHeaders]:
     response = session.send(
         _calls.prepare(_wire_create_pet, session.base_url, path, values, body, media_type)
     )
-    return ApiResponse(_parse_create_pet(response), response.status_code, response.headers)
+    return ApiResponseWithHeaders(
+        _parse_create_pet(response),
+        response.status_code,
+        response.headers,
+        _success_headers_create_pet.require,
+    )
 
 
 async def _asend_create_pet(
@@ -190,11 +229,16 @@ async def _asend_create_pet(
     values: dict[str, object],
     body: object = None,
     media_type: str | None = None,
-) -> ApiResponse[models.Pet]:
+) -> ApiResponseWithHeaders[models.Pet, _headers.CreatePetHeaders]:
     response = await session.send(
         _calls.prepare(_wire_create_pet, session.base_url, path, values, body, media_type)
     )
-    return ApiResponse(_parse_create_pet(response), response.status_code, response.headers)
+    return ApiResponseWithHeaders(
+        _parse_create_pet(response),
+        response.status_code,
+        response.headers,
+        _success_headers_create_pet.require,
+    )
 
 
 _wire_get_pet: Final = OperationWire(
@@ -1443,8 +1487,8 @@ class Client(RootResource):
         kind: models.PetKind | None = None,
         x_request_id: str | None = None,
         session: str | None = None,
-    ) -> ApiResponse[models.PetPage]:
-        """``list_pets``, with the status code and the response headers."""
+    ) -> ApiResponseWithHeaders[models.PetPage, _headers.ListPetsHeaders]:
+        """``list_pets``, with the status code and the response headers (typed in ``parsed_headers``)."""
         _values: dict[str, object] = {
             "limit": limit,
             "tags": tags,
@@ -1499,8 +1543,8 @@ class Client(RootResource):
     def create_pet_with_response(
         self,
         body: models.Pet,
-    ) -> ApiResponse[models.Pet]:
-        """``create_pet``, with the status code and the response headers."""
+    ) -> ApiResponseWithHeaders[models.Pet, _headers.CreatePetHeaders]:
+        """``create_pet``, with the status code and the response headers (typed in ``parsed_headers``)."""
         _values: dict[str, object] = {}
         _path = _calls.fill_path(_wire_create_pet.path, _wire_create_pet.parameters, _values)
         return _send_create_pet(self._session, _path, _values, body)
@@ -1892,8 +1936,8 @@ class AsyncClient(AsyncRootResource):
         kind: models.PetKind | None = None,
         x_request_id: str | None = None,
         session: str | None = None,
-    ) -> ApiResponse[models.PetPage]:
-        """``list_pets``, with the status code and the response headers."""
+    ) -> ApiResponseWithHeaders[models.PetPage, _headers.ListPetsHeaders]:
+        """``list_pets``, with the status code and the response headers (typed in ``parsed_headers``)."""
         _values: dict[str, object] = {
             "limit": limit,
             "tags": tags,
@@ -1948,8 +1992,8 @@ class AsyncClient(AsyncRootResource):
     async def create_pet_with_response(
         self,
         body: models.Pet,
-    ) -> ApiResponse[models.Pet]:
-        """``create_pet``, with the status code and the response headers."""
+    ) -> ApiResponseWithHeaders[models.Pet, _headers.CreatePetHeaders]:
+        """``create_pet``, with the status code and the response headers (typed in ``parsed_headers``)."""
         _values: dict[str, object] = {}
         _path = _calls.fill_path(_wire_create_pet.path, _wire_create_pet.parameters, _values)
         return await _asend_create_pet(self._session, _path, _values, body)

@@ -21,7 +21,13 @@ from ._runtime import client_responses as _responses
 from ._runtime import wire as _wire
 from ._runtime.bodies import AsyncDownload, Download, File
 from ._runtime.calls import BodyWire, OperationWire, ParamWire
-from ._runtime.client_responses import ApiError, ApiResponse, ErrorParsers
+from ._runtime.client_responses import (
+    ApiError,
+    ApiResponse,
+    ApiResponseWithHeaders,
+    ErrorParsers,
+    HeaderError,
+)
 from ._runtime.credentials import BasicAuth, ClientCredentials, CredentialsError
 from ._runtime.paging import PaginationLoop
 from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
@@ -31,6 +37,7 @@ from ._runtime.transport import RetryPolicy
 __all__ = [
     "ApiError",
     "ApiResponse",
+    "ApiResponseWithHeaders",
     "AsyncClient",
     "AsyncDownload",
     "BasicAuth",
@@ -39,6 +46,7 @@ __all__ = [
     "CredentialsError",
     "Download",
     "File",
+    "HeaderError",
     "PaginationLoop",
     "RetryPolicy",
 ]
