@@ -16,11 +16,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .media import is_json
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    from .lazy import httpx
 
 __all__ = ["ApiError", "ApiResponse", "ErrorParsers", "is_json", "match_status", "raise_for_status"]
 

@@ -9,11 +9,14 @@ import email.utils
 import random
 import time
 from dataclasses import dataclass
-from typing import Final
-
-import httpx
+from typing import TYPE_CHECKING, Final
 
 from .client_responses import ApiError
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    from .lazy import httpx
 
 __all__ = ["ApiError", "RetryPolicy", "expect_success", "retry_after"]
 
