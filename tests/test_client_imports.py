@@ -1,6 +1,6 @@
 """Importing a generated client loads neither httpx nor pydantic; the first call does.
 
-Each check that imports the generated package runs in a fresh interpreter, so that what this
+Each check that imports a generated package runs in a fresh interpreter, so that what this
 one already imported (pytest loads pydantic and httpx) cannot hide an import.
 """
 
@@ -9,18 +9,20 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from tests.conftest import ROOT
 
 _FIRST_CALL = textwrap.dedent(
     """\
     import sys
-    import generated.client as client
+    import split.client as client
 
-    DEFERRED = ("httpx", "pydantic", "asyncio", "generated.models", "generated._runtime.wire")
+    DEFERRED = ("httpx", "pydantic", "asyncio", "split._runtime.wire")
     print(sorted(m for m in DEFERRED if m in sys.modules))
+    print(sorted(m for m in sys.modules if m.startswith("split.models.")))
     import httpx
-    from generated import models
+    from split import models
 
     BODY = (
         b'{"id": "1", "status": "provisioned", "content": "Y29udGVudA==",'
@@ -46,21 +48,36 @@ _FIRST_CALL = textwrap.dedent(
 )
 
 
-def test_importing_the_client_defers_httpx_pydantic_and_the_models() -> None:
+def _run(code: str, cwd: Path) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-c", _FIRST_CALL],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    imported, called = done.stdout.splitlines()
+    return done.stdout.splitlines()
+
+
+def test_importing_a_split_client_defers_httpx_pydantic_and_every_model(tmp_path: Path) -> None:
+    spec = str(ROOT / "spec" / "openapi.yaml")
+    generate = [sys.executable, "-m", "stubforge", "generate", "--spec", spec, "--out", "split"]
+    done = subprocess.run(
+        [*generate, "--split-models-above", "0"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    imported, models, called = _run(_FIRST_CALL, tmp_path)
     assert imported == "[]"
+    assert models == "[]"
     assert called == (
         "EnterpriseCodeSigningCertificate 2016-12-31T23:57:57.2481234-08:00 b'content'"
     )
+
+
+def test_importing_a_client_with_one_models_module_defers_httpx() -> None:
+    code = "import sys, generated.client\nprint('httpx' in sys.modules, 'pydantic' in sys.modules)"
+    assert _run(code, ROOT) == ["False True"]
 
 
 _STAND_IN = textwrap.dedent(
@@ -88,16 +105,7 @@ _STAND_IN = textwrap.dedent(
 
 
 def test_the_stand_ins_answer_as_the_real_module_and_class() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", _STAND_IN],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [
+    assert _run(_STAND_IN, ROOT) == [
         "False False False",
         "True True",
         "True False False",

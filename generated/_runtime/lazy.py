@@ -3,10 +3,11 @@
 """Imports deferred to first use, so that importing a client costs only what defining it needs.
 
 httpx and pydantic are most of a client's import time and memory, yet nothing is sent or
-validated before the first call. A module here stands for httpx (or asyncio, which only the
-async client needs) and imports it when one of its attributes is first read; ``BaseModel``
-answers ``isinstance`` without importing pydantic, since no value can be a pydantic model
-before pydantic is loaded. Type checkers see the real imports (``if TYPE_CHECKING``).
+validated before the first call. A module here stands for httpx (asyncio, which only the async
+client needs, and ``email.utils``, which only a ``Retry-After`` date needs) and imports it when
+one of its attributes is first read; ``BaseModel`` answers ``isinstance`` without importing
+pydantic, since no value can be a pydantic model before pydantic is loaded. Type checkers see
+the real imports (``if TYPE_CHECKING``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import importlib
 import sys
 from types import ModuleType
 
-__all__ = ["BaseModel", "DeferredModule", "asyncio", "httpx"]
+__all__ = ["BaseModel", "DeferredModule", "asyncio", "email_utils", "httpx"]
 
 
 class DeferredModule:
@@ -53,3 +54,4 @@ class BaseModel(metaclass=_ModelCheck):
 
 httpx = DeferredModule("httpx")
 asyncio = DeferredModule("asyncio")
+email_utils = DeferredModule("email.utils")

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from types import TracebackType
 from typing import TYPE_CHECKING, Final, Self
 
+from . import models
 from ._runtime import calls as _calls
 from ._runtime import client_responses as _responses
 from ._runtime import paging as _paging
@@ -25,16 +26,15 @@ from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
 from ._runtime.session import AsyncSession, SyncSession
 from ._runtime.transport import RetryPolicy
 
-# Read only when a call is made, so that importing the client loads neither httpx nor pydantic.
+# Read only when a call is made: with split models (whose index loads none), importing the
+# client loads neither httpx nor pydantic.
 if TYPE_CHECKING:
     import httpx
 
-    from . import models
     from ._runtime import wire as _wire
 else:
     from ._runtime.lazy import DeferredModule
 
-    models = DeferredModule(f"{__package__}.models")
     _wire = DeferredModule(f"{__package__}._runtime.wire")
 
 __all__ = [
