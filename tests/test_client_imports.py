@@ -44,6 +44,8 @@ _FIRST_CALL = textwrap.dedent(
         )
         created = api.device_app_management.enterprise_code_signing_certificates.create(sent)
     print(type(created).__name__, created.expiration_date_time, created.content)
+    import typing
+    print(typing.get_type_hints(client.Client.__init__)["http_client"])
     """
 )
 
@@ -67,12 +69,14 @@ def test_importing_a_split_client_defers_httpx_pydantic_and_every_model(tmp_path
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    imported, models, called = _run(_FIRST_CALL, tmp_path)
+    imported, models, called, annotation = _run(_FIRST_CALL, tmp_path)
     assert imported == "[]"
     assert models == "[]"
     assert called == (
         "EnterpriseCodeSigningCertificate 2016-12-31T23:57:57.2481234-08:00 b'content'"
     )
+    # Annotations name the real httpx types at run time too (typing.get_type_hints).
+    assert annotation == "httpx.Client | None"
 
 
 def test_importing_a_client_with_one_models_module_defers_httpx() -> None:

@@ -26,14 +26,14 @@ from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
 from ._runtime.session import AsyncSession, SyncSession
 from ._runtime.transport import RetryPolicy
 
-# Read only when a call is made: with split models (whose index loads none), importing the
-# client loads neither httpx nor pydantic.
+# Read only when a call is made (or an annotation evaluated): with split models (whose index
+# loads none), importing the client loads neither httpx nor pydantic.
 if TYPE_CHECKING:
     import httpx
 
     from ._runtime import wire as _wire
 else:
-    from ._runtime.lazy import DeferredModule
+    from ._runtime.lazy import DeferredModule, httpx
 
     _wire = DeferredModule(f"{__package__}._runtime.wire")
 
