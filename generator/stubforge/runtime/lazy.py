@@ -20,20 +20,23 @@ __all__ = ["BaseModel", "DeferredModule", "asyncio", "email_utils", "httpx"]
 class DeferredModule:
     """Module ``name``, imported when one of its attributes is first read (not before)."""
 
+    # Mangled names: they cannot hide an attribute of the module it stands for.
+    __slots__ = ("__module", "__name")
+
     def __init__(self, name: str) -> None:
-        self.deferred_name = name
-        self.loaded: ModuleType | None = None
+        self.__name = name
+        self.__module: ModuleType | None = None
 
     def __getattr__(self, attribute: str) -> object:
         # Called only for names not set on the proxy itself, that is the module's own.
-        module = self.loaded
+        module = self.__module
         if module is None:
-            module = self.loaded = importlib.import_module(self.deferred_name)
+            module = self.__module = importlib.import_module(self.__name)
         return getattr(module, attribute)
 
     def __repr__(self) -> str:
-        state = "loaded" if self.loaded is not None else "not loaded yet"
-        return f"<deferred module {self.deferred_name!r}, {state}>"
+        state = "loaded" if self.__module is not None else "not loaded yet"
+        return f"<deferred module {self.__name!r}, {state}>"
 
 
 class _ModelCheck(type):
