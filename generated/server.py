@@ -28,7 +28,7 @@ from ._runtime import wire as _wire
 from ._runtime.auth_checks import Credential
 from ._runtime.errors import DocumentedError, ErrorTable
 from ._runtime.schemes import HttpAuth, Scheme
-from ._runtime.server_bodies import HttpError, Reply
+from ._runtime.server_bodies import HttpError, Reply, RequestStream
 from ._runtime.serving import ServiceError
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "HttpError",
     "NotImplementedApi",
     "Reply",
+    "RequestStream",
     "ServiceError",
     "create_app",
 ]

@@ -436,8 +436,8 @@ def test_content_types_and_bodiless_responses(tmp_path: Path) -> None:
     stored: dict[str, Any] = {}
 
     class Impl(pkg.server.NotImplementedApi):  # type: ignore[name-defined,misc]
-        async def upload(self, body: bytes) -> None:
-            stored["upload"] = body
+        async def upload(self, body: Any) -> None:
+            stored["upload"] = await body.read()
 
         async def note(self, body: str | None) -> str:
             return f"echo: {body}"

@@ -118,6 +118,10 @@ def hostile_spec(s: str, version: str = "3.0.3") -> dict[str, Any]:
     responses = {
         "200": {
             "description": s,
+            "headers": {
+                s or "X-Empty": {"description": s, "schema": {"type": "string"}, "example": s},
+                "X-Text": {"description": s, "schema": {"type": "string"}},
+            },
             "content": {
                 "application/json": {"schema": {"$ref": _ref("components", "schemas", model)}}
             },
@@ -721,7 +725,19 @@ def names_spec() -> dict[str, Any]:
                 "requestBody": {
                     "content": {"multipart/form-data": {"schema": {"type": "object"}}},
                 },
-                "responses": {"204": {"description": "done"}},
+                "responses": {
+                    "204": {
+                        "description": "done",
+                        "headers": {
+                            other: {"schema": {"type": "string"}}
+                            for other in (
+                                [*PYTHON_NAMES, "FIELDS", "from_headers", "to_headers"]
+                                if every
+                                else ()
+                            )
+                        },
+                    }
+                },
             }
         }
     for path in ("/async/root", "/asyncRoot", "/async/things", "/things", "/Root", "/_token"):

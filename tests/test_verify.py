@@ -406,3 +406,29 @@ def test_exchanges_hold_under_any_security_scheme(tmp_path: Path, scheme: dict[s
     report = verify(config)
     assert report.ok, render(report)
     assert [o.checked for o in report.outcomes] == [("client", "response", "server")]
+
+
+def test_documented_response_header_examples_read_back_through_the_client(
+    tmp_path: Path,
+) -> None:
+    paths = json_copy(PETS)
+    headers = paths["/pets/{petId}"]["get"]["responses"]["200"].setdefault("headers", {})
+    headers["X-Rate-Limit"] = {"required": True, "schema": {"type": "integer"}, "example": 99}
+    headers["X-Expires-After"] = {
+        "schema": {"type": "string", "format": "date-time"},
+        "examples": {"graph": {"value": "2016-12-31T23:57:57.2481234-08:00"}},
+    }
+    headers["X-Tags"] = {
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "example": ["red", "green"],
+    }
+    report = verify(_generated(tmp_path, paths, SCHEMAS))
+    rex = next(o for o in report.outcomes if str(o.exchange) == "getPet:rex")
+    assert rex.holds and "response" in rex.checked, render(report)
+    # A comma inside an item cannot travel in simple style: the example does not read back.
+    headers["X-Tags"]["example"] = ["red,green", "blue"]
+    report = verify(_generated(tmp_path, paths, SCHEMAS))
+    failing = {str(o.exchange): o for o in report.failing}
+    (failure,) = failing["getPet:rex"].failures
+    assert failure.step == "response" and "header X-Tags" in failure.message
+    assert failure.describe().startswith('at /headers/X-Tags/0: documented "red,green"')

@@ -10,6 +10,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tracemalloc
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +26,8 @@ from tests.conftest import LiveServer, generate_package
 SPEC = Path(__file__).parent / "fixtures" / "wire" / "openapi.yaml"
 KEY, USER, PASSWORD, JWT = "key-1", "ann", "s3cret \u00e9", "jwt-1"
 PAYLOAD = os.urandom(200_000)
+UNBOUNDED = 1000  # the attachment id whose upload the implementation streams through
+EXPIRES = "2016-12-31T23:57:57.2481234-08:00"  # seven fractional digits, as Graph writes them
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,7 @@ def pkg(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
 
 
 def _impl(pkg: ModuleType) -> Any:
-    models, server = pkg.models, pkg.server
+    models, server, headers = pkg.models, pkg.server, pkg.headers
 
     class Wire(server.NotImplementedApi):  # type: ignore[misc, name-defined]
         def __init__(self) -> None:
@@ -70,22 +73,45 @@ def _impl(pkg: ModuleType) -> Any:
                 raise server.HttpError(409, models.Problem(title="taken", status=409))
             for item in self.items.values():
                 if item.name == body.name:
-                    return server.Reply(item, 200)
+                    found = headers.CreateItemHeaders200(etag=f'"{item.id}"', x_rate_limit=7)
+                    return server.Reply(item, 200, headers=found)
             item = models.Item(id=len(self.items) + 1, name=body.name, labels=body.labels)
             self.items[item.id] = item
-            return server.Reply(item, 201)
+            return server.Reply(item, 201, headers={"X-Expires-After": EXPIRES})
 
         async def get_item(self, *, id: int) -> Any:
             if id not in self.items:
-                raise server.HttpError(404, models.NotFound(missingId=id, title="no such item"))
-            return server.Reply(self.items[id], headers={"ETag": f'"{id}"'})
+                raise server.HttpError(
+                    404,
+                    models.NotFound(missingId=id, title="no such item"),
+                    headers.GetItemHeaders404(x_rate_limit=98),
+                )
+            if self.items[id].name == "no rate limit":
+                return server.Reply(self.items[id], headers={"ETag": f'"{id}"'})
+            if self.items[id].name == "bad rate limit":
+                return server.Reply(self.items[id], headers={"ETag": "x", "X-Rate-Limit": "lots"})
+            documented = headers.GetItemHeaders(
+                etag=f'"{id}"',
+                x_rate_limit=99,
+                x_expires_after=pkg.DateTimeOffset(EXPIRES),
+                x_item_tags=self.items[id].tags,
+                x_quota=models.Quota(used=id, limit=10),
+            )
+            return server.Reply(self.items[id], headers=documented)
 
         async def match_tags(self, *, id: int, tags: list[str]) -> list[str]:
             return [tag for tag in tags if tag in (self.items[id].tags or [])]
 
-        async def upload_attachment(self, body: bytes, *, id: int) -> Any:
-            self.attachments[id] = body
-            return server.Reply(None, headers={"X-Checksum": hashlib.sha256(body).hexdigest()})
+        async def upload_attachment(self, body: Any, *, id: int) -> Any:
+            if id == UNBOUNDED:  # hashed as it arrives, never held whole
+                digest, chunks, largest = hashlib.sha256(), 0, 0
+                async for chunk in body:
+                    digest.update(chunk)
+                    chunks, largest = chunks + 1, max(largest, len(chunk))
+                self.seen = {"chunks": chunks, "largest": largest, "length": body.content_length}
+                return server.Reply(None, headers={"X-Checksum": digest.hexdigest()})
+            self.attachments[id] = data = await body.read(limit=len(PAYLOAD))
+            return server.Reply(None, headers={"X-Checksum": hashlib.sha256(data).hexdigest()})
 
         async def download_attachment(self, *, id: int) -> Any:
             data = self.attachments[id]
@@ -241,6 +267,65 @@ def test_several_success_statuses_and_response_headers(
         )
 
 
+def test_documented_response_headers_arrive_typed(
+    pkg: ModuleType, served: tuple[LiveServer, Any]
+) -> None:
+    server, _ = served
+    headers = pkg.headers
+    with _client(
+        pkg, server.url, credentials={"basic": (USER, PASSWORD), "api_key": KEY}
+    ) as client:
+        found = client.get_item_with_response(id=2)
+        created = client.create_item_with_response(pkg.models.NewItem(name="headed"))
+        again = client.create_item_with_response(pkg.models.NewItem(name="item 3"))
+        with pytest.raises(pkg.client.ApiError) as missing:
+            client.get_item(id=99)
+    # On the wire, as the OpenAPI style table writes header values (simple style).
+    assert (found.headers["x-item-tags"], found.headers["x-quota"]) == ("a,b", "used=2,limit=10")
+    assert (found.headers["x-rate-limit"], found.headers["x-expires-after"]) == ("99", EXPIRES)
+    typed = found.parsed_headers
+    assert isinstance(typed, headers.GetItemHeaders)
+    assert (typed.etag, typed.x_rate_limit, typed.x_item_tags) == ('"2"', 99, ["a", "b"])
+    assert typed.x_quota == pkg.models.Quota(used=2, limit=10)
+    assert isinstance(typed.x_expires_after, pkg.DateTimeOffset)
+    assert str(typed.x_expires_after) == EXPIRES  # every digit and the offset as sent
+    # Two success statuses, each with its own documented headers.
+    assert created.status_code == 201
+    assert isinstance(created.parsed_headers, headers.CreateItemHeaders201)
+    assert created.parsed_headers.location.endswith(f"/items/{created.body.id}")
+    assert str(created.parsed_headers.x_expires_after) == EXPIRES
+    assert again.status_code == 200
+    assert again.parsed_headers == headers.CreateItemHeaders200(etag='"3"', x_rate_limit=7)
+    # A documented error's headers, typed too.
+    assert missing.value.parsed_headers == headers.GetItemHeaders404(x_rate_limit=98)
+    with _client(
+        pkg, server.url, credentials={"oauth": pkg.client.ClientCredentials("app", "secret")}
+    ) as client:
+        page = client.list_reports_with_response()
+    assert page.parsed_headers == headers.ListReportsHeaders(link='</reports?page=2>; rel="next"')
+
+
+def test_a_missing_or_unreadable_documented_header_is_a_clear_error(
+    pkg: ModuleType, served: tuple[LiveServer, Any]
+) -> None:
+    server, impl = served
+    impl.items[41] = pkg.models.Item(id=41, name="no rate limit")
+    impl.items[42] = pkg.models.Item(id=42, name="bad rate limit")
+    HeaderError = pkg.client.HeaderError
+    try:
+        with _client(pkg, server.url, credentials={"api_key": KEY}) as client:
+            assert client.get_item(id=41).name == "no rate limit"  # the body alone still reads
+            unsent = client.get_item_with_response(id=41)
+            unreadable = client.get_item_with_response(id=42)
+    finally:
+        del impl.items[41], impl.items[42]
+    with pytest.raises(HeaderError, match="getItem: response 200: header X-Rate-Limit: required"):
+        _ = unsent.parsed_headers
+    with pytest.raises(HeaderError, match="getItem: response 200: header X-Rate-Limit: 'lots'"):
+        _ = unreadable.parsed_headers
+    assert unreadable.headers["x-rate-limit"] == "lots"  # the raw headers stay readable
+
+
 def test_documented_errors_carry_their_typed_models(
     pkg: ModuleType, served: tuple[LiveServer, Any]
 ) -> None:
@@ -289,10 +374,11 @@ def test_pages_are_followed_by_next_link_and_by_link_header(
         names = [item.name for item in client.iter_list_items(top=2)]
     assert names == [item.name for item in impl.items.values()]
     grant = pkg.client.ClientCredentials("app", "secret")
+    fetched = len(impl.tokens)
     with _client(pkg, server.url, credentials={"oauth": grant}) as client:
         reports = [report.id for report in client.iter_list_reports()]
     assert reports == ["r1-0", "r1-1", "r2-0", "r2-1", "r3-0", "r3-1"]
-    assert len(impl.tokens) == 1  # fetched once, reused for every page
+    assert len(impl.tokens) == fetched + 1  # fetched once, reused for every page
 
 
 def test_streams_and_files_both_ways(
@@ -318,13 +404,46 @@ def test_streams_and_files_both_ways(
     assert (meta.caption, meta.size) == ("cat #7", len(PAYLOAD))
 
 
+def test_a_binary_upload_larger_than_the_body_limit_streams_through(
+    pkg: ModuleType, served: tuple[LiveServer, Any]
+) -> None:
+    server, impl = served
+    size, piece = 12 * 1024 * 1024, 256 * 1024
+    assert size > pkg.server.MAX_BODY_BYTES
+    expected = hashlib.sha256()
+
+    def made_on_the_fly() -> Iterator[bytes]:
+        for index in range(size // piece):
+            chunk = hashlib.sha256(str(index).encode()).digest() * (piece // 32)
+            expected.update(chunk)
+            yield chunk
+
+    with _client(pkg, server.url, credentials={"bearer": JWT}) as client:
+        tracemalloc.start()  # the server runs in this process: its memory is counted too
+        try:
+            stored = client.upload_attachment_with_response(made_on_the_fly(), id=UNBOUNDED)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert stored.status_code == 204
+    assert peak < size // 4, f"{peak} bytes held at once for a {size}-byte upload"
+    assert stored.parsed_headers.x_checksum == expected.hexdigest()
+    # Handed over as the connection delivered it: many chunks, none near the whole body.
+    assert impl.seen["chunks"] > 1 and impl.seen["largest"] <= size // 4
+    assert impl.seen["length"] is None  # sent chunked, with no declared length
+    client = _client(pkg, server.url, credentials={"bearer": JWT})
+    with client, pytest.raises(pkg.client.ApiError) as refused:
+        client.upload_attachment(PAYLOAD + b"!", id=1)  # read() past the method's limit
+    assert refused.value.status_code == 413
+
+
 def test_the_async_client_does_the_same(pkg: ModuleType, served: tuple[LiveServer, Any]) -> None:
     server, impl = served
 
     async def token() -> str:
         return JWT
 
-    async def run() -> tuple[list[int], bytes, Any]:
+    async def run() -> tuple[list[int], bytes, Any, Any]:
         async with pkg.client.AsyncClient(
             server.url, credentials={"api_key": KEY, "bearer": token}
         ) as client:
@@ -338,12 +457,15 @@ def test_the_async_client_does_the_same(pkg: ModuleType, served: tuple[LiveServe
             back = await (await client.download_attachment_stream(id=3)).read()
             with pytest.raises(pkg.client.ApiError) as missing:
                 await client.get_item(id=404)
-            return ids, back, missing.value.error
+            found = await client.get_item_with_response(id=1)
+            return ids, back, missing.value, found.parsed_headers
 
-    ids, back, error = asyncio.run(run())
+    ids, back, error, found = asyncio.run(run())
     assert ids == list(impl.items)
     assert back == PAYLOAD
-    assert isinstance(error, pkg.models.NotFound)
+    assert isinstance(error.error, pkg.models.NotFound)
+    assert error.parsed_headers == pkg.headers.GetItemHeaders404(x_rate_limit=98)
+    assert (found.etag, found.x_rate_limit, str(found.x_expires_after)) == ('"1"', 99, EXPIRES)
 
 
 def test_the_generated_package_passes_mypy_strict(pkg: ModuleType) -> None:

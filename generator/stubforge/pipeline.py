@@ -164,11 +164,14 @@ def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Out
 
         return environment(config.templates)
 
-    def template(output: str, name: str, target: str) -> Callable[[], dict[str, bytes]]:
+    def template(
+        output: str, name: str, target: str, first: bool
+    ) -> Callable[[], dict[str, bytes]]:
         def make() -> dict[str, bytes]:
             from stubforge.render.code import render
 
-            stage(target)
+            if first:  # one stage per target, however many files it renders
+                stage(target)
             return {output: render(environment(), name, **context).encode()}
 
         return make
@@ -187,8 +190,9 @@ def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Out
     }
     api = repr((top, plan.api))
     for target in TARGETS:
-        for output, name in target.templates:
-            jobs[output] = Job(f"{name}\0{api}", template(output, name, target.name))
+        for index, (output, name) in enumerate(target.templates):
+            make = template(output, name, target.name, index == 0)
+            jobs[output] = Job(f"{name}\0{api}", make)
     if config.contract_tests:
 
         def contract_tests() -> dict[str, bytes]:

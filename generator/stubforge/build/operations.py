@@ -10,7 +10,13 @@ from stubforge.build import graph
 from stubforge.build.context import BuildContext
 from stubforge.build.schema_types import SchemaTypes
 from stubforge.build.security import requirements
-from stubforge.build.wire import check_parameter, field_encodings, paging_rule, property_schemas
+from stubforge.build.wire import (
+    Resolve,
+    check_parameter,
+    field_encodings,
+    paging_rule,
+    property_schemas,
+)
 from stubforge.ir.api import (
     Body,
     BodyKind,
@@ -25,8 +31,13 @@ from stubforge.ir.api import (
     shape,
 )
 from stubforge.ir.types import ANY, ListType, MapType, Primitive, PrimitiveType, TypeNode, non_null
+from stubforge.naming import Namespace
 from stubforge.python.names import (
     field_name,
+    header_attribute,
+    header_namespace,
+    headers_class_name,
+    headers_class_namespace,
     operation_class_base,
     operation_name,
     operation_namespace,
@@ -91,6 +102,7 @@ class OperationBuilder:
 
     def operations(self) -> list[Operation]:
         names = operation_namespace()
+        header_classes = headers_class_namespace()
         result: list[Operation] = []
         document = self.context.document
         for path, method, raw in iter_operations(document):
@@ -101,7 +113,9 @@ class OperationBuilder:
             at = ("paths", path, method)
             docs = raw.get("externalDocs")
             bodies = self._request_bodies(raw.get("requestBody"), request_class_base(stem), at)
-            responses = self._responses(raw.get("responses"), stem, at)
+            responses = self._headers_classes(
+                self._responses(raw.get("responses"), stem, at), stem, header_classes
+            )
             result.append(
                 Operation(
                     operation_id=operation_id,
@@ -370,6 +384,7 @@ class OperationBuilder:
     def _headers(self, raw: Any, at: tuple[str, ...]) -> tuple[ResponseHeader, ...]:
         if not isinstance(raw, dict):
             return ()
+        names = header_namespace()
         result: list[ResponseHeader] = []
         for name in sorted(raw, key=str):
             if str(name).lower() == "content-type":
@@ -377,13 +392,70 @@ class OperationBuilder:
             header, place = self.context.resolve_at(raw[name], (*at, str(name)))
             if not isinstance(header, dict):
                 continue
-            schema, schema_at = self.context.resolve_at(header.get("schema"), (*place, "schema"))
+            if not _HTTP_TOKEN.fullmatch(str(name)):
+                self.context.warn(
+                    f"response header {name!r} is left out: it is not a name HTTP can carry "
+                    "(letters, digits and !#$%&'*+-.^_`|~ only)",
+                    (*at, str(name)),
+                    hint="rename the header",
+                )
+                continue
+            written, written_at = header.get("schema"), (*place, "schema")
+            media_type = ""
+            examples = _examples(header, self.context.resolve_at, place)
+            content = header.get("content")
+            if written is None and isinstance(content, dict) and content:
+                media_type = str(next(iter(content)))
+                media = content[media_type]
+                if isinstance(media, dict):
+                    written = media.get("schema")
+                    written_at = (*place, "content", media_type, "schema")
+                    found = _examples(media, self.context.resolve_at, written_at[:-1])
+                    examples = examples or found
             result.append(
                 ResponseHeader(
                     name=str(name),
-                    type=self.types.type_of(schema, None, schema_at),
+                    type=self.types.type_of(written, None, written_at),
                     required=header.get("required") is True,
                     description=str(header.get("description") or ""),
+                    python_name=header_attribute(names, str(name)),
+                    explode=header.get("explode") is True,
+                    media_type=media_type,
+                    examples=examples,
                 )
             )
         return tuple(result)
+
+    @staticmethod
+    def _headers_classes(
+        responses: tuple[Response, ...], stem: str, names: Namespace
+    ) -> tuple[Response, ...]:
+        """Each response that documents headers with the name of the class they are read into."""
+        headed_successes = [r for r in responses if r.is_success and r.headers]
+        return tuple(
+            replace(
+                r,
+                headers_class=headers_class_name(
+                    names, stem, r.status, alone=r.is_success and len(headed_successes) == 1
+                ),
+            )
+            if r.headers
+            else r
+            for r in responses
+        )
+
+
+def _examples(
+    holder: dict[str, Any], resolve_at: Resolve, at: tuple[str, ...]
+) -> tuple[tuple[str, object], ...]:
+    """The documented values of a header or media type: ``example``, then each of ``examples``."""
+    found: list[tuple[str, object]] = []
+    if "example" in holder:
+        found.append(("example", holder["example"]))
+    named = holder.get("examples")
+    if isinstance(named, dict):
+        for name in sorted(named, key=str):
+            example, _ = resolve_at(named[name], (*at, "examples", str(name)))
+            if isinstance(example, dict) and "value" in example:
+                found.append((str(name), example["value"]))
+    return tuple(found)

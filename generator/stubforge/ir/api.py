@@ -21,7 +21,7 @@ from stubforge.ir.types import (
     TypeNode,
     non_null,
 )
-from stubforge.python.types import annotation_of
+from stubforge.python.types import HEADERS_MODULE, annotation_of
 
 Json = object
 
@@ -175,14 +175,30 @@ class Body:
 
 @dataclass(frozen=True)
 class ResponseHeader:
+    """A documented response header: read in ``simple`` style (or as JSON, when described by
+    ``content``) into the attribute ``python_name`` of its response's headers class."""
+
     name: str
     type: TypeNode
     required: bool = False
     description: str = ""
+    python_name: str = ""
+    explode: bool = False
+    media_type: str = ""  # set when the header is described by ``content``, not ``schema``
+    examples: tuple[tuple[str, Json], ...] = ()  # (name, value) of its ``example``/``examples``
 
     @property
     def annotation(self) -> str:
         return annotation_of(self.type)
+
+    @property
+    def value_annotation(self) -> str:
+        """The annotation of the value, without the ``None`` of a nullable schema."""
+        return annotation_of(non_null(self.type))
+
+    @property
+    def shape(self) -> str:
+        return PRIMITIVE if self.media_type else shape(self.type)
 
 
 @dataclass(frozen=True)
@@ -191,6 +207,11 @@ class Response:
     description: str
     body: Body | None = None
     headers: tuple[ResponseHeader, ...] = ()
+    headers_class: str = ""  # the class of the headers module its headers are read into
+
+    @property
+    def headers_annotation(self) -> str:
+        return f"{HEADERS_MODULE}.{self.headers_class}" if self.headers_class else "None"
 
     @property
     def is_success(self) -> bool:
@@ -253,6 +274,28 @@ class Operation:
     def documented_errors(self) -> tuple[Response, ...]:
         """The error responses (4xx, 5xx, ``NXX``, ``default``) that document a body."""
         return tuple(r for r in self.responses if not r.is_success and r.body is not None)
+
+    @property
+    def headed_responses(self) -> tuple[Response, ...]:
+        """The responses that document headers, each read into its own class."""
+        return tuple(r for r in self.responses if r.headers_class)
+
+    @property
+    def success_headers_annotation(self) -> str:
+        """What ``parsed_headers`` of a success answer is ("" when none documents headers)."""
+        found = [r.headers_annotation for r in self.successes]
+        if not any(r.headers_class for r in self.successes):
+            return ""
+        return " | ".join(dict.fromkeys(sorted(found, key=lambda text: text == "None")))
+
+    @property
+    def headers_fallback(self) -> str:
+        """The success status whose headers an undocumented 2xx status is read with (the one
+        whose body it is read as), or "" when that response documents none."""
+        successes = self.successes
+        wild = [r for r in successes if r.status_code is None]
+        fallback = wild[0] if wild else (successes[0] if successes else None)
+        return fallback.status if fallback is not None and fallback.headers_class else ""
 
     @property
     def streams_response(self) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextvars
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterable, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +72,10 @@ class ExampleBackedApi:
             raise AttributeError(name)
 
         async def answer(*args: Any, **kwargs: Any) -> Any:
-            return self.answer(operation, args[0] if args else kwargs.get("body"), kwargs)
+            body = args[0] if args else kwargs.get("body")
+            if isinstance(body, AsyncIterable):  # a binary body arrives as a stream
+                body = b"".join([chunk async for chunk in body])
+            return self.answer(operation, body, kwargs)
 
         return answer
 

@@ -53,6 +53,12 @@ CALL_NAMES = frozenset(
         "media_type",  # the client's choice among an operation's request media types
     }
 )
+# headers.py: what the module imports; a headers class may not take it.
+HEADERS_MODULE_NAMES = frozenset(
+    {"annotations", "dataclass", "ClassVar", "Any", "models", "HeaderField", "ResponseHeaders"}
+)
+# What a headers class has besides its documented headers (``FIELDS`` is its wire table).
+HEADERS_MEMBERS = frozenset({"from_headers", "to_headers", "FIELDS"})
 PARAMETER_RESERVED = CALL_NAMES | CLIENT_MODULE_NAMES | SERVER_MODULE_NAMES
 # The server's own method on the implementation, beside the operations.
 OPERATION_RESERVED = CALL_NAMES | {"check_token", "check_credential"}
@@ -113,6 +119,28 @@ def request_class_base(stem: str) -> str:
 def response_class_base(stem: str, status: str) -> str:
     """``GetNote`` and ``201`` -> ``GetNoteResponse201``; ``default`` -> ``...ResponseDefault``."""
     return stem + "Response" + (status if status[:1].isdigit() else "Default")
+
+
+def headers_class_namespace() -> Namespace:
+    """Where the classes of the headers module get their names."""
+    return Namespace(HEADERS_MODULE_NAMES)
+
+
+def headers_class_name(names: Namespace, stem: str, status: str, *, alone: bool) -> str:
+    """``ListNotes`` -> ``ListNotesHeaders`` when its only headed success answer is this one,
+    else ``ListNotesHeaders201``, ``...Headers4XX``, ``...HeadersDefault``."""
+    suffix = "" if alone else (status if status[:1].isdigit() else "Default")
+    return names.claim(stem + "Headers" + suffix, separator="")
+
+
+def header_namespace() -> Namespace:
+    return Namespace(HEADERS_MEMBERS)
+
+
+def header_attribute(names: Namespace, wire_name: str) -> str:
+    """The attribute of a headers class that holds the header ``wire_name``: field names are
+    case-insensitive, so ``ETag`` is ``etag`` and ``X-Rate-Limit`` is ``x_rate_limit``."""
+    return names.claim(snake_case(wire_name.lower(), fallback="header"))
 
 
 def item_class_base(base: str) -> str:

@@ -23,6 +23,7 @@ from stubforge.ir.types import (
 
 MODELS_MODULE = "models"
 RUNTIME_MODULE = "_runtime"
+HEADERS_MODULE = "_headers"  # how client.py and server.py import the headers module
 
 PRIMITIVE_ANNOTATIONS: dict[Primitive, str] = {
     Primitive.STR: "str",

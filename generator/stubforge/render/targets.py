@@ -27,8 +27,11 @@ class Target:
 TARGETS: tuple[Target, ...] = (
     Target(
         "package",
-        templates=(("__init__.py", "__init__.py.j2"),),
-        runtime=("__init__.py", "grammar.py", "values.py", "wire.py"),
+        templates=(("__init__.py", "__init__.py.j2"), ("headers.py", "headers.py.j2")),
+        runtime=(
+            *("__init__.py", "grammar.py", "param_parsing.py", "response_headers.py"),
+            *("values.py", "wire.py"),
+        ),
     ),
     Target(
         "client",
@@ -43,7 +46,7 @@ TARGETS: tuple[Target, ...] = (
         "server",
         templates=(("server.py", "server.py.j2"),),
         runtime=(
-            *("auth_checks.py", "errors.py", "param_parsing.py", "server_bodies.py"),
+            *("auth_checks.py", "errors.py", "server_bodies.py"),
             *("server_calls.py", "serving.py"),
         ),
     ),

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import importlib
 import inspect
 import json
+import typing
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ from stubforge.mock.backed import FORCED
 from stubforge.spec import physical_pointer, resolve_pointer
 from stubforge.verify.compare import Difference, first_difference
 from stubforge.verify.fields import declared_only, fields_only
-from stubforge.verify.package import Binding, Package, convert, dump, parse_json
+from stubforge.verify.package import Binding, Package, adapter, convert, dump, parse_json
 from stubforge.verify.wire import FORM, MULTIPART, WireRequest, request_of
 
 Json = Any
@@ -326,10 +328,11 @@ class _Checks:
     def response(self) -> bool:
         case = self.exchange.response
         documented = self._documented_response()
+        headers = documented is not None and self._header_examples(documented)
         if case is None or documented is None or documented.body is None:
-            return False
+            return headers
         if documented.body.kind != "json":
-            return False
+            return headers
         annotation = documented.body.annotation
         try:
             typed = parse_json(self.package, annotation, json.dumps(case.value).encode())
@@ -354,6 +357,37 @@ class _Checks:
             fields_only(typed, produced),
             "a documented property is not read into its field",
         )
+
+    def _header_examples(self, documented: Response) -> bool:
+        """Each documented header example, written as the server writes it, reads back into
+        the client's headers class as the value documented."""
+        examples = [(h, name, value) for h in documented.headers for name, value in h.examples]
+        if not examples or not documented.headers_class:
+            return False
+        name = self.package.name
+        found = getattr(importlib.import_module(f"{name}.headers"), documented.headers_class)
+        styles = importlib.import_module(f"{name}._runtime.param_styles")
+        for header, example, value in examples:
+            text = (
+                styles.content_text(value)
+                if header.media_type
+                else styles.header_value(value, header.explode)
+            )
+            try:
+                typed = found.read_header(header.name, text)
+            except ValueError as error:
+                raise StepFailed(
+                    f"the example {example!r} of header {header.name} does not read: {error}"
+                ) from None
+            annotation = typing.get_type_hints(found)[header.python_name]
+            produced = json.loads(adapter(annotation).dump_json(typed, by_alias=True))
+            self._same(
+                value,
+                produced,
+                f"the example {example!r} of header {header.name} does not read back as written",
+                f"/headers/{header.name}",
+            )
+        return True
 
     def _documented_response(self) -> Response | None:
         for response in self.operation.responses:

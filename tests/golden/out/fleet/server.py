@@ -29,7 +29,7 @@ from ._runtime.auth_checks import Credential
 from ._runtime.errors import DocumentedError, ErrorTable
 from ._runtime.param_parsing import Shape
 from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
-from ._runtime.server_bodies import HttpError, Reply
+from ._runtime.server_bodies import HttpError, Reply, RequestStream
 from ._runtime.server_calls import ServerParam
 from ._runtime.serving import ServiceError
 
@@ -39,6 +39,7 @@ __all__ = [
     "HttpError",
     "NotImplementedApi",
     "Reply",
+    "RequestStream",
     "ServiceError",
     "create_app",
 ]

@@ -15,12 +15,20 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Final, Self
 
 from . import _runtime, models
+from . import headers as _headers
 from ._runtime import calls as _calls
 from ._runtime import client_responses as _responses
 from ._runtime import paging as _paging
 from ._runtime.bodies import AsyncDownload, Download, File, Upload
 from ._runtime.calls import BodyWire, OperationWire, ParamWire
-from ._runtime.client_responses import ApiError, ApiResponse, ErrorParsers
+from ._runtime.client_responses import (
+    ApiError,
+    ApiResponse,
+    ApiResponseWithHeaders,
+    ErrorParsers,
+    HeaderError,
+    HeaderReader,
+)
 from ._runtime.credentials import BasicAuth, ClientCredentials, CredentialsError
 from ._runtime.paging import PaginationLoop, Paging
 from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
@@ -41,6 +49,7 @@ else:
 __all__ = [
     "ApiError",
     "ApiResponse",
+    "ApiResponseWithHeaders",
     "AsyncClient",
     "AsyncDownload",
     "BasicAuth",
@@ -49,6 +58,7 @@ __all__ = [
     "CredentialsError",
     "Download",
     "File",
+    "HeaderError",
     "PaginationLoop",
     "RetryPolicy",
 ]
@@ -88,6 +98,13 @@ _errors_list_pets: Final[ErrorParsers] = {
     "4XX": lambda raw: _wire.decode_json(models.Error, raw),
     "5XX": lambda raw: _wire.decode_json(models.Error, raw),
 }
+_success_headers_list_pets: Final[HeaderReader[_headers.ListPetsHeaders]] = HeaderReader(
+    "listPets",
+    {
+        "200": _headers.ListPetsHeaders,
+    },
+    "200",
+)
 _paging_list_pets: Final = Paging("@odata.nextLink", "value", False)
 
 
@@ -102,11 +119,16 @@ def _send_list_pets(
     values: dict[str, object],
     body: object = None,
     media_type: str | None = None,
-) -> ApiResponse[models.PetPage]:
+) -> ApiResponseWithHeaders[models.PetPage, _headers.ListPetsHeaders]:
     response = session.send(
         _calls.prepare(_wire_list_pets, session.base_url, path, values, body, media_type)
     )
-    return ApiResponse(_parse_list_pets(response), response.status_code, response.headers)
+    return ApiResponseWithHeaders(
+        _parse_list_pets(response),
+        response.status_code,
+        response.headers,
+        _success_headers_list_pets.require,
+    )
 
 
 async def _asend_list_pets(
@@ -115,11 +137,16 @@ async def _asend_list_pets(
     values: dict[str, object],
     body: object = None,
     media_type: str | None = None,
-) -> ApiResponse[models.PetPage]:
+) -> ApiResponseWithHeaders[models.PetPage, _headers.ListPetsHeaders]:
     response = await session.send(
         _calls.prepare(_wire_list_pets, session.base_url, path, values, body, media_type)
     )
-    return ApiResponse(_parse_list_pets(response), response.status_code, response.headers)
+    return ApiResponseWithHeaders(
+        _parse_list_pets(response),
+        response.status_code,
+        response.headers,
+        _success_headers_list_pets.require,
+    )
 
 
 def _iter_list_pets(
@@ -172,6 +199,13 @@ _errors_create_pet: Final[ErrorParsers] = {
     "400": lambda raw: _wire.decode_json(models.Error, raw),
     "default": lambda raw: _wire.decode_json(models.Error, raw),
 }
+_success_headers_create_pet: Final[HeaderReader[_headers.CreatePetHeaders]] = HeaderReader(
+    "createPet",
+    {
+        "201": _headers.CreatePetHeaders,
+    },
+    "201",
+)
 
 
 def _parse_create_pet(response: httpx.Response) -> models.Pet:
@@ -185,11 +219,16 @@ def _send_create_pet(
     values: dict[str, object],
     body: object = None,
     media_type: str | None = None,
-) -> ApiResponse[models.Pet]:
+) -> ApiResponseWithHeaders[models.Pet, _headers.CreatePetHeaders]:
     response = session.send(
         _calls.prepare(_wire_create_pet, session.base_url, path, values, body, media_type)
     )
-    return ApiResponse(_parse_create_pet(response), response.status_code, response.headers)
+    return ApiResponseWithHeaders(
+        _parse_create_pet(response),
+        response.status_code,
+        response.headers,
+        _success_headers_create_pet.require,
+    )
 
 
 async def _asend_create_pet(
@@ -198,11 +237,16 @@ async def _asend_create_pet(
     values: dict[str, object],
     body: object = None,
     media_type: str | None = None,
-) -> ApiResponse[models.Pet]:
+) -> ApiResponseWithHeaders[models.Pet, _headers.CreatePetHeaders]:
     response = await session.send(
         _calls.prepare(_wire_create_pet, session.base_url, path, values, body, media_type)
     )
-    return ApiResponse(_parse_create_pet(response), response.status_code, response.headers)
+    return ApiResponseWithHeaders(
+        _parse_create_pet(response),
+        response.status_code,
+        response.headers,
+        _success_headers_create_pet.require,
+    )
 
 
 _wire_get_pet: Final = OperationWire(
@@ -1451,8 +1495,8 @@ class Client(RootResource):
         kind: models.PetKind | None = None,
         x_request_id: str | None = None,
         session: str | None = None,
-    ) -> ApiResponse[models.PetPage]:
-        """``list_pets``, with the status code and the response headers."""
+    ) -> ApiResponseWithHeaders[models.PetPage, _headers.ListPetsHeaders]:
+        """``list_pets``, with the status code and the response headers (typed in ``parsed_headers``)."""
         _values: dict[str, object] = {
             "limit": limit,
             "tags": tags,
@@ -1507,8 +1551,8 @@ class Client(RootResource):
     def create_pet_with_response(
         self,
         body: models.Pet,
-    ) -> ApiResponse[models.Pet]:
-        """``create_pet``, with the status code and the response headers."""
+    ) -> ApiResponseWithHeaders[models.Pet, _headers.CreatePetHeaders]:
+        """``create_pet``, with the status code and the response headers (typed in ``parsed_headers``)."""
         _values: dict[str, object] = {}
         _path = _calls.fill_path(_wire_create_pet.path, _wire_create_pet.parameters, _values)
         return _send_create_pet(self._session, _path, _values, body)
@@ -1900,8 +1944,8 @@ class AsyncClient(AsyncRootResource):
         kind: models.PetKind | None = None,
         x_request_id: str | None = None,
         session: str | None = None,
-    ) -> ApiResponse[models.PetPage]:
-        """``list_pets``, with the status code and the response headers."""
+    ) -> ApiResponseWithHeaders[models.PetPage, _headers.ListPetsHeaders]:
+        """``list_pets``, with the status code and the response headers (typed in ``parsed_headers``)."""
         _values: dict[str, object] = {
             "limit": limit,
             "tags": tags,
@@ -1956,8 +2000,8 @@ class AsyncClient(AsyncRootResource):
     async def create_pet_with_response(
         self,
         body: models.Pet,
-    ) -> ApiResponse[models.Pet]:
-        """``create_pet``, with the status code and the response headers."""
+    ) -> ApiResponseWithHeaders[models.Pet, _headers.CreatePetHeaders]:
+        """``create_pet``, with the status code and the response headers (typed in ``parsed_headers``)."""
         _values: dict[str, object] = {}
         _path = _calls.fill_path(_wire_create_pet.path, _wire_create_pet.parameters, _values)
         return await _asend_create_pet(self._session, _path, _values, body)

@@ -29,7 +29,7 @@ from ._runtime.auth_checks import Credential
 from ._runtime.errors import DocumentedError, ErrorTable
 from ._runtime.param_parsing import Shape
 from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
-from ._runtime.server_bodies import FieldRule, HttpError, Reply, StreamBody
+from ._runtime.server_bodies import FieldRule, HttpError, Reply, RequestStream, StreamBody
 from ._runtime.server_calls import ServerParam
 from ._runtime.serving import ServiceError
 
@@ -39,6 +39,7 @@ __all__ = [
     "HttpError",
     "NotImplementedApi",
     "Reply",
+    "RequestStream",
     "ServiceError",
     "create_app",
 ]
@@ -135,7 +136,7 @@ class Api(Protocol):
 
     async def put_photo(
         self,
-        body: bytes,
+        body: RequestStream,
         *,
         pet_id: str,
     ) -> Reply[None] | None:
@@ -254,7 +255,7 @@ class NotImplementedApi:
 
     async def put_photo(
         self,
-        body: bytes,
+        body: RequestStream,
         *,
         pet_id: str,
     ) -> Reply[None] | None:
@@ -901,12 +902,16 @@ def create_app(
         _media = _server_bodies.choose_media(
             request.headers.get("content-type", ""), ("application/octet-stream",)
         )
-        _raw = await _serving.read_body(
-            request, _media or "application/octet-stream", True, max_body_bytes
+        _raw = (
+            b""
+            if _media in ("application/octet-stream",)
+            else await _serving.read_body(
+                request, _media or "application/octet-stream", True, max_body_bytes
+            )
         )
-        body: bytes | None = None
-        if _raw and _media == "application/octet-stream":
-            body = _raw
+        body: RequestStream | None = None
+        if _media == "application/octet-stream":
+            body = await _server_bodies.open_stream(request, _media)
         if body is None:
             raise ServiceError(400, "BadRequest", "A request body is required.")
 

@@ -18,7 +18,13 @@ from ._runtime import calls as _calls
 from ._runtime import client_responses as _responses
 from ._runtime.bodies import AsyncDownload, Download, File
 from ._runtime.calls import BodyWire, OperationWire, ParamWire
-from ._runtime.client_responses import ApiError, ApiResponse, ErrorParsers
+from ._runtime.client_responses import (
+    ApiError,
+    ApiResponse,
+    ApiResponseWithHeaders,
+    ErrorParsers,
+    HeaderError,
+)
 from ._runtime.credentials import BasicAuth, ClientCredentials, CredentialsError
 from ._runtime.paging import PaginationLoop
 from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
@@ -39,6 +45,7 @@ else:
 __all__ = [
     "ApiError",
     "ApiResponse",
+    "ApiResponseWithHeaders",
     "AsyncClient",
     "AsyncDownload",
     "BasicAuth",
@@ -47,6 +54,7 @@ __all__ = [
     "CredentialsError",
     "Download",
     "File",
+    "HeaderError",
     "PaginationLoop",
     "RetryPolicy",
 ]

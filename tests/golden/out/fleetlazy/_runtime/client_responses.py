@@ -14,37 +14,40 @@ spec documents none.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .media import is_json
+from .response_headers import HeaderError, HeaderReader, ResponseHeaders, match_status
 
 if TYPE_CHECKING:
     import httpx
 else:
     from .lazy import httpx
 
-__all__ = ["ApiError", "ApiResponse", "ErrorParsers", "is_json", "match_status", "raise_for_status"]
+__all__ = [
+    "ApiError",
+    "ApiResponse",
+    "ApiResponseWithHeaders",
+    "ErrorParsers",
+    "HeaderError",
+    "HeaderReader",
+    "ResponseHeaders",
+    "is_json",
+    "match_status",
+    "raise_for_status",
+]
 
 T = TypeVar("T")
 E = TypeVar("E")
+H = TypeVar("H")
 
 _REQUEST_ID_HEADERS = ("request-id", "x-request-id", "x-ms-request-id", "x-correlation-id")
 
 ErrorParsers = Mapping[str, Callable[[bytes], object]]
 """Documented error responses: status key (``"404"``, ``"4XX"``, ``"default"``) to a parser."""
-
-
-def match_status(status: int, keys: Collection[str]) -> str | None:
-    """The documented response key that covers ``status``: exact, then ``NXX``, then default."""
-    exact = str(status)
-    if exact in keys:
-        return exact
-    for key in keys:
-        if key.upper() == f"{status // 100}XX":
-            return key
-    return "default" if "default" in keys else None
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,20 @@ class ApiResponse(Generic[T]):
     @property
     def request_id(self) -> str:
         return _request_id(self.headers, None)
+
+
+@dataclass(frozen=True)
+class ApiResponseWithHeaders(ApiResponse[T], Generic[T, H]):
+    """A success answer of an operation that documents response headers: ``parsed_headers``
+    holds them typed, in the class of the status answered (None when that status documents
+    none). They are read on first access, so a call that ignores them never fails on them; a
+    required header missing or one that cannot be read raises ``HeaderError``."""
+
+    reader: Callable[[int, httpx.Headers], H] = field(repr=False, compare=False)
+
+    @cached_property
+    def parsed_headers(self) -> H:
+        return self.reader(self.status_code, self.headers)
 
 
 def _request_id(headers: httpx.Headers, payload: object) -> str:
@@ -78,11 +95,18 @@ class ApiError(Exception, Generic[E]):
     """An error answer: ``status_code``, ``headers``, raw ``content``, ``request_id`` and
     ``error``, the body parsed into its documented model (None when undocumented or invalid).
 
+    ``parsed_headers`` holds the documented headers of the error response, typed.
     ``code`` and ``message`` come from an OData error (``error.code``/``error.message``) or a
     problem document (``type``/``title``/``detail``); ``payload`` is the body as plain JSON.
     """
 
-    def __init__(self, response: httpx.Response, error: E | None = None) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        error: E | None = None,
+        headers: HeaderReader[ResponseHeaders] | None = None,
+    ) -> None:
+        self._headers_reader = headers
         self.status_code = response.status_code
         self.headers = response.headers
         self.content = response.content
@@ -106,6 +130,15 @@ class ApiError(Exception, Generic[E]):
             + (f" (request-id {self.request_id})" if self.request_id else "")
         )
 
+    @cached_property
+    def parsed_headers(self) -> ResponseHeaders | None:
+        """The documented headers of this error response, typed (an instance of its class in
+        the package's ``headers`` module), or None when it documents none. Read on first
+        access; raises ``HeaderError`` when a documented header cannot be read."""
+        if self._headers_reader is None:
+            return None
+        return self._headers_reader.read(self.status_code, self.headers)
+
 
 def _summary(payload: object, reason: str) -> tuple[str, str, str]:
     if not isinstance(payload, dict):
@@ -121,7 +154,11 @@ def _summary(payload: object, reason: str) -> tuple[str, str, str]:
     return "", str(payload.get("message") or reason), ""
 
 
-def raise_for_status(response: httpx.Response, errors: ErrorParsers) -> None:
+def raise_for_status(
+    response: httpx.Response,
+    errors: ErrorParsers,
+    headers: HeaderReader[ResponseHeaders] | None = None,
+) -> None:
     """Raise ``ApiError`` for a 4xx/5xx answer, its documented model parsed into ``error``.
 
     A body that does not parse leaves ``error`` None rather than hiding the service's answer
@@ -137,4 +174,4 @@ def raise_for_status(response: httpx.Response, errors: ErrorParsers) -> None:
             parsed = errors[key](response.content)
         except ValueError:
             parsed = None
-    raise ApiError(response, parsed)
+    raise ApiError(response, parsed, headers)

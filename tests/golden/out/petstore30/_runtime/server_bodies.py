@@ -26,14 +26,19 @@ from starlette.requests import Request
 from .media import essence as media_essence
 from .media import is_json
 from .param_parsing import Shape, parse_query, query_pairs
+from .param_styles import header_value
+from .response_headers import ResponseHeaders
 
 __all__ = [
+    "BodyTooLarge",
     "FieldRule",
     "HttpError",
     "Reply",
+    "RequestStream",
     "StreamBody",
     "choose_media",
     "json_bytes",
+    "open_stream",
     "parse_form",
     "parse_multipart",
     "response_chunks",
@@ -114,13 +119,95 @@ async def parse_multipart(
     return result
 
 
+class BodyTooLarge(ValueError):
+    """A streamed request body grew past the limit its reader set."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the request body is larger than {limit} bytes")
+        self.limit = limit
+
+
+class RequestStream:
+    """A binary request body handed over as it arrives, never held whole by the server:
+    ``async for chunk in body`` takes it chunk by chunk (as the connection delivers them),
+    ``await body.read()`` gathers the rest when it is small enough to keep. It can be read
+    once; ``media_type`` is what the caller sent, ``content_length`` what it declared (None
+    when it streamed without one)."""
+
+    def __init__(
+        self,
+        first: bytes,
+        rest: AsyncIterator[bytes],
+        media_type: str = "application/octet-stream",
+        content_length: int | None = None,
+    ) -> None:
+        self._first = first
+        self._rest = rest
+        self._started = False
+        self.media_type = media_type
+        self.content_length = content_length
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        if self._started:
+            raise RuntimeError("the request body was read already: it can be read once")
+        self._started = True
+        return self._chunks()
+
+    async def _chunks(self) -> AsyncIterator[bytes]:
+        if self._first:
+            yield self._first
+            self._first = b""
+        async for chunk in self._rest:
+            if chunk:
+                yield chunk
+
+    async def read(self, limit: int | None = None) -> bytes:
+        """The whole body (what is left of it); ``BodyTooLarge`` past ``limit`` bytes."""
+        parts: list[bytes] = []
+        size = 0
+        async for chunk in self:
+            size += len(chunk)
+            if limit is not None and size > limit:
+                raise BodyTooLarge(limit)
+            parts.append(chunk)
+        return b"".join(parts)
+
+
+async def open_stream(request: Request, media_type: str) -> RequestStream | None:
+    """The request body as a ``RequestStream``, or None when it is empty (its first chunk is
+    awaited to tell). Nothing past that chunk is read until the implementation asks."""
+    chunks = request.stream()
+    first = b""
+    async for chunk in chunks:
+        if chunk:
+            first = chunk
+            break
+    if not first:
+        return None
+    declared = request.headers.get("content-length", "")
+    return RequestStream(
+        first,
+        chunks,
+        request.headers.get("content-type", media_type),
+        int(declared) if declared.isdigit() else None,
+    )
+
+
 @dataclass
 class Reply(Generic[T]):
-    """What an implementation returns to choose among documented statuses or add headers."""
+    """What an implementation returns to choose among documented statuses or add headers:
+    the documented ones typed (an instance of the answer's class in the package's ``headers``
+    module), or any as a mapping of name to value (written in ``simple`` style)."""
 
     body: T
     status: int | None = None
-    headers: Mapping[str, object] = field(default_factory=dict)
+    headers: Mapping[str, object] | ResponseHeaders = field(default_factory=dict)
+
+    def header_texts(self) -> dict[str, str]:
+        """The headers to send, each value written in ``simple`` style."""
+        if isinstance(self.headers, ResponseHeaders):
+            return self.headers.to_headers()
+        return {name: header_value(value) for name, value in self.headers.items()}
 
 
 def json_bytes(value: object) -> bytes:
@@ -131,19 +218,22 @@ def json_bytes(value: object) -> bytes:
 
 
 class HttpError(Exception):
-    """Raise to answer a documented error: ``status``, the error model and extra headers."""
+    """Raise to answer a documented error: ``status``, the error model and its headers (the
+    documented ones typed, as in ``Reply``, or a mapping of texts)."""
 
     def __init__(
         self,
         status: int,
         error: object = None,
-        headers: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | ResponseHeaders | None = None,
         media_type: str = "application/json",
     ) -> None:
         super().__init__(f"{status}")
         self.status = status
         self.error = error
-        self.headers = dict(headers or {})
+        self.headers = (
+            headers.to_headers() if isinstance(headers, ResponseHeaders) else dict(headers or {})
+        )
         self.media_type = media_type
 
     def content(self) -> bytes:

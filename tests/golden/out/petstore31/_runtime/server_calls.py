@@ -27,7 +27,6 @@ from .param_parsing import (
     query_pairs,
     raw_path_params,
 )
-from .param_styles import header_value
 from .server_bodies import Reply
 
 __all__ = [
@@ -145,5 +144,5 @@ def reply_status(
     """
     if isinstance(result, Reply):
         status = choose_status(result.status, documented, default)
-        return status, {name: header_value(value) for name, value in result.headers.items()}
+        return status, result.header_texts()
     return default, {}

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .auth_checks import Unauthorized
 from .errors import ErrorTable, documented_for, error_answer
-from .server_bodies import HttpError
+from .server_bodies import BodyTooLarge, HttpError
 from .server_calls import ParameterError
 from .wire import adapter, decode_json
 
@@ -258,6 +258,8 @@ def endpoint(handler: Handler, errors: ErrorTable) -> Callable[[Request], Awaita
             )
         except ParameterError as failure:
             return answer_error(request, errors, 400, "BadRequest", f"Invalid {failure}")
+        except BodyTooLarge as failure:
+            return answer_error(request, errors, 413, "RequestEntityTooLarge", f"The {failure}.")
         except HttpError as failure:
             documented = documented_for(errors, failure.status)
             return Response(
