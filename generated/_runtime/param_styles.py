@@ -18,10 +18,13 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from enum import Enum, StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+else:
+    from .lazy import BaseModel
 
 __all__ = [
     "Style",
