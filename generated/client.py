@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Final, Self
-
-import httpx
+from typing import TYPE_CHECKING, Final, Self
 
 from . import models
 from ._runtime import calls as _calls
 from ._runtime import client_responses as _responses
-from ._runtime import wire as _wire
 from ._runtime.bodies import AsyncDownload, Download, File
 from ._runtime.calls import BodyWire, OperationWire
 from ._runtime.client_responses import (
@@ -33,6 +30,17 @@ from ._runtime.paging import PaginationLoop
 from ._runtime.schemes import HttpAuth, Scheme
 from ._runtime.session import AsyncSession, SyncSession
 from ._runtime.transport import RetryPolicy
+
+# Read only when a call is made (or an annotation evaluated): with split models (whose index
+# loads none), importing the client loads neither httpx nor pydantic.
+if TYPE_CHECKING:
+    import httpx
+
+    from ._runtime import wire as _wire
+else:
+    from ._runtime.lazy import DeferredModule, httpx
+
+    _wire = DeferredModule(f"{__package__}._runtime.wire")
 
 __all__ = [
     "ApiError",

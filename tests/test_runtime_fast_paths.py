@@ -94,6 +94,10 @@ def _grammar_accepts(text: str) -> bool:
 @example("2016-12-31 23:57:57Z")
 @example("2016-12-31T23:57:57.123456789012Z")
 @example("2016-12-31T23:57:57.1234567890123Z")
+@example("2016-12-31T23:57:57Z\n")
+@example("\n2016-12-31T23:57:57Z")
+@example("2016-12-31T23:57:57.2481234-08:00 ")
+@example("2016-12-31T23:57:57.+08:00")
 def test_a_timestamp_parses_exactly_when_the_grammar_accepts_it(text: str) -> None:
     try:
         parsed: DateTimeOffset | None = _TIMESTAMP.validate_json(json.dumps(text))
@@ -118,6 +122,9 @@ _NEAR_BASE64 = st.text(alphabet="AQgwYZaz09+/-_=\n é", max_size=24)
 @example("+/_-")
 @example("Y29u\n")
 @example("=Y29u")
+@example("AA==AA==")
+@example("AAA=AAAA")
+@example("")
 def test_base64_parses_exactly_as_the_grammar_decodes(text: str) -> None:
     try:
         expected: bytes | None = decode_base64(text)
@@ -143,3 +150,5 @@ def test_padding_past_one_quantum_is_refused_like_the_grammar(text: str) -> None
         decode_base64(text)
     with pytest.raises(ValidationError):
         TypeAdapter(Base64Bytes).validate_python(text)
+    with pytest.raises(ValidationError):
+        TypeAdapter(Base64Bytes).validate_json(json.dumps(text))

@@ -11,19 +11,23 @@ an async callable, so tokens can be fresh per request.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import inspect
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import quote, urljoin
 
-import httpx
-
 from .schemes import ApiKey, HttpAuth, Location, OAuth2, OpenIdConnect, Requirement, Scheme
+
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
+else:
+    from .lazy import asyncio, httpx
 
 __all__ = [
     "ApiKey",

@@ -5,15 +5,19 @@ sending itself is ``session``'s."""
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 from dataclasses import dataclass
-from typing import Final
-
-import httpx
+from typing import TYPE_CHECKING, Final
 
 from .client_responses import ApiError
+
+if TYPE_CHECKING:
+    from email import utils as email_utils
+
+    import httpx
+else:
+    from .lazy import email_utils, httpx
 
 __all__ = ["ApiError", "RetryPolicy", "expect_success", "retry_after"]
 
@@ -53,7 +57,7 @@ def retry_after(value: str | None) -> float | None:
     if value.isdigit():
         return float(value)
     try:
-        when = email.utils.parsedate_to_datetime(value)
+        when = email_utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
     return when.timestamp() - time.time()

@@ -37,8 +37,8 @@ TARGETS: tuple[Target, ...] = (
         "client",
         templates=(("client.py", "client.py.j2"),),
         runtime=(
-            *("bodies.py", "calls.py", "client_responses.py", "credentials.py", "media.py"),
-            *("param_styles.py", "paging.py", "schemes.py", "session.py"),
+            *("bodies.py", "calls.py", "client_responses.py", "credentials.py", "lazy.py"),
+            *("media.py", "param_styles.py", "paging.py", "schemes.py", "session.py"),
             "transport.py",
         ),
     ),

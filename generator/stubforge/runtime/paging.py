@@ -12,10 +12,13 @@ import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
+else:
+    from .lazy import httpx
 
 __all__ = [
     "Link",

@@ -12,16 +12,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Final, Self
-
-import httpx
+from typing import TYPE_CHECKING, Final, Self
 
 from . import _runtime, models
 from . import headers as _headers
 from ._runtime import calls as _calls
 from ._runtime import client_responses as _responses
 from ._runtime import paging as _paging
-from ._runtime import wire as _wire
 from ._runtime.bodies import AsyncDownload, Download, File, Upload
 from ._runtime.calls import BodyWire, OperationWire, ParamWire
 from ._runtime.client_responses import (
@@ -37,6 +34,17 @@ from ._runtime.paging import PaginationLoop, Paging
 from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
 from ._runtime.session import AsyncSession, SyncSession
 from ._runtime.transport import RetryPolicy
+
+# Read only when a call is made (or an annotation evaluated): with split models (whose index
+# loads none), importing the client loads neither httpx nor pydantic.
+if TYPE_CHECKING:
+    import httpx
+
+    from ._runtime import wire as _wire
+else:
+    from ._runtime.lazy import DeferredModule, httpx
+
+    _wire = DeferredModule(f"{__package__}._runtime.wire")
 
 __all__ = [
     "ApiError",

@@ -17,12 +17,15 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Generic, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .media import is_json
 from .response_headers import HeaderError, HeaderReader, ResponseHeaders, match_status
+
+if TYPE_CHECKING:
+    import httpx
+else:
+    from .lazy import httpx
 
 __all__ = [
     "ApiError",

@@ -13,11 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
-
-import httpx
-from pydantic import BaseModel
 
 from .bodies import File, PartEncoding, Upload, form_body, multipart_parts, upload_content
 from .param_styles import (
@@ -31,6 +28,12 @@ from .param_styles import (
     scalar_text,
 )
 from .schemes import Requirement
+
+if TYPE_CHECKING:
+    import httpx
+    from pydantic import BaseModel
+else:
+    from .lazy import BaseModel, httpx
 
 __all__ = ["BodyWire", "Call", "OperationWire", "ParamWire", "fill_path", "prepare"]
 

@@ -30,13 +30,16 @@ _DATE_TIME: Final = re.compile(
     r":([0-5][0-9])(?:[.]([0-9]{1,12}))?(?:(Z)|([+-])([01][0-9]|2[0-3]):([0-5][0-9]))\Z"
 )
 
-match_date_time_layout: Final = re.compile(
+DATE_TIME_LAYOUT: Final = (
     r"[0-9]{4}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]"
-    r"(?:[.][0-9]{1,12})?(?:Z|[+-][0-2][0-9]:[0-5][0-9])\Z"
-).match
+    r"(?:[.][0-9]{1,12})?(?:Z|[+-][0-2][0-9]:[0-5][0-9])"
+)
 """The layout of a date-time, and a quicker check than the grammar: a text in this layout that
 ``datetime.fromisoformat`` reads (which checks the ranges and the calendar) is one that
-``date_time_fields`` accepts."""
+``date_time_fields`` accepts. Unanchored, and in the syntax that Python's ``re`` and Rust's
+``regex`` (pydantic-core's) share."""
+
+match_date_time_layout: Final = re.compile(DATE_TIME_LAYOUT + r"\Z").match
 
 
 def date_time_fields(text: str) -> tuple[str, ...] | None:

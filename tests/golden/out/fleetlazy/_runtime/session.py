@@ -10,23 +10,27 @@ stream is sent once: it cannot be replayed.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Mapping
 from types import TracebackType
-from typing import Self
-
-import httpx
+from typing import TYPE_CHECKING, Self
 
 from .calls import Call
 from .credentials import apply_credentials, apply_credentials_async, invalidate_tokens
 from .schemes import HttpAuth, OAuth2, OpenIdConnect, Requirement, Scheme
 
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
+else:
+    from .lazy import asyncio, httpx
+
 __all__ = ["AsyncSession", "RetryRule", "SyncSession", "resolve_token"]
 
 _TOKEN = "token"
 
-RetryRule = Callable[[int, httpx.Response], float | None]
+RetryRule = Callable[[int, "httpx.Response"], float | None]
 """Seconds to wait before retrying after the ``attempt``-th answer, or None to stop."""
 
 

@@ -18,12 +18,15 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Ma
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final, Self, cast
-
-import httpx
-from pydantic import BaseModel
+from typing import IO, TYPE_CHECKING, Final, Self, cast
 
 from .param_styles import content_text, json_value, query_pairs, query_string, scalar_text
+
+if TYPE_CHECKING:
+    import httpx
+    from pydantic import BaseModel
+else:
+    from .lazy import BaseModel, httpx
 
 __all__ = [
     "AsyncDownload",

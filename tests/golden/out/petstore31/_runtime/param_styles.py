@@ -18,13 +18,13 @@ import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from enum import Enum, StrEnum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
 
-from pydantic import BaseModel
-from pydantic_core import PydanticSerializationError, to_jsonable_python
-
-from .wire import model_data
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+else:
+    from .lazy import BaseModel
 
 __all__ = [
     "Style",
@@ -75,6 +75,8 @@ def json_value(value: object) -> object:
     if value is None or type(value) in _JSON_SCALARS:
         return value
     if isinstance(value, BaseModel):
+        from .wire import model_data  # pydantic is loaded: a model exists
+
         return model_data(value)
     if isinstance(value, Enum):
         return json_value(value.value)
@@ -88,6 +90,8 @@ def json_value(value: object) -> object:
         return {str(json_value(key)): json_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [json_value(item) for item in value]
+    from pydantic_core import PydanticSerializationError, to_jsonable_python
+
     try:
         return to_jsonable_python(value, by_alias=True)
     except PydanticSerializationError:
