@@ -6,14 +6,17 @@ client's output must equal each cell, and the server's parser must give the valu
 
 from __future__ import annotations
 
+import enum
 import string
+from datetime import date
 from enum import Enum
+from typing import Annotated
 
 import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, RootModel
 
 from stubforge.runtime.param_parsing import (
     Shape,
@@ -36,6 +39,8 @@ from stubforge.runtime.param_styles import (
     query_string,
     scalar_text,
 )
+from stubforge.runtime.values import DateTimeOffset
+from stubforge.runtime.wire import WireModel
 
 STRING = "blue"
 ARRAY = ["blue", "black", "brown"]
@@ -264,3 +269,117 @@ def test_any_text_object_survives_a_path_round_trip(
 ) -> None:
     written = path_value("v", value, style, explode)
     assert parse_path(written, "v", style, explode, Shape.OBJECT) == value
+
+
+# The table's values as the generated code holds them: an enum member, a root model, a model
+# with wire names (and a default nobody set, which is not sent), lists of enum members. Each
+# must be written exactly as the table's cell for the plain JSON value.
+class _Colour(Enum):
+    blue = "blue"
+    black = "black"
+    brown = "brown"
+
+
+class _Level(enum.IntEnum):
+    high = 3
+
+
+class _ColourText(RootModel[str]):
+    root: str
+
+
+class _Colours(RootModel[list[str]]):
+    root: list[str]
+
+
+class _Rgb(WireModel):
+    r: Annotated[int, Field(alias="R")]
+    g: Annotated[int, Field(alias="G")]
+    b: Annotated[int, Field(alias="B")]
+    alpha: int = 255
+
+
+TYPED = {
+    "string": [_Colour.blue, _ColourText("blue")],
+    "array": [
+        [_Colour.blue, _Colour.black, _Colour.brown],
+        [_ColourText("blue"), _ColourText("black"), _ColourText("brown")],
+        _Colours(["blue", "black", "brown"]),
+        ("blue", "black", "brown"),
+    ],
+    "object": [_Rgb(r=100, g=200, b=150), {"R": _ColourText("100"), "G": 200, "B": 150}],
+}
+TYPED_CELLS = [
+    pytest.param(style, explode, value, cell, id=f"{style}-{explode}-{shape}-{index}")
+    for style, explode, shape, _, cell in (c.values for c in CELLS)
+    for index, value in enumerate(TYPED.get(str(shape), []))
+]
+
+
+@pytest.mark.parametrize(("style", "explode", "value", "cell"), TYPED_CELLS)
+def test_enum_members_root_models_and_models_are_written_as_the_tables_cell(
+    style: str, explode: bool, value: object, cell: str
+) -> None:
+    assert _client_output(style, explode, value) == cell
+
+
+# Primitives other than strings, by their JSON text (RFC 8259 for booleans and numbers, RFC
+# 3339 for dates, RFC 4648 section 4 for base64), substituted for "blue" in the table's cells
+# (percent-encoded, and "." too where it is label's delimiter).
+OTHER_PRIMITIVES = [
+    ("boolean", True, "true"),
+    ("false", False, "false"),
+    ("integer", 7, "7"),
+    ("number", 2.5, "2.5"),
+    ("date", date(2016, 12, 31), "2016-12-31"),
+    (
+        "date-time",
+        DateTimeOffset("2016-12-31T23:57:57.2481234-08:00"),
+        "2016-12-31T23%3A57%3A57.2481234-08%3A00",
+    ),
+    ("bytes", b"\xfb\xff", "%2B%2F8%3D"),
+    ("enum-of-int", _Level.high, "3"),
+]
+PRIMITIVE_CELLS = [
+    pytest.param(
+        style,
+        explode,
+        value,
+        text.replace("blue", spelled.replace(".", "%2E") if style == "label" else spelled),
+        id=f"{style}-{explode}-{name}",
+    )
+    for style, explode, _empty, text, *_ in TABLE
+    if text and style not in NAMED | {"deepObject"}
+    for name, value, spelled in OTHER_PRIMITIVES
+]
+
+
+@pytest.mark.parametrize(("style", "explode", "value", "cell"), PRIMITIVE_CELLS)
+def test_booleans_numbers_dates_and_bytes_are_written_as_json_spells_them(
+    style: str, explode: bool, value: object, cell: str
+) -> None:
+    assert _client_output(style, explode, value) == cell
+
+
+def test_nested_models_in_a_deep_object_send_what_was_set_with_wire_names() -> None:
+    class Range(WireModel):
+        low: Annotated[int, Field(alias="min")]
+        high: Annotated[int | None, Field(alias="max")] = None
+
+    class Filter(WireModel):
+        colours: list[_Colour]
+        range: Range
+        active: bool = True
+        since: DateTimeOffset | None = None
+
+    value = Filter(colours=[_Colour.blue, _Colour.brown], range=Range(low=1), active=False)
+    written = query_string(query_pairs("filter", value, "deepObject"))
+    assert written == (
+        "filter[colours]=blue&filter[colours]=brown&filter[range][min]=1&filter[active]=false"
+    )
+    assert "Colour" not in header_value([_Colour.blue], explode=False)
+
+
+def test_an_object_without_a_json_form_is_refused_not_sent_as_its_repr() -> None:
+    with pytest.raises(TypeError, match="no JSON form"):
+        query_pairs("v", object())

@@ -30,8 +30,13 @@ def resolve(node: Any, at: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
 
 
 class Warnings(list[tuple[str, tuple[str, ...], str]]):
-    def __call__(self, message: str, at: tuple[str, ...], hint: str) -> None:
+    def __init__(self) -> None:
+        super().__init__()
+        self.codes: list[str] = []
+
+    def __call__(self, message: str, at: tuple[str, ...], hint: str, *, code: str = "") -> None:
         self.append((message, at, hint))
+        self.codes.append(code)
 
 
 def _paging(path: str, method: str = "get") -> tuple[PagingRule | None, Warnings]:
@@ -116,6 +121,18 @@ def test_styles_the_wire_cannot_carry_are_located_warnings(
     warnings = Warnings()
     check_parameter(item, location, style, explode, shape, ("p",), warnings)
     assert len(warnings) == 1 and expected in warnings[0][0]
+    assert warnings.codes == [CODES[expected]]
+
+
+# Each kind of style the wire cannot carry has its own stable code (the corpus report counts them).
+CODES = {
+    "'label' is not defined for query": "wire-style-location",
+    "defined for objects, not arrays": "wire-deep-object-shape",
+    "for arrays and objects": "wire-delimited-primitive",
+    "repeats the name": "wire-delimited-explode",
+    "query parameters only": "wire-allow-reserved",
+    "sent as text": "wire-parameter-media-type",
+}
 
 
 def test_every_parameter_of_the_wire_spec_is_sendable() -> None:
@@ -161,3 +178,4 @@ def test_an_unsendable_style_is_a_located_warning_at_generation(tmp_path: Path) 
     assert "openapi.yaml:10:" in warning and ": warning: " in warning
     assert "(at /paths/~1items/get/parameters/0/style)" in warning
     assert "sent form-style" in warning and "hint: use style 'form'" in warning
+    assert "[wire-deep-object-shape]" in warning.splitlines()[0]

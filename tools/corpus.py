@@ -4,8 +4,11 @@ For each spec: generation in a fresh process (seconds, peak MB), then, in anothe
 generated models, client and server are imported, ``Client``, ``AsyncClient`` and
 ``create_app(NotImplementedApi())`` are constructed, and ruff checks syntax and undefined names.
 A spec is "ok" only when all of that holds and, unless ``--no-mypy``, ``mypy --strict`` finds
-no error in the package. Writes a Markdown table and prints a one-line summary; files are named
-relative to the repository, never by a path of the machine it ran on. A report, not a test gate.
+no error in the package. The "cannot put on the wire" column counts the generation's warnings
+by their code (``[wire-...]``, one per kind of spec feature the generated code does not send or
+read as written), so every entry there is a gap to close. Writes a Markdown table and prints a
+one-line summary; files are named relative to the repository, never by a path of the machine it
+ran on. A report, not a test gate.
 """
 
 from __future__ import annotations
@@ -13,15 +16,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "specs"
+# A warning's first line ends with its code: ``file:1:2: warning: ... (at /x) [wire-xml-body]``.
+WIRE_CODE = re.compile(r": warning: .*\[(wire-[a-z0-9-]+)\]$")
 
 SMOKE = """
 import asyncio
@@ -46,6 +52,21 @@ class Result:
     refused: bool = False
     mypy: str = "-"
     exchanges: str = "-"  # documented exchanges found / holding (stubforge verify)
+    wire_gaps: dict[str, int] = field(default_factory=dict)  # warning code -> how many
+
+
+def wire_gaps(stderr: str) -> dict[str, int]:
+    """The ``wire-...`` warning codes of a generation's output, counted, in code order."""
+    found: dict[str, int] = {}
+    for line in stderr.splitlines():
+        match = WIRE_CODE.search(line)
+        if match:
+            found[match.group(1)] = found.get(match.group(1), 0) + 1
+    return dict(sorted(found.items()))
+
+
+def gaps_cell(gaps: dict[str, int]) -> str:
+    return ", ".join(f"{code} ({count})" if count > 1 else code for code, count in gaps.items())
 
 
 def shown(text: str, spec: Path) -> str:
@@ -90,6 +111,7 @@ def run_one(spec: Path, work: Path, timeout: float, *, typecheck: bool = False) 
         else:
             kept.append(line)
     stderr = "\n".join(kept)
+    gaps = wire_gaps(stderr)
     if generated.returncode != 0:
         lines = (
             [line for line in stderr.splitlines() if "error" in line]
@@ -98,7 +120,9 @@ def run_one(spec: Path, work: Path, timeout: float, *, typecheck: bool = False) 
         )
         refused = generated.returncode == 2 and "Traceback" not in stderr
         reason = ("refused: " if refused else "failed: ") + shown(lines[0], spec)[:300]
-        return Result(spec.name, False, reason, seconds, peak, 0, 0, refused=refused)
+        return Result(
+            spec.name, False, reason, seconds, peak, 0, 0, refused=refused, wire_gaps=gaps
+        )
     files = [p for p in out.rglob("*.py")]
     line_count = sum(len(p.read_text("utf-8").splitlines()) for p in files)
     lint = subprocess.run(
@@ -126,6 +150,7 @@ def run_one(spec: Path, work: Path, timeout: float, *, typecheck: bool = False) 
             peak,
             len(files),
             line_count,
+            wire_gaps=gaps,
         )
     smoke = subprocess.run(
         [sys.executable, "-c", SMOKE.format(package="pkg")],
@@ -145,8 +170,9 @@ def run_one(spec: Path, work: Path, timeout: float, *, typecheck: bool = False) 
             peak,
             len(files),
             line_count,
+            wire_gaps=gaps,
         )
-    result = Result(spec.name, True, "", seconds, peak, len(files), line_count)
+    result = Result(spec.name, True, "", seconds, peak, len(files), line_count, wire_gaps=gaps)
     result.exchanges = _verify(spec, work, timeout)
     if typecheck:
         result.mypy = _mypy(work, timeout)
@@ -206,14 +232,14 @@ def _mypy(work: Path, timeout: float) -> str:
 
 def report(results: list[Result]) -> str:
     rows = [
-        "| spec | ok | reason | seconds | peak MB | files | lines | mypy --strict | exchanges found / holding |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| spec | ok | reason | seconds | peak MB | files | lines | mypy --strict | exchanges found / holding | cannot put on the wire |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         mark = "ok" if r.ok else ("refused" if r.refused else "FAIL")
         reason = r.reason.replace("|", "\\|")
         rows.append(
-            f"| {r.spec} | {mark} | {reason} | {r.seconds:.2f} | {r.peak_mb:.0f} | {r.files} | {r.lines} | {r.mypy} | {r.exchanges} |"
+            f"| {r.spec} | {mark} | {reason} | {r.seconds:.2f} | {r.peak_mb:.0f} | {r.files} | {r.lines} | {r.mypy} | {r.exchanges} | {gaps_cell(r.wire_gaps)} |"
         )
     return "\n".join(rows)
 

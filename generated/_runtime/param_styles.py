@@ -32,6 +32,7 @@ __all__ = [
     "cookie_header",
     "cookie_pairs",
     "header_value",
+    "json_value",
     "path_value",
     "query_pairs",
     "query_string",
@@ -56,55 +57,80 @@ class Style(StrEnum):
 _RESERVED_KEPT: Final = ":/?@!$'()*,;"
 _PERCENT_TRIPLE: Final = re.compile(r"(%[0-9A-Fa-f]{2})")
 
+_JSON_SCALARS: Final = frozenset({str, int, float, bool})
+
 Scalar = str | int | float | bool | None
 Flat = Scalar | list[Scalar] | dict[str, Scalar]
 
 
-def scalar_text(value: object) -> str:
-    """One value as text: JSON's spelling for booleans, ISO 8601 for dates, an enum's value."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+def json_value(value: object) -> object:
+    """``value`` in JSON's data model: what every style and encoding below is defined on.
+
+    Models dump as they go on the wire (wire names, only the fields that were set, their own
+    serializers for lossless date-times and base64), a root model as its root, enum members as
+    their value, date-times as written, bytes as standard base64. Anything else pydantic knows
+    how to write as JSON (UUID, Decimal, dataclasses) goes through pydantic; an object it does
+    not know is a ``TypeError``, never its ``repr``.
+    """
+    if value is None or type(value) in _JSON_SCALARS:
+        return value
+    if isinstance(value, BaseModel):
+        from .wire import model_data  # pydantic is loaded: a model exists
+
+        return model_data(value)
     if isinstance(value, Enum):
-        return scalar_text(value.value)
+        return json_value(value.value)
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, bytes | bytearray):
+    if isinstance(value, bytes | bytearray | memoryview):
         return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, BaseModel | Mapping | list | tuple):
-        return content_text(value)
-    return str(value)
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Mapping):
+        return {str(json_value(key)): json_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_value(item) for item in value]
+    from pydantic_core import PydanticSerializationError, to_jsonable_python
+
+    try:
+        return to_jsonable_python(value, by_alias=True)
+    except PydanticSerializationError:
+        raise TypeError(f"{type(value).__name__} has no JSON form to send") from None
+
+
+def scalar_text(value: object) -> str:
+    """One value as text: JSON's spelling for booleans and numbers, ISO 8601 for dates, an
+    enum's value, a string as it is; an array or object (where the style table has no cell for
+    it) as compact JSON."""
+    return _text(json_value(value))
+
+
+def _text(data: object) -> str:
+    if data is None:
+        return ""
+    if isinstance(data, str):
+        return data
+    if isinstance(data, bool):
+        return "true" if data else "false"
+    if isinstance(data, int | float):
+        return json.dumps(data)
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
 def content_text(value: object) -> str:
     """A value as compact JSON: ``content``-encoded parameters and nested values."""
-    if isinstance(value, BaseModel):
-        return value.model_dump_json(by_alias=True, exclude_unset=True)
-    return json.dumps(_plain(value), separators=(",", ":"), ensure_ascii=False)
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return scalar_text(value)
+    return json.dumps(json_value(value), separators=(",", ":"), ensure_ascii=False)
 
 
 def _shape(value: object) -> list[str] | list[tuple[str, str]] | str:
-    """A value as the table sees it: a primitive's text, an array's items or an object's pairs."""
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json", by_alias=True, exclude_none=True)
-    if isinstance(value, Mapping):
-        return [(str(key), scalar_text(item)) for key, item in value.items() if item is not None]
-    if isinstance(value, list | tuple | set | frozenset):
-        return [scalar_text(item) for item in value]
-    return scalar_text(value)
+    """A value as the table sees it: a primitive's text, an array's items or an object's pairs
+    (properties without a value are left out, as the table has no spelling for them)."""
+    data = json_value(value)
+    if isinstance(data, dict):
+        return [(key, _text(item)) for key, item in data.items() if item is not None]
+    if isinstance(data, list):
+        return [_text(item) for item in data]
+    return _text(data)
 
 
 def _encode(text: str, *, allow_reserved: bool = False, also: str = "") -> str:
@@ -187,14 +213,15 @@ def query_pairs(
     if value is None:
         return []
     style = Style(style)
-    shaped = _shape(value)
+    data = json_value(value)
     key = _encode(name)
 
     def enc(text: str) -> str:
         return _encode(text, allow_reserved=allow_reserved)
 
-    if style is Style.DEEP_OBJECT and isinstance(value, BaseModel | Mapping):
-        return _deep_pairs(key, value, allow_reserved)
+    if style is Style.DEEP_OBJECT and isinstance(data, dict):
+        return _deep_pairs(key, data, allow_reserved)
+    shaped = _shape(data)
     if isinstance(shaped, str):
         return [(key, enc(shaped))]
     delimiter = {Style.SPACE_DELIMITED: "%20", Style.PIPE_DELIMITED: "|"}.get(style, ",")
@@ -207,20 +234,19 @@ def query_pairs(
     ]
 
 
-def _deep_pairs(prefix: str, value: object, allow_reserved: bool) -> list[tuple[str, str]]:
-    """``name[key]=value``, nesting further objects as ``name[key][inner]`` and repeating arrays."""
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json", by_alias=True, exclude_none=True)
+def _deep_pairs(prefix: str, data: object, allow_reserved: bool) -> list[tuple[str, str]]:
+    """``name[key]=value``, nesting further objects as ``name[key][inner]`` and repeating arrays
+    (``data`` is already in JSON's data model)."""
     found: list[tuple[str, str]] = []
-    if isinstance(value, Mapping):
-        for key, item in value.items():
+    if isinstance(data, dict):
+        for key, item in data.items():
             if item is not None:
-                found.extend(_deep_pairs(f"{prefix}[{_encode(str(key))}]", item, allow_reserved))
-    elif isinstance(value, list | tuple):
-        for item in value:
+                found.extend(_deep_pairs(f"{prefix}[{_encode(key)}]", item, allow_reserved))
+    elif isinstance(data, list):
+        for item in data:
             found.extend(_deep_pairs(prefix, item, allow_reserved))
     else:
-        found.append((prefix, _encode(scalar_text(value), allow_reserved=allow_reserved)))
+        found.append((prefix, _encode(_text(data), allow_reserved=allow_reserved)))
     return found
 
 

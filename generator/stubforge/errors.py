@@ -39,12 +39,15 @@ class Diagnostic:
     location: Location = Location()
     hint: str | None = None
     severity: str = "error"
+    code: str = ""  # a stable name for the kind of problem, e.g. ``wire-xml-body``
 
     def render(self) -> str:
         where = str(self.location)
         text = f"{where}: {self.severity}: {self.message}"
         if self.location.pointer is not None:
             text += f" (at {self.location.pointer or '/'})"
+        if self.code:
+            text += f" [{self.code}]"
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return _visible(text)

@@ -43,9 +43,15 @@ class BuildContext:
 
     # -- diagnostics ---------------------------------------------------------------------
 
-    def warn(self, message: str, at: tuple[str, ...], hint: str) -> None:
+    def warn(self, message: str, at: tuple[str, ...], hint: str, *, code: str = "") -> None:
         self.warnings.append(
-            Diagnostic(message, self.spec.locate(pointer_of(*at)), hint=hint, severity="warning")
+            Diagnostic(
+                message,
+                self.spec.locate(pointer_of(*at)),
+                hint=hint,
+                severity="warning",
+                code=code,
+            )
         )
 
     def error(self, message: str, at: tuple[str, ...], hint: str) -> None:

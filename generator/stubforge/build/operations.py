@@ -174,6 +174,7 @@ class OperationBuilder:
                         "can carry (letters, digits and !#$%&'*+-.^_`|~ only)",
                         (*where, str(index), "name"),
                         hint="rename the parameter",
+                        code="wire-header-name",
                     )
                     continue
                 merged[(name, location)] = (resolved, place)
@@ -248,6 +249,7 @@ class OperationBuilder:
                 f"parameter style {written!r} is not one OpenAPI defines; {default!r} is used",
                 (*at, "style"),
                 hint="use one of " + ", ".join(s.value for s in ParameterStyle),
+                code="wire-style-unknown",
             )
             return default
 
@@ -272,11 +274,12 @@ class OperationBuilder:
                 node = PrimitiveType(Primitive.STR)
             elif kind == BodyKind.BINARY:
                 node = PrimitiveType(Primitive.BYTES, "binary")
-                if "xml" in media_type.lower():
+                if _is_xml_data(media_type):
                     self.context.warn(
                         f"{media_type} bodies are sent and read as raw bytes, not as XML",
                         place,
                         hint="describe the body as JSON, or encode it yourself",
+                        code="wire-xml-body",
                     )
             else:
                 schema = media.get("schema")
@@ -326,6 +329,7 @@ class OperationBuilder:
                     "x-ms-pageable on an operation without a JSON success body is ignored",
                     (*at, "x-ms-pageable"),
                     hint="answer a JSON page of items",
+                    code="wire-paging",
                 )
             return None
         status = (
@@ -459,3 +463,10 @@ def _examples(
             if isinstance(example, dict) and "value" in example:
                 found.append((str(name), example["value"]))
     return tuple(found)
+
+
+def _is_xml_data(media_type: str) -> bool:
+    """XML that carries data (``application/xml``, ``+xml``), which raw bytes do not model; an
+    image, audio or video in XML (``image/svg+xml``) is a file, and bytes are what it is."""
+    kind = media_type.split(";", 1)[0].strip().lower()
+    return "xml" in kind and kind.split("/", 1)[0] not in ("image", "audio", "video", "font")

@@ -62,6 +62,7 @@ def security_schemes(context: BuildContext) -> tuple[SecurityScheme, ...]:
                     "a certificate is a property of the connection",
                     at,
                     hint="pass http_client=httpx.Client(cert=...) to the client",
+                    code="wire-mutual-tls",
                 )
     return tuple(result)
 

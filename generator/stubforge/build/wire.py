@@ -10,14 +10,20 @@ instead; nothing here fails a build.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from stubforge.ir.api import ARRAY, OBJECT, PRIMITIVE, FieldEncoding, PagingRule
 
 Json = Any
 Place = tuple[str, ...]
 Resolve = Callable[[Json, Place], tuple[Json, Place]]
-Warn = Callable[[str, Place, str], None]
+
+
+class Warn(Protocol):
+    """Records a located warning; ``code`` names its kind (``wire-...``: the generated code
+    cannot put on the wire what the spec says)."""
+
+    def __call__(self, message: str, at: Place, hint: str, *, code: str = "") -> None: ...
 
 
 STYLES_BY_LOCATION: Final = {
@@ -68,30 +74,35 @@ def check_parameter(
             f"it is sent {allowed[0] if allowed else 'as text'!s}-style",
             (*at, "style"),
             "use one of " + ", ".join(allowed),
+            code="wire-style-location",
         )
     if style == "deepObject" and shape != OBJECT:
         warn(
             f"style 'deepObject' is defined for objects, not {shape}s; the value is sent form-style",
             (*at, "style"),
             "use style 'form' for this parameter",
+            code="wire-deep-object-shape",
         )
     if style in ("spaceDelimited", "pipeDelimited") and shape == PRIMITIVE:
         warn(
             f"style {style!r} is defined for arrays and objects; a single value is sent as it is",
             (*at, "style"),
             "make the schema an array, or use style 'form'",
+            code="wire-delimited-primitive",
         )
     if style in ("spaceDelimited", "pipeDelimited") and explode:
         warn(
             f"style {style!r} with explode: true repeats the name like 'form' does",
             (*at, "explode"),
             "set explode: false to send one delimited value",
+            code="wire-delimited-explode",
         )
     if item.get("allowReserved") is True and location != "query":
         warn(
             "allowReserved applies to query parameters only; it is ignored here",
             (*at, "allowReserved"),
             "remove allowReserved",
+            code="wire-allow-reserved",
         )
     content = item.get("content")
     if isinstance(content, dict):
@@ -102,6 +113,7 @@ def check_parameter(
                     f"a parameter in {media_type!r} is sent as text, not encoded as that media type",
                     (*at, "content", str(media_type)),
                     "describe it with 'schema', or as application/json",
+                    code="wire-parameter-media-type",
                 )
 
 
@@ -145,6 +157,7 @@ def field_encodings(
                 f"the encoding names {name!r}, which is not a property of the body's schema",
                 (*at, "encoding", str(name)),
                 "name a property of the schema",
+                code="wire-encoding-unknown-property",
             )
     result: list[FieldEncoding] = []
     for name, (schema, place) in properties.items():
@@ -158,6 +171,7 @@ def field_encodings(
                 "style applies to form bodies only; multipart parts are written by content type",
                 (*at, "encoding", name, "style"),
                 "remove style, or set contentType",
+                code="wire-multipart-style",
             )
             style = ""
         if style and style not in STYLES_BY_LOCATION["query"]:
@@ -165,6 +179,7 @@ def field_encodings(
                 f"style {style!r} is not a query style; the property is sent form-style",
                 (*at, "encoding", name, "style"),
                 "use form, spaceDelimited, pipeDelimited or deepObject",
+                code="wire-encoding-style",
             )
             style = "form"
         explode = spec.get("explode")
@@ -205,6 +220,7 @@ def _static_headers(
                 f"part header {name!r} has no single fixed value, so it is not sent",
                 (*at, str(name)),
                 "give its schema one enum value",
+                code="wire-part-header",
             )
     return tuple(found)
 
@@ -242,6 +258,7 @@ def paging_rule(
                 "x-ms-pageable is not an object; the operation is not paged",
                 place,
                 "give it nextLinkName",
+                code="wire-paging",
             )
             return None
         items = str(pageable.get("itemName") or "value")
@@ -251,6 +268,7 @@ def paging_rule(
                 f"x-ms-pageable's items field {items!r} is not an array of the response",
                 (*place, "itemName"),
                 "name the array property that holds each page's items",
+                code="wire-paging",
             )
             return None
         return PagingRule(str(next_link) if next_link else "", items, linked)
@@ -262,6 +280,7 @@ def paging_rule(
             "the response has @odata.nextLink but no 'value' array; the operation is not paged",
             body_at,
             "add a 'value' array of the items",
+            code="wire-paging",
         )
         return None
     if linked:
@@ -271,5 +290,6 @@ def paging_rule(
             "a Link header is documented but the response is not a list; it is not paged",
             body_at,
             "answer an array, or add x-ms-pageable with itemName",
+            code="wire-paging",
         )
     return None

@@ -1,14 +1,25 @@
 """JSON on the wire, the same way on both sides: the models' base class and one encoder and
-decoder for any annotation (a model, an enum, a primitive, a list or a dict of them)."""
+decoder for any annotation (a model, an enum, a primitive, a list or a dict of them).
+
+A model is written with the properties that were set, by the caller or by the JSON it was read
+from, and no others: a schema's ``default`` is what the receiver assumes when a property is
+absent, so writing it for the caller would change the request (and a required property is
+always set). Set to its default explicitly, a property is written. The one exception is a type
+tag, a property whose default names the model's type (OData's ``@odata.type`` annotation, or a
+``Literal`` discriminator): it is always written, since a receiver expecting a base type cannot
+tell the derived one without it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
-from typing import Any, TypeVar, cast, overload
+from typing import Any, Final, Literal, TypeVar, cast, get_origin, overload
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic_core import to_json
 
-__all__ = ["WireModel", "adapter", "decode_json", "encode_json"]
+__all__ = ["WireModel", "adapter", "decode_json", "encode_json", "model_data"]
 
 T = TypeVar("T")
 
@@ -26,13 +37,64 @@ class WireModel(BaseModel):
         protected_namespaces=(),
     )
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        tags = tuple(
+            (name, info.alias or name)
+            for name, info in cls.model_fields.items()
+            if not info.is_required()
+            and isinstance(info.default, str)
+            and (info.alias in _TAG_NAMES or get_origin(info.annotation) is Literal)
+        )
+        if tags:
+            _TAGS[cls] = tags
+
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready dict of this model, with wire names (what goes on the wire)."""
-        return self.model_dump(mode="json", by_alias=True)
+        return cast("dict[str, Any]", model_data(self))
 
     def to_wire_json(self) -> bytes:
         """The JSON text of this model, with wire names."""
-        return self.model_dump_json(by_alias=True).encode()
+        return encode_json(type(self), self)
+
+
+_TAG_NAMES: Final = frozenset({"@odata.type"})
+# Model classes with a type tag, and the (field, wire name) of each: filled as classes are made.
+_TAGS: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
+
+
+def model_data(value: BaseModel) -> Any:
+    """The JSON-ready form of a model as it goes on the wire: wire names, the properties that
+    were set, and type tags."""
+    data = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if _TAGS:
+        _put_tags(value, data)
+    return data
+
+
+def _put_tags(value: object, data: Any) -> None:
+    """Add the type tags that ``exclude_unset`` left out of ``data``, ``value``'s dump."""
+    if isinstance(value, BaseModel):
+        if not isinstance(data, dict):  # a root model: its root is the data
+            _put_tags(getattr(value, "root", None), data)
+            return
+        fields = type(value).model_fields
+        for name, alias in _TAGS.get(type(value), ()):
+            if alias not in data:
+                data[alias] = value.model_dump(mode="json", by_alias=True, include={name})[alias]
+        for name in value.model_fields_set:
+            info = fields.get(name)
+            key = (info.alias or name) if info is not None else name
+            if key in data:
+                _put_tags(getattr(value, name, None), data[key])
+    elif isinstance(value, list | tuple) and isinstance(data, list):
+        for item, dumped in zip(value, data, strict=False):
+            _put_tags(item, dumped)
+    elif isinstance(value, Mapping) and isinstance(data, dict):
+        for key, item in value.items():
+            if str(key) in data:
+                _put_tags(item, data[str(key)])
 
 
 @cache
@@ -66,7 +128,16 @@ def decode_json(annotation: object, raw: bytes) -> Any:
 
 
 def encode_json(annotation: object, value: object) -> bytes:
-    """The JSON text of ``value`` as ``annotation`` describes it, with wire names."""
+    """The JSON text of ``value`` as ``annotation`` describes it, with wire names; models with
+    the properties that were set (see the module's docstring)."""
     if isinstance(value, BaseModel):
-        return value.model_dump_json(by_alias=True).encode()
-    return _adapter(annotation).dump_json(value, by_alias=True)
+        if not _TAGS:
+            return value.model_dump_json(by_alias=True, exclude_unset=True).encode()
+        return to_json(model_data(value))
+    if _TAGS:
+        data = _adapter(annotation).dump_python(
+            value, mode="json", by_alias=True, exclude_unset=True
+        )
+        _put_tags(value, data)
+        return to_json(data)
+    return _adapter(annotation).dump_json(value, by_alias=True, exclude_unset=True)

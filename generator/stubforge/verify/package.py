@@ -214,6 +214,9 @@ def parse_json(package: Package, annotation: str, raw: bytes) -> Any:
 
 def dump(package: Package, annotation: str, value: Any) -> bytes:
     """The wire form of a typed value, as the generated client and server write it."""
+    wire = getattr(package.client, "_wire", None)
+    if wire is not None and callable(getattr(wire, "encode_json", None)):
+        return bytes(wire.encode_json(package.annotation(annotation), value))
     if isinstance(value, BaseModel):
         return value.model_dump_json(by_alias=True).encode()
     return adapter(package.annotation(annotation)).dump_json(value, by_alias=True)

@@ -25,6 +25,7 @@ from .param_styles import (
     path_value,
     query_pairs,
     query_string,
+    scalar_text,
 )
 from .schemes import Requirement
 
@@ -155,7 +156,7 @@ def _body(body: BodyWire, value: object) -> tuple[dict[str, str], Content, list[
     if body.kind == "text":
         if "charset=" not in body.media_type:
             headers["content-type"] = body.media_type + "; charset=utf-8"
-        return headers, str(value).encode(), None
+        return headers, scalar_text(value).encode(), None
     if isinstance(value, AsyncIterable):
         return headers, value, None
     content, extra = upload_content(_upload(value))

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Final, Self, cast
 
-from .param_styles import content_text, query_pairs, query_string, scalar_text
+from .param_styles import content_text, json_value, query_pairs, query_string, scalar_text
 
 if TYPE_CHECKING:
     import httpx
@@ -62,21 +62,33 @@ class File:
     content_type: str = "application/octet-stream"
 
 
-def _fields(value: object) -> dict[str, object]:
+def _fields(value: object, *, files: bool = False) -> dict[str, object]:
+    """A body's properties by wire name, in JSON's data model (``json_value``), without the
+    absent ones: a model's as it goes on the wire (only those set). With ``files``, binary
+    values and ``File`` stay as they are, to become parts of their own."""
     if isinstance(value, BaseModel):
-        dumped = {
-            (info.alias or name): getattr(value, name)
-            for name, info in type(value).model_fields.items()
-            if name in value.model_fields_set and getattr(value, name) is not None
-        }
-        return dumped
+        data = json_value(value)
+        if not isinstance(data, dict):
+            raise TypeError(f"a form body is an object, not {type(value).__name__}")
+        if files:
+            for name, info in type(value).model_fields.items():
+                raw = getattr(value, name, None)
+                if _is_binary(raw) and (info.alias or name) in data:
+                    data[info.alias or name] = raw
+        return {key: item for key, item in data.items() if item is not None}
     if isinstance(value, Mapping):
-        return {str(key): item for key, item in value.items() if item is not None}
+        return {
+            str(key): item if files and _is_binary(item) else json_value(item)
+            for key, item in value.items()
+            if item is not None
+        }
     raise TypeError(f"a form body is an object, not {type(value).__name__}")
 
 
-def _is_object(value: object) -> bool:
-    return isinstance(value, BaseModel | Mapping)
+def _is_binary(value: object) -> bool:
+    if isinstance(value, list | tuple):
+        return any(_is_binary(item) for item in value)
+    return isinstance(value, File | bytes | bytearray)
 
 
 def form_body(value: object, encoding: Mapping[str, PartEncoding] | None = None) -> bytes:
@@ -85,7 +97,7 @@ def form_body(value: object, encoding: Mapping[str, PartEncoding] | None = None)
     for name, item in _fields(value).items():
         spec = (encoding or {}).get(name, PartEncoding())
         if (spec.content_type and "json" in spec.content_type) or (
-            not spec.style and _is_object(item)
+            not spec.style and isinstance(item, dict)
         ):
             pairs.extend(query_pairs(name, content_text(item)))
         else:
@@ -146,7 +158,7 @@ def multipart_parts(
     Arrays become one part per item, as OpenAPI 3.0 prescribes.
     """
     parts: list[Part] = []
-    for name, item in _fields(value).items():
+    for name, item in _fields(value, files=True).items():
         spec = (encoding or {}).get(name, PartEncoding())
         items = (
             item
@@ -160,7 +172,7 @@ def multipart_parts(
                 part = (part[0] or name, *part[1:])
             elif isinstance(one, bytes | bytearray):
                 part = (name, bytes(one), spec.content_type or "application/octet-stream")
-            elif _is_object(one) or isinstance(one, list | tuple) or "json" in spec.content_type:
+            elif isinstance(one, dict | list) or "json" in spec.content_type:
                 part = (None, content_text(one), spec.content_type or "application/json")
             else:
                 part = (None, scalar_text(one), spec.content_type or "text/plain")
