@@ -45,6 +45,9 @@ class Job:
     inputs: str
     make: Callable[[], dict[str, bytes]]
     reused: Callable[[], None] | None = None
+    # Making the files elsewhere (another process): started before the other jobs are made,
+    # the call it returns waits for the files. Used instead of ``make`` when given.
+    start: Callable[[], Callable[[], dict[str, bytes]]] | None = None
 
 
 def toolchain_digest(config: Config) -> str:
@@ -82,6 +85,10 @@ class RenderCache:
     @classmethod
     def of(cls, config: Config) -> RenderCache:
         return cls(config.root / CACHE_FOLDER, toolchain_digest(config))
+
+    def recorded(self, job: str) -> bool:
+        """Whether the last render recorded files for ``job`` (which may be reused)."""
+        return job in self._index
 
     def key(self, job: Job) -> str:
         return _digest(self.toolchain + "\0" + job.inputs)
@@ -179,14 +186,20 @@ def render_files(
     keys = {name: "" if cache is None else cache.key(job) for name, job in jobs.items()}
     made: dict[str, dict[str, bytes]] = {}
     reused: dict[str, dict[str, bytes]] = {}
+    started: dict[str, Callable[[], dict[str, bytes]]] = {}
     for name, job in jobs.items():
         found = None if cache is None else cache.reuse(name, keys[name])
         if found is not None:
             reused[name] = found
             if job.reused is not None:
                 job.reused()
+        elif job.start is not None:
+            started[name] = job.start()
         else:
             made[name] = job.make()
+    for name, finish in started.items():
+        made[name] = finish()
+    made = {name: made[name] for name in jobs if name in made}
     present = frozenset(file for files in reused.values() for file in files)
     fresh = {file: content for files in made.values() for file, content in files.items()}
     formatted = format_python(fresh, present) if fresh else {}

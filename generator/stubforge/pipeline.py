@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from stubforge.incremental import RenderCache
+    from stubforge.render.model_worker import ModelWorker
 
 
 @dataclass
@@ -85,9 +86,12 @@ def _start_validation(
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:
     from stubforge.incremental import RenderCache, documentation_blind_digest
+    from stubforge.render.model_worker import ModelWorker
 
     cache = RenderCache.of(config)
     pool: ProcessPoolExecutor | None = None
+    # Without a recorded render the models are certainly rendered: the worker warms up now.
+    worker = ModelWorker(early=not cache.recorded("models"))
     try:
         spec = load(config)
         stage("validate")
@@ -105,7 +109,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         else:
             warnings = []
         try:
-            output = _render(config, spec, cache)
+            output = _render(config, spec, cache, worker)
         except StubforgeError:
             if pending is not None:
                 pending.result()  # the spec's own errors come first, as `validate` shows them
@@ -120,6 +124,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         if pending is not None:
             warnings = pending.result()
     finally:
+        worker.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     if not known_clean:
@@ -133,7 +138,9 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     return output, sources
 
 
-def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Output:
+def _render(
+    config: Config, spec: Spec, cache: RenderCache | None = None, worker: ModelWorker | None = None
+) -> Output:
     from stubforge.build import build
     from stubforge.incremental import Job, render_files
     from stubforge.render.targets import TARGETS, runtime_files
@@ -150,6 +157,16 @@ def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Out
         from stubforge.render.split_models import model_files
 
         return model_files(render_models(plan, spec), top, config.split_models_above)
+
+    def models_started() -> Callable[[], dict[str, bytes]]:
+        assert worker is not None
+        finish = worker.render(plan, spec, top, config.split_models_above)
+
+        def finished() -> dict[str, bytes]:
+            stage("models")
+            return finish()
+
+        return finished
 
     def models_reused() -> None:
         # The schema repairs' warnings, which rendering the models would have reported.
@@ -182,7 +199,9 @@ def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Out
         config.split_models_above,
     )
     jobs = {
-        "models": Job(repr(model_inputs), models, models_reused),
+        "models": Job(
+            repr(model_inputs), models, models_reused, models_started if worker else None
+        ),
         "py.typed": Job("", lambda: {"py.typed": b""}),
     }
     api = repr((top, plan.api))

@@ -30,7 +30,7 @@ from stubforge.build import RUNTIME_TYPES, SCHEMA_PREFIX
 from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.naming import Namespace, snake_case
 from stubforge.render.code import escape_invisible
-from stubforge.render.model_schema import repair_model_document
+from stubforge.render.model_schema import may_default_to_model, repair_model_document
 from stubforge.spec import iter_objects, pointer_of
 
 if TYPE_CHECKING:
@@ -53,24 +53,36 @@ def render_models(plan: Plan, spec: Spec) -> str:
     expected = plan.api.models
     if not expected:
         return ""
-    document, found = repair_model_document(plan.model_document, plan.model_pointers, spec.locate)
-    plan.warnings.extend(found)
+    document = _repaired(plan, spec)
     try:
         source, defined = _render(document, expected)
     except _RendererFailed as failure:
-        name = _culprit(document, expected)
-        at = plan.model_pointers.get(name, ("components", "schemas")) if name else ()
-        raise StubforgeError(
-            Diagnostic(
-                f"the model generator cannot render schema {name!r}: {failure}"
-                if name
-                else f"the model generator failed: {failure}",
-                spec.locate(pointer_of(*at)),
-                hint="simplify the schema; run with --debug for the traceback, and report it",
-            )
-        ) from failure.__cause__
+        raise _located(failure, document, plan, spec) from failure.__cause__
     _check_classes(defined, plan, spec)
     return source
+
+
+def _repaired(plan: Plan, spec: Spec) -> dict[str, Any]:
+    document, found = repair_model_document(plan.model_document, plan.model_pointers, spec.locate)
+    plan.warnings.extend(found)
+    return document
+
+
+def _located(
+    failure: _RendererFailed, document: dict[str, Any], plan: Plan, spec: Spec
+) -> StubforgeError:
+    """The renderer's failure as an error located at the schema it fails on."""
+    name = _culprit(document, plan.api.models)
+    at = plan.model_pointers.get(name, ("components", "schemas")) if name else ()
+    return StubforgeError(
+        Diagnostic(
+            f"the model generator cannot render schema {name!r}: {failure}"
+            if name
+            else f"the model generator failed: {failure}",
+            spec.locate(pointer_of(*at)),
+            hint="simplify the schema; run with --debug for the traceback, and report it",
+        )
+    )
 
 
 class _RendererFailed(Exception):
@@ -151,7 +163,7 @@ def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[
                 },
                 import_overrides=dict.fromkeys(runtime_names, "._runtime"),
                 custom_file_header=_HEADER,
-                custom_template_dir=_TEMPLATES,
+                custom_template_dir=_TEMPLATES if may_default_to_model(model_document) else None,
                 aliases=_unstable_field_names(model_document),
                 use_subclass_enum=True,
                 use_enum_values_in_discriminator=True,
