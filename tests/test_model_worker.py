@@ -13,7 +13,6 @@ import pytest
 from stubforge.build import Plan, build
 from stubforge.errors import StubforgeError
 from stubforge.load import Spec, load_spec
-from stubforge.render import model_worker
 from stubforge.render import models as rendering
 from stubforge.render.model_schema import may_default_to_model
 from stubforge.render.model_worker import ModelWorker
@@ -87,7 +86,7 @@ def test_a_worker_that_cannot_start_leaves_the_work_to_the_main_process(
     def refuse(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
         raise OSError("no processes left")
 
-    monkeypatch.setattr(model_worker.subprocess, "Popen", refuse)
+    monkeypatch.setattr(subprocess, "Popen", refuse)
     plan, spec = _plan(tmp_path, SCHEMAS)
     worker = ModelWorker(early=False)
     assert worker.render(plan, spec, HEADER, 0)() == _in_process(tmp_path, 0)
@@ -145,3 +144,31 @@ def test_defaults_that_may_build_models_keep_the_template(
 ) -> None:
     plan, spec = _plan(tmp_path, schemas)
     assert may_default_to_model(rendering._repaired(plan, spec))
+
+
+def test_a_component_keeps_its_name_when_an_inline_schema_met_first_wants_it(
+    tmp_path: Path,
+) -> None:
+    """Rendered first without the schema that claims the component names, the inline ``status``
+    enum of ``A`` takes ``Status``; that is seen, and the models are rendered again with it."""
+    schemas = {
+        "A": {
+            "type": "object",
+            "properties": {
+                "status": {"type": "string", "enum": ["inline-a", "inline-b"]},
+                "state": {"$ref": "#/components/schemas/Status"},
+            },
+        },
+        "Status": {"type": "string", "enum": ["component-x", "component-y"]},
+    }
+    plan, spec = _plan(tmp_path, schemas)
+    document = rendering._repaired(plan, spec)
+    first, _ = rendering._render_with(document, plan.api.models, names_first=False)
+    assert "inline-a" in _class_body(first, "Status")  # the case the second rendering is for
+    source = rendering.render_models(plan, spec)
+    assert "component-x" in _class_body(source, "Status")
+    assert "inline-a" not in _class_body(source, "Status")
+
+
+def _class_body(source: str, name: str) -> str:
+    return source.split(f"class {name}(", 1)[1].split("\nclass ", 1)[0]

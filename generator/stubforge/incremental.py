@@ -48,6 +48,9 @@ class Job:
     # Making the files elsewhere (another process): started before the other jobs are made,
     # the call it returns waits for the files. Used instead of ``make`` when given.
     start: Callable[[], Callable[[], dict[str, bytes]]] | None = None
+    # The files a started job will make, as far as known before: the other files are
+    # formatted beside them (while it runs), as when every file is formatted at once.
+    expected: tuple[str, ...] = ()
 
 
 def toolchain_digest(config: Config) -> str:
@@ -182,7 +185,8 @@ def render_files(
     format_python: Callable[[dict[str, bytes], frozenset[str]], dict[str, bytes]],
 ) -> dict[str, bytes]:
     """Every file of ``jobs``: taken from the cache where a job's key matches, else made (and
-    formatted together, with the reused names present, as a full render formats them)."""
+    formatted with the other names present, as a full render formats them: the files made here
+    while the started jobs run, theirs once they are done)."""
     keys = {name: "" if cache is None else cache.key(job) for name, job in jobs.items()}
     made: dict[str, dict[str, bytes]] = {}
     reused: dict[str, dict[str, bytes]] = {}
@@ -197,12 +201,16 @@ def render_files(
             started[name] = job.start()
         else:
             made[name] = job.make()
+    present = frozenset(file for files in reused.values() for file in files)
+    expected = frozenset(file for name in started for file in jobs[name].expected)
+    fresh = {file: content for files in made.values() for file, content in files.items()}
+    formatted = format_python(fresh, present | expected) if fresh else {}
     for name, finish in started.items():
         made[name] = finish()
+    later = {file: content for name in started for file, content in made[name].items()}
+    if later:
+        formatted |= format_python(later, present | frozenset(fresh))
     made = {name: made[name] for name in jobs if name in made}
-    present = frozenset(file for files in reused.values() for file in files)
-    fresh = {file: content for files in made.values() for file, content in files.items()}
-    formatted = format_python(fresh, present) if fresh else {}
     parts = reused | {name: {f: formatted[f] for f in files} for name, files in made.items()}
     if cache is not None:
         cache.store({name: (keys[name], parts[name]) for name in jobs})

@@ -200,7 +200,13 @@ def _render(
     )
     jobs = {
         "models": Job(
-            repr(model_inputs), models, models_reused, models_started if worker else None
+            repr(model_inputs),
+            models,
+            models_reused,
+            models_started if worker else None,
+            ("models.py",)
+            if len(plan.api.models) <= config.split_models_above
+            else ("models/__init__.py",),
         ),
         "py.typed": Job("", lambda: {"py.typed": b""}),
     }

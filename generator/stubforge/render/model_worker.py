@@ -31,9 +31,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from stubforge.render import models as rendering
-from stubforge.render.split_models import model_files
-
 if TYPE_CHECKING:
     from stubforge.build import Plan
     from stubforge.load import Spec
@@ -62,6 +59,9 @@ class ModelWorker:
         self, plan: Plan, spec: Spec, header: str, split_above: int
     ) -> Callable[[], dict[str, bytes]]:
         """Start rendering the models of ``plan``; the call returned waits for their files."""
+        from stubforge.render import models as rendering
+        from stubforge.render.split_models import model_files
+
         if not plan.api.models or not self._spawn():
             files = model_files(rendering.render_models(plan, spec), header, split_above)
             return lambda: files
@@ -138,6 +138,9 @@ def _in_process(
     document: dict[str, Any], plan: Plan, spec: Spec, header: str, split_above: int
 ) -> dict[str, bytes]:
     """What the worker did not give back, made here, with the main process's errors."""
+    from stubforge.render import models as rendering
+    from stubforge.render.split_models import model_files
+
     try:
         source, defined = rendering._render(document, plan.api.models)
     except rendering._RendererFailed as failure:
@@ -157,6 +160,9 @@ def _read_message(stream: IO[bytes]) -> bytes | None:
 
 def main() -> None:
     """The worker: warm up while the request comes, render it, answer, exit."""
+    from stubforge.render import models as rendering
+    from stubforge.render.split_models import model_files
+
     answer = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever else writes to stdout must not corrupt the answer
     received: list[bytes | None] = []

@@ -9,18 +9,21 @@ Its documented options do the rest: type and import overrides put the runtime ty
 renames enum members that would shadow a ``str`` or ``int`` attribute (``count`` becomes
 ``count_``, the wire value stays), enum defaults are written as members, discriminator fields
 over a base enum as ``Literal`` members, and a custom template (``model_templates/``) builds
-object and list defaults through their model.
+object and list defaults through their model (only where a default may build one: elsewhere
+it writes what the renderer's faster compiled template writes).
 
-Two edits of its output remain, because no option does their job: the first schema of the
-document refers to every named schema so that component names win over inline ones (its naming
-options order names by first use, and ``primary-first`` only favours a file's own schemas over
-other files'), and that class is removed again (``_without_class``); and invisible characters
-are escaped (a description may hold bidi controls, which the renderer writes as they are).
+Two edits of its output remain, because no option does their job: where an inline schema took
+a component's name, the models are rendered again with a first schema that refers to every
+named schema so that component names win over inline ones (its naming options order names by
+first use, and ``primary-first`` only favours a file's own schemas over other files'), and that
+class is removed again (``_without_class``); and invisible characters are escaped (a
+description may hold bidi controls, which the renderer writes as they are).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import unicodedata
 import warnings
 from pathlib import Path
@@ -136,6 +139,36 @@ def _refs(node: Any) -> list[str]:
 
 
 def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[str, set[str]]:
+    """The models source and its class names.
+
+    Rendered first without the schema that claims every component's name (``_names_first``),
+    which costs the renderer a union of every class: when no class beside the components is
+    named as the renderer renames a taken name (``Status`` as ``StatusModel``, ``Status1``,
+    ``Status_2``), no inline schema took a component's name, and the output is the same. Else
+    it is rendered again with that schema."""
+    source, defined = _render_with(model_document, expected, names_first=False)
+    if not _renamed(defined - set(expected), expected):
+        return source, defined
+    return _render_with(model_document, expected, names_first=True)
+
+
+# What the renderer appends to a taken class name: a model or enum suffix, a number, or both.
+_RENAMED = re.compile(r"_?(?:Model|Enum)?(?:_?[0-9]+)?")
+
+
+def _renamed(extra: set[str], names: tuple[str, ...]) -> bool:
+    """Whether a class of ``extra`` may be one of ``names`` renamed."""
+    taken = set(names)
+    return any(
+        name[:end] in taken and _RENAMED.fullmatch(name[end:])
+        for name in extra
+        for end in range(1, len(name))
+    )
+
+
+def _render_with(
+    model_document: dict[str, Any], expected: tuple[str, ...], *, names_first: bool
+) -> tuple[str, set[str]]:
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import (
         DataModelType,
@@ -145,7 +178,9 @@ def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[
     )
     from datamodel_code_generator.format import PythonVersion
 
-    document, order_name = _names_first(model_document, expected)
+    document, order_name = (
+        _names_first(model_document, expected) if names_first else (model_document, "")
+    )
     runtime_names = [*RUNTIME_TYPES.values(), "WireModel"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
