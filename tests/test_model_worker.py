@@ -172,3 +172,16 @@ def test_a_component_keeps_its_name_when_an_inline_schema_met_first_wants_it(
 
 def _class_body(source: str, name: str) -> str:
     return source.split(f"class {name}(", 1)[1].split("\nclass ", 1)[0]
+
+
+def test_code_that_does_not_parse_is_a_located_formatting_error() -> None:
+    """ruff's own message says where; what ``check`` leaves unfixed is not read at all."""
+    from stubforge.write import format_python
+
+    long_line = "x = " + " + ".join(["1"] * 60) + "\n"
+    fine = format_python({"ok.py": long_line.encode()})
+    assert fine["ok.py"].startswith(b"x = (")
+    with pytest.raises(StubforgeError) as raised:
+        format_python({"ok.py": long_line.encode(), "bad.py": b"def broken(:\n"})
+    [diagnostic] = raised.value.diagnostics
+    assert "does not format" in diagnostic.message and "bad.py:1:" in diagnostic.message
