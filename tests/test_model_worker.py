@@ -146,11 +146,13 @@ def test_defaults_that_may_build_models_keep_the_template(
     assert may_default_to_model(rendering._repaired(plan, spec))
 
 
+@pytest.mark.parametrize("foreseen", [True, False])
 def test_a_component_keeps_its_name_when_an_inline_schema_met_first_wants_it(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, foreseen: bool
 ) -> None:
-    """Rendered first without the schema that claims the component names, the inline ``status``
-    enum of ``A`` takes ``Status``; that is seen, and the models are rendered again with it."""
+    """Rendered without the schema that claims the component names, the inline ``status`` enum
+    of ``A`` takes ``Status``: foreseen from the property's name, or seen in the classes made,
+    the models are rendered with it."""
     schemas = {
         "A": {
             "type": "object",
@@ -165,6 +167,9 @@ def test_a_component_keeps_its_name_when_an_inline_schema_met_first_wants_it(
     document = rendering._repaired(plan, spec)
     first, _ = rendering._render_with(document, plan.api.models, names_first=False)
     assert "inline-a" in _class_body(first, "Status")  # the case the second rendering is for
+    assert rendering._may_take_names(document, plan.api.models)
+    if not foreseen:  # the rendering without the name-claiming schema shows it, too
+        monkeypatch.setattr(rendering, "_may_take_names", lambda document, names: False)
     source = rendering.render_models(plan, spec)
     assert "component-x" in _class_body(source, "Status")
     assert "inline-a" not in _class_body(source, "Status")

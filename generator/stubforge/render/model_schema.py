@@ -15,7 +15,7 @@ Swagger-2 ``required: true`` joins the parent's ``required`` list, ``"false"`` o
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -497,18 +497,21 @@ def may_default_to_model(document: dict[str, Any]) -> bool:
     it may take it over), on a schema that is more than a plain scalar, or ``propertyNames``
     (which the renderer types differently with a template of its own). Without any, the
     renderer's own template writes the same classes, faster."""
+    return any(
+        "propertyNames" in node or ("default" in node and (named or not _plain_scalar(node)))
+        for node, named in schema_nodes(document)
+    )
+
+
+def schema_nodes(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every schema object of the document's components, and whether it is a named one."""
     schemas = document.get("components", {}).get("schemas", {})
-    if not isinstance(schemas, dict):
-        return True
     stack: list[tuple[Any, bool]] = [(schema, True) for schema in schemas.values()]
     while stack:
         node, named = stack.pop()
         if not isinstance(node, dict):
             continue
-        if "propertyNames" in node:
-            return True
-        if "default" in node and (named or not _plain_scalar(node)):
-            return True
+        yield node, named
         for key, value in node.items():
             if key in _SCHEMA or key == "items":
                 stack.extend((v, False) for v in (value if isinstance(value, list) else [value]))
@@ -516,7 +519,6 @@ def may_default_to_model(document: dict[str, Any]) -> bool:
                 stack.extend((v, False) for v in value)
             elif key in _SCHEMA_MAPS and isinstance(value, dict):
                 stack.extend((v, False) for v in value.values())
-    return False
 
 
 def _plain_scalar(node: dict[str, Any]) -> bool:

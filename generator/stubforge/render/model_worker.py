@@ -178,8 +178,9 @@ def main() -> None:
         return
     document, expected, header, split_above = pickle.loads(data)
     try:
-        source, defined = rendering._render(document, expected)
-        reply: tuple[Any, ...] = ("ok", model_files(source, header, split_above), defined)
+        source, tree = rendering._rendered(document, expected)
+        files = model_files(source, header, split_above, tree)
+        reply: tuple[Any, ...] = ("ok", files, rendering._class_names(tree))
     except Exception as error:  # the main process renders again, for its own errors
         reply = ("failed", f"{type(error).__name__}: {error}")
     message = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)

@@ -33,7 +33,11 @@ from stubforge.build import RUNTIME_TYPES, SCHEMA_PREFIX
 from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.naming import Namespace, snake_case
 from stubforge.render.code import escape_invisible
-from stubforge.render.model_schema import may_default_to_model, repair_model_document
+from stubforge.render.model_schema import (
+    may_default_to_model,
+    repair_model_document,
+    schema_nodes,
+)
 from stubforge.spec import iter_objects, pointer_of
 
 if TYPE_CHECKING:
@@ -146,10 +150,58 @@ def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[
     named as the renderer renames a taken name (``Status`` as ``StatusModel``, ``Status1``,
     ``Status_2``), no inline schema took a component's name, and the output is the same. Else
     it is rendered again with that schema."""
-    source, defined = _render_with(model_document, expected, names_first=False)
-    if not _renamed(defined - set(expected), expected):
-        return source, defined
+    source, tree = _rendered(model_document, expected)
+    return source, _class_names(tree)
+
+
+def _rendered(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[str, ast.Module]:
+    """The models source, and its syntax tree (which splitting the module reads too)."""
+    if not _may_take_names(model_document, expected):
+        source, tree = _render_with(model_document, expected, names_first=False)
+        if not _renamed(_class_names(tree) - set(expected), expected):
+            return source, tree
     return _render_with(model_document, expected, names_first=True)
+
+
+def _may_take_names(document: dict[str, Any], names: tuple[str, ...]) -> bool:
+    """Whether an inline schema may be named like a component (so the models are rendered
+    with the name-claiming schema at once): a property with an inline enum or object named
+    like one (``status``, or its items' ``statuses``), or a component named like another one
+    renamed (``Request2`` beside ``Request``, whose inline members are ``Request1``, ...)."""
+    taken = {_folded(name) for name in names}
+    if _renamed(set(names), names):
+        return True
+    for node, _ in schema_nodes(document):
+        properties = node.get("properties")
+        if not isinstance(properties, dict):
+            continue
+        for name, schema in properties.items():
+            if isinstance(name, str) and _inline_class(schema):
+                folded = _folded(name)
+                forms = {folded, folded + "item", folded.removesuffix("s")}
+                forms |= {folded.removesuffix("es"), folded.removesuffix("ies") + "y"}
+                if forms & taken:
+                    return True
+    return False
+
+
+def _folded(name: str) -> str:
+    return "".join(char for char in name.lower() if char.isalnum())
+
+
+def _inline_class(schema: Any) -> bool:
+    """Whether the renderer may make a class of ``schema`` (or of a part of it) where it is."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return False
+    if "enum" in schema or "properties" in schema:
+        return True
+    members = [m for key in ("allOf", "anyOf", "oneOf") for m in schema.get(key) or []]
+    parts = [*members, schema.get("items"), schema.get("additionalProperties")]
+    return any(_inline_class(part) for part in parts)
+
+
+def _class_names(tree: ast.Module) -> set[str]:
+    return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
 
 
 # What the renderer appends to a taken class name: a model or enum suffix, a number, or both.
@@ -168,7 +220,7 @@ def _renamed(extra: set[str], names: tuple[str, ...]) -> bool:
 
 def _render_with(
     model_document: dict[str, Any], expected: tuple[str, ...], *, names_first: bool
-) -> tuple[str, set[str]]:
+) -> tuple[str, ast.Module]:
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import (
         DataModelType,
@@ -224,7 +276,10 @@ def _render_with(
             raise _RendererFailed(f"{type(error).__name__}: {first}") from error
     if not isinstance(source, str):
         raise StubforgeError(Diagnostic("the model generator returned no single module"))
-    return _without_class(escape_invisible(source), order_name)
+    source = escape_invisible(source)
+    if names_first:
+        source = _without_class(source, order_name)
+    return source, ast.parse(source)
 
 
 def _unstable_field_names(model_document: dict[str, Any]) -> dict[str, str]:
@@ -272,22 +327,18 @@ def _names_first(
     return {**model_document, "components": components}, order_name
 
 
-def _without_class(source: str, name: str) -> tuple[str, set[str]]:
-    """``source`` without the class ``name`` and the statements that mention it, and the names
-    of the classes left."""
+def _without_class(source: str, name: str) -> str:
+    """``source`` without the class ``name`` and the statements that mention it."""
     lines = source.split("\n")
     drop: set[int] = set()
-    defined: set[str] = set()
     for node in ast.parse(source).body:
-        if isinstance(node, ast.ClassDef) and node.name != name:
-            defined.add(node.name)
         mentions = isinstance(node, ast.ClassDef) and node.name == name
         if not mentions and not isinstance(node, ast.ClassDef | ast.ImportFrom | ast.Import):
             mentions = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
         if mentions:
             first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
             drop.update(range(first - 1, node.end_lineno or node.lineno))
-    return "\n".join(line for index, line in enumerate(lines) if index not in drop), defined
+    return "\n".join(line for index, line in enumerate(lines) if index not in drop)
 
 
 def _check_classes(defined: set[str], plan: Plan, spec: Spec) -> None:
