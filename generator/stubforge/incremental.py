@@ -89,10 +89,6 @@ class RenderCache:
     def of(cls, config: Config) -> RenderCache:
         return cls(config.root / CACHE_FOLDER, toolchain_digest(config))
 
-    def recorded(self, job: str) -> bool:
-        """Whether the last render recorded files for ``job`` (which may be reused)."""
-        return job in self._index
-
     def key(self, job: Job) -> str:
         return _digest(self.toolchain + "\0" + job.inputs)
 
@@ -177,6 +173,12 @@ class RenderCache:
 
     def _validation_key(self, key: str) -> str:
         return _digest(self.toolchain + "\0validation\0" + key)
+
+
+def recorded(config: Config, job: str) -> bool:
+    """Whether the last render recorded files for ``job`` (which may be reused), known before
+    the toolchain's digest is."""
+    return job in RenderCache(config.root / CACHE_FOLDER, "")._index
 
 
 def render_files(

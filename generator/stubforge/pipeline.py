@@ -1,7 +1,8 @@
 """load -> validate -> IR -> render -> (write | compare): the whole path, one call per command.
 
 On a large spec, validation runs in a forked process while the main one builds and renders,
-since the two share nothing but the loaded document. When the output's manifest says it was made
+since the two share nothing but the loaded document; the models render in a worker process of
+their own (``render/model_worker.py``) while the client and the server render and format. When the output's manifest says it was made
 from exactly these inputs (the fingerprint of ``fingerprint.py``) and no output file changed
 since, nothing is redone: a fresh clone's ``check`` answers without rendering. Otherwise only
 the files whose own inputs changed are rendered again (``incremental.py``).
@@ -85,13 +86,17 @@ def _start_validation(
 
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:
-    from stubforge.incremental import RenderCache, documentation_blind_digest
+    from stubforge.incremental import RenderCache, documentation_blind_digest, recorded
     from stubforge.render.model_worker import ModelWorker
 
-    cache = RenderCache.of(config)
-    pool: ProcessPoolExecutor | None = None
     # Without a recorded render the models are certainly rendered: the worker warms up now.
-    worker = ModelWorker(early=not cache.recorded("models"))
+    worker = ModelWorker(early=not recorded(config, "models"))
+    try:
+        cache = RenderCache.of(config)
+    except BaseException:
+        worker.close()
+        raise
+    pool: ProcessPoolExecutor | None = None
     try:
         spec = load(config)
         stage("validate")
