@@ -189,4 +189,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # An interrupted run (Ctrl-C reaches the whole process group) or a main process gone.
+    with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):
+        main()
