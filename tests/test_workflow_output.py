@@ -89,6 +89,8 @@ def test_verbose_prints_each_stage_time_and_quiet_prints_nothing(tmp_path: Path)
         "client",
         "server",
         "format",
+        "models",  # the wait for the models, rendered beside the client and the server
+        "format",
         "write",
         "total",
     ]

@@ -45,6 +45,12 @@ class Job:
     inputs: str
     make: Callable[[], dict[str, bytes]]
     reused: Callable[[], None] | None = None
+    # Making the files elsewhere (another process): started before the other jobs are made,
+    # the call it returns waits for the files. Used instead of ``make`` when given.
+    start: Callable[[], Callable[[], dict[str, bytes]]] | None = None
+    # The files a started job will make, as far as known before: the other files are
+    # formatted beside them (while it runs), as when every file is formatted at once.
+    expected: tuple[str, ...] = ()
 
 
 def toolchain_digest(config: Config) -> str:
@@ -169,27 +175,44 @@ class RenderCache:
         return _digest(self.toolchain + "\0validation\0" + key)
 
 
+def recorded(config: Config, job: str) -> bool:
+    """Whether the last render recorded files for ``job`` (which may be reused), known before
+    the toolchain's digest is."""
+    return job in RenderCache(config.root / CACHE_FOLDER, "")._index
+
+
 def render_files(
     cache: RenderCache | None,
     jobs: Mapping[str, Job],
     format_python: Callable[[dict[str, bytes], frozenset[str]], dict[str, bytes]],
 ) -> dict[str, bytes]:
     """Every file of ``jobs``: taken from the cache where a job's key matches, else made (and
-    formatted together, with the reused names present, as a full render formats them)."""
+    formatted with the other names present, as a full render formats them: the files made here
+    while the started jobs run, theirs once they are done)."""
     keys = {name: "" if cache is None else cache.key(job) for name, job in jobs.items()}
     made: dict[str, dict[str, bytes]] = {}
     reused: dict[str, dict[str, bytes]] = {}
+    started: dict[str, Callable[[], dict[str, bytes]]] = {}
     for name, job in jobs.items():
         found = None if cache is None else cache.reuse(name, keys[name])
         if found is not None:
             reused[name] = found
             if job.reused is not None:
                 job.reused()
+        elif job.start is not None:
+            started[name] = job.start()
         else:
             made[name] = job.make()
     present = frozenset(file for files in reused.values() for file in files)
+    expected = frozenset(file for name in started for file in jobs[name].expected)
     fresh = {file: content for files in made.values() for file, content in files.items()}
-    formatted = format_python(fresh, present) if fresh else {}
+    formatted = format_python(fresh, present | expected) if fresh else {}
+    for name, finish in started.items():
+        made[name] = finish()
+    later = {file: content for name in started for file, content in made[name].items()}
+    if later:
+        formatted |= format_python(later, present | frozenset(fresh))
+    made = {name: made[name] for name in jobs if name in made}
     parts = reused | {name: {f: formatted[f] for f in files} for name, files in made.items()}
     if cache is not None:
         cache.store({name: (keys[name], parts[name]) for name in jobs})

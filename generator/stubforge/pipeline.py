@@ -1,7 +1,8 @@
 """load -> validate -> IR -> render -> (write | compare): the whole path, one call per command.
 
 On a large spec, validation runs in a forked process while the main one builds and renders,
-since the two share nothing but the loaded document. When the output's manifest says it was made
+since the two share nothing but the loaded document; the models render in a worker process of
+their own (``render/model_worker.py``) while the client and the server render and format. When the output's manifest says it was made
 from exactly these inputs (the fingerprint of ``fingerprint.py``) and no output file changed
 since, nothing is redone: a fresh clone's ``check`` answers without rendering. Otherwise only
 the files whose own inputs changed are rendered again (``incremental.py``).
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from stubforge.incremental import RenderCache
+    from stubforge.render.model_worker import ModelWorker
 
 
 @dataclass
@@ -84,9 +86,16 @@ def _start_validation(
 
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:
-    from stubforge.incremental import RenderCache, documentation_blind_digest
+    from stubforge.incremental import RenderCache, documentation_blind_digest, recorded
+    from stubforge.render.model_worker import ModelWorker
 
-    cache = RenderCache.of(config)
+    # Without a recorded render the models are certainly rendered: the worker warms up now.
+    worker = ModelWorker(early=not recorded(config, "models"))
+    try:
+        cache = RenderCache.of(config)
+    except BaseException:
+        worker.close()
+        raise
     pool: ProcessPoolExecutor | None = None
     try:
         spec = load(config)
@@ -105,7 +114,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         else:
             warnings = []
         try:
-            output = _render(config, spec, cache)
+            output = _render(config, spec, cache, worker)
         except StubforgeError:
             if pending is not None:
                 pending.result()  # the spec's own errors come first, as `validate` shows them
@@ -120,6 +129,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         if pending is not None:
             warnings = pending.result()
     finally:
+        worker.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     if not known_clean:
@@ -133,7 +143,9 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     return output, sources
 
 
-def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Output:
+def _render(
+    config: Config, spec: Spec, cache: RenderCache | None = None, worker: ModelWorker | None = None
+) -> Output:
     from stubforge.build import build
     from stubforge.incremental import Job, render_files
     from stubforge.render.targets import TARGETS, runtime_files
@@ -150,6 +162,16 @@ def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Out
         from stubforge.render.split_models import model_files
 
         return model_files(render_models(plan, spec), top, config.split_models_above)
+
+    def models_started() -> Callable[[], dict[str, bytes]]:
+        assert worker is not None
+        finish = worker.render(plan, spec, top, config.split_models_above)
+
+        def finished() -> dict[str, bytes]:
+            stage("models")
+            return finish()
+
+        return finished
 
     def models_reused() -> None:
         # The schema repairs' warnings, which rendering the models would have reported.
@@ -185,7 +207,15 @@ def _render(config: Config, spec: Spec, cache: RenderCache | None = None) -> Out
         config.split_models_above,
     )
     jobs = {
-        "models": Job(repr(model_inputs), models, models_reused),
+        "models": Job(
+            repr(model_inputs),
+            models,
+            models_reused,
+            models_started if worker else None,
+            ("models.py",)
+            if len(plan.api.models) <= config.split_models_above
+            else ("models/__init__.py",),
+        ),
         "py.typed": Job("", lambda: {"py.typed": b""}),
     }
     api = repr((top, plan.api))

@@ -102,12 +102,20 @@ def format_python(files: dict[str, bytes], present: Iterable[str] = ()) -> dict[
             ],
             [ruff, "format", *settings, "."],
         ):
-            result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+            # What ``check`` prints is what it leaves (long lines, mostly): megabytes unread.
+            result = subprocess.run(
+                command,
+                cwd=root,
+                stdout=subprocess.DEVNULL if command[1] == "check" else subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
             if result.returncode != 0:
                 raise StubforgeError(
                     Diagnostic(
                         "the generated code does not format: "
-                        + (result.stderr + result.stdout).strip()[:2000],
+                        + (result.stderr + (result.stdout or "")).strip()[:2000],
                         hint="a template produced invalid Python; run with --templates pointing at the defaults to compare",
                     )
                 )

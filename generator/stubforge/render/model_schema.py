@@ -15,7 +15,7 @@ Swagger-2 ``required: true`` joins the parent's ``required`` list, ``"false"`` o
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -482,6 +482,51 @@ def _fit(value: Any, kind: str) -> Any:
     if kind == "object":
         return value if isinstance(value, dict) else _DROP
     return value
+
+
+# Keywords a scalar schema may have beside a default that leave its field a plain built-in type.
+_SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean", "null"})
+_SCALAR_KEYWORDS = (
+    _BOOLEANS | _COUNTS | _NUMBERS | _BOUNDS | {"type", "default", "description", "title"}
+) | {"pattern", "example", "examples"}
+
+
+def may_default_to_model(document: dict[str, Any]) -> bool:
+    """Whether some default in the document might be built into a model, where the model
+    template's default factories can apply: a default on a named schema (a field referring to
+    it may take it over), on a schema that is more than a plain scalar, or ``propertyNames``
+    (which the renderer types differently with a template of its own). Without any, the
+    renderer's own template writes the same classes, faster."""
+    return any(
+        "propertyNames" in node or ("default" in node and (named or not _plain_scalar(node)))
+        for node, named in schema_nodes(document)
+    )
+
+
+def schema_nodes(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every schema object of the document's components, and whether it is a named one."""
+    schemas = document.get("components", {}).get("schemas", {})
+    stack: list[tuple[Any, bool]] = [(schema, True) for schema in schemas.values()]
+    while stack:
+        node, named = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        yield node, named
+        for key, value in node.items():
+            if key in _SCHEMA or key == "items":
+                stack.extend((v, False) for v in (value if isinstance(value, list) else [value]))
+            elif key in _SCHEMA_LISTS and isinstance(value, list):
+                stack.extend((v, False) for v in value)
+            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+                stack.extend((v, False) for v in value.values())
+
+
+def _plain_scalar(node: dict[str, Any]) -> bool:
+    kinds = node.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    return all(isinstance(k, str) and k in _SCALAR_TYPES for k in kinds) and all(
+        key in _SCALAR_KEYWORDS or (key.startswith("x-") and key not in _NAME_LISTS) for key in node
+    )
 
 
 def repair_model_document(

@@ -9,18 +9,21 @@ Its documented options do the rest: type and import overrides put the runtime ty
 renames enum members that would shadow a ``str`` or ``int`` attribute (``count`` becomes
 ``count_``, the wire value stays), enum defaults are written as members, discriminator fields
 over a base enum as ``Literal`` members, and a custom template (``model_templates/``) builds
-object and list defaults through their model.
+object and list defaults through their model (only where a default may build one: elsewhere
+it writes what the renderer's faster compiled template writes).
 
-Two edits of its output remain, because no option does their job: the first schema of the
-document refers to every named schema so that component names win over inline ones (its naming
-options order names by first use, and ``primary-first`` only favours a file's own schemas over
-other files'), and that class is removed again (``_without_class``); and invisible characters
-are escaped (a description may hold bidi controls, which the renderer writes as they are).
+Two edits of its output remain, because no option does their job: where an inline schema took
+a component's name, the models are rendered again with a first schema that refers to every
+named schema so that component names win over inline ones (its naming options order names by
+first use, and ``primary-first`` only favours a file's own schemas over other files'), and that
+class is removed again (``_without_class``); and invisible characters are escaped (a
+description may hold bidi controls, which the renderer writes as they are).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import unicodedata
 import warnings
 from pathlib import Path
@@ -30,7 +33,11 @@ from stubforge.build import RUNTIME_TYPES, SCHEMA_PREFIX
 from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.naming import Namespace, snake_case
 from stubforge.render.code import escape_invisible
-from stubforge.render.model_schema import repair_model_document
+from stubforge.render.model_schema import (
+    may_default_to_model,
+    repair_model_document,
+    schema_nodes,
+)
 from stubforge.spec import iter_objects, pointer_of
 
 if TYPE_CHECKING:
@@ -53,24 +60,36 @@ def render_models(plan: Plan, spec: Spec) -> str:
     expected = plan.api.models
     if not expected:
         return ""
-    document, found = repair_model_document(plan.model_document, plan.model_pointers, spec.locate)
-    plan.warnings.extend(found)
+    document = _repaired(plan, spec)
     try:
         source, defined = _render(document, expected)
     except _RendererFailed as failure:
-        name = _culprit(document, expected)
-        at = plan.model_pointers.get(name, ("components", "schemas")) if name else ()
-        raise StubforgeError(
-            Diagnostic(
-                f"the model generator cannot render schema {name!r}: {failure}"
-                if name
-                else f"the model generator failed: {failure}",
-                spec.locate(pointer_of(*at)),
-                hint="simplify the schema; run with --debug for the traceback, and report it",
-            )
-        ) from failure.__cause__
+        raise _located(failure, document, plan, spec) from failure.__cause__
     _check_classes(defined, plan, spec)
     return source
+
+
+def _repaired(plan: Plan, spec: Spec) -> dict[str, Any]:
+    document, found = repair_model_document(plan.model_document, plan.model_pointers, spec.locate)
+    plan.warnings.extend(found)
+    return document
+
+
+def _located(
+    failure: _RendererFailed, document: dict[str, Any], plan: Plan, spec: Spec
+) -> StubforgeError:
+    """The renderer's failure as an error located at the schema it fails on."""
+    name = _culprit(document, plan.api.models)
+    at = plan.model_pointers.get(name, ("components", "schemas")) if name else ()
+    return StubforgeError(
+        Diagnostic(
+            f"the model generator cannot render schema {name!r}: {failure}"
+            if name
+            else f"the model generator failed: {failure}",
+            spec.locate(pointer_of(*at)),
+            hint="simplify the schema; run with --debug for the traceback, and report it",
+        )
+    )
 
 
 class _RendererFailed(Exception):
@@ -124,6 +143,84 @@ def _refs(node: Any) -> list[str]:
 
 
 def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[str, set[str]]:
+    """The models source and its class names.
+
+    Rendered first without the schema that claims every component's name (``_names_first``),
+    which costs the renderer a union of every class: when no class beside the components is
+    named as the renderer renames a taken name (``Status`` as ``StatusModel``, ``Status1``,
+    ``Status_2``), no inline schema took a component's name, and the output is the same. Else
+    it is rendered again with that schema."""
+    source, tree = _rendered(model_document, expected)
+    return source, _class_names(tree)
+
+
+def _rendered(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[str, ast.Module]:
+    """The models source, and its syntax tree (which splitting the module reads too)."""
+    if not _may_take_names(model_document, expected):
+        source, tree = _render_with(model_document, expected, names_first=False)
+        if not _renamed(_class_names(tree) - set(expected), expected):
+            return source, tree
+    return _render_with(model_document, expected, names_first=True)
+
+
+def _may_take_names(document: dict[str, Any], names: tuple[str, ...]) -> bool:
+    """Whether an inline schema may be named like a component (so the models are rendered
+    with the name-claiming schema at once): a property with an inline enum or object named
+    like one (``status``, or its items' ``statuses``), or a component named like another one
+    renamed (``Request2`` beside ``Request``, whose inline members are ``Request1``, ...)."""
+    taken = {_folded(name) for name in names}
+    if _renamed(set(names), names):
+        return True
+    for node, _ in schema_nodes(document):
+        properties = node.get("properties")
+        if not isinstance(properties, dict):
+            continue
+        for name, schema in properties.items():
+            if isinstance(name, str) and _inline_class(schema):
+                folded = _folded(name)
+                forms = {folded, folded + "item", folded.removesuffix("s")}
+                forms |= {folded.removesuffix("es"), folded.removesuffix("ies") + "y"}
+                if forms & taken:
+                    return True
+    return False
+
+
+def _folded(name: str) -> str:
+    return "".join(char for char in name.lower() if char.isalnum())
+
+
+def _inline_class(schema: Any) -> bool:
+    """Whether the renderer may make a class of ``schema`` (or of a part of it) where it is."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return False
+    if "enum" in schema or "properties" in schema:
+        return True
+    members = [m for key in ("allOf", "anyOf", "oneOf") for m in schema.get(key) or []]
+    parts = [*members, schema.get("items"), schema.get("additionalProperties")]
+    return any(_inline_class(part) for part in parts)
+
+
+def _class_names(tree: ast.Module) -> set[str]:
+    return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
+# What the renderer appends to a taken class name: a model or enum suffix, a number, or both.
+_RENAMED = re.compile(r"_?(?:Model|Enum)?(?:_?[0-9]+)?")
+
+
+def _renamed(extra: set[str], names: tuple[str, ...]) -> bool:
+    """Whether a class of ``extra`` may be one of ``names`` renamed."""
+    taken = set(names)
+    return any(
+        name[:end] in taken and _RENAMED.fullmatch(name[end:])
+        for name in extra
+        for end in range(1, len(name))
+    )
+
+
+def _render_with(
+    model_document: dict[str, Any], expected: tuple[str, ...], *, names_first: bool
+) -> tuple[str, ast.Module]:
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import (
         DataModelType,
@@ -133,7 +230,9 @@ def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[
     )
     from datamodel_code_generator.format import PythonVersion
 
-    document, order_name = _names_first(model_document, expected)
+    document, order_name = (
+        _names_first(model_document, expected) if names_first else (model_document, "")
+    )
     runtime_names = [*RUNTIME_TYPES.values(), "WireModel"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -151,7 +250,7 @@ def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[
                 },
                 import_overrides=dict.fromkeys(runtime_names, "._runtime"),
                 custom_file_header=_HEADER,
-                custom_template_dir=_TEMPLATES,
+                custom_template_dir=_TEMPLATES if may_default_to_model(model_document) else None,
                 aliases=_unstable_field_names(model_document),
                 use_subclass_enum=True,
                 use_enum_values_in_discriminator=True,
@@ -177,7 +276,10 @@ def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[
             raise _RendererFailed(f"{type(error).__name__}: {first}") from error
     if not isinstance(source, str):
         raise StubforgeError(Diagnostic("the model generator returned no single module"))
-    return _without_class(escape_invisible(source), order_name)
+    source = escape_invisible(source)
+    if names_first:
+        source = _without_class(source, order_name)
+    return source, ast.parse(source)
 
 
 def _unstable_field_names(model_document: dict[str, Any]) -> dict[str, str]:
@@ -225,22 +327,18 @@ def _names_first(
     return {**model_document, "components": components}, order_name
 
 
-def _without_class(source: str, name: str) -> tuple[str, set[str]]:
-    """``source`` without the class ``name`` and the statements that mention it, and the names
-    of the classes left."""
+def _without_class(source: str, name: str) -> str:
+    """``source`` without the class ``name`` and the statements that mention it."""
     lines = source.split("\n")
     drop: set[int] = set()
-    defined: set[str] = set()
     for node in ast.parse(source).body:
-        if isinstance(node, ast.ClassDef) and node.name != name:
-            defined.add(node.name)
         mentions = isinstance(node, ast.ClassDef) and node.name == name
         if not mentions and not isinstance(node, ast.ClassDef | ast.ImportFrom | ast.Import):
             mentions = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
         if mentions:
             first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
             drop.update(range(first - 1, node.end_lineno or node.lineno))
-    return "\n".join(line for index, line in enumerate(lines) if index not in drop), defined
+    return "\n".join(line for index, line in enumerate(lines) if index not in drop)
 
 
 def _check_classes(defined: set[str], plan: Plan, spec: Spec) -> None:

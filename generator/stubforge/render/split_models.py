@@ -44,12 +44,16 @@ class _Unit:
 
 
 def model_files(
-    source: str, header: str, split_above: int = DEFAULT_SPLIT_ABOVE
+    source: str,
+    header: str,
+    split_above: int = DEFAULT_SPLIT_ABOVE,
+    tree: ast.Module | None = None,
 ) -> dict[str, bytes]:
     """The models as ``models.py``, or as a ``models/`` package when they number more than
-    ``split_above`` (and the source can be split: every statement belongs to a definition)."""
+    ``split_above`` (and the source can be split: every statement belongs to a definition).
+    ``tree`` is the source's syntax tree, when the caller has it already."""
     single = {"models.py": f"{header}\n{_DOCSTRING}\n\n{source}".encode()}
-    tree = ast.parse(source)
+    tree = ast.parse(source) if tree is None else tree
     classes = sum(isinstance(node, ast.ClassDef) for node in tree.body)
     if classes <= split_above:
         return single
@@ -147,17 +151,15 @@ def _defined(statement: ast.stmt) -> list[str]:
 
 def _used(statement: ast.stmt) -> set[str]:
     """Every name the statement reads, forward references in string annotations included."""
-    found = {node.id for node in ast.walk(statement) if isinstance(node, ast.Name)}
+    found: set[str] = set()
     for node in ast.walk(statement):
-        annotations: list[ast.expr | None] = []
-        if isinstance(node, ast.AnnAssign):
-            annotations.append(node.annotation)
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.AnnAssign | ast.arg):
+            found |= _names_in_strings(node.annotation)
         elif isinstance(node, ast.ClassDef):
-            annotations.extend(node.bases)
-        elif isinstance(node, ast.arg):
-            annotations.append(node.annotation)
-        for annotation in annotations:
-            found |= _names_in_strings(annotation)
+            for base in node.bases:
+                found |= _names_in_strings(base)
     return found
 
 
