@@ -96,6 +96,7 @@ def create_app(
     """A FastAPI app that serves every documented operation through ``impl``."""
     app = FastAPI(title=title, version="beta", openapi_url=None, docs_url=None, redoc_url=None)
     _serving.install_error_handlers(app, ROUTING_ERRORS)
+    app.add_middleware(_server_calls.EncodedSlashRouting)
 
     async def _judge(credential: Credential, scopes: Sequence[str]) -> bool:
         return await impl.check_token(credential.value, scopes)

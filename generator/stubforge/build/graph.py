@@ -2,13 +2,14 @@
 
 Permissions come from ``x-ms-permissions``; resource method names from the verb in an
 operationId such as ``deviceAppManagement.CreateEnterpriseCodeSigningCertificates``; a
-nullable reference is written ``anyOf: [$ref, {type: object, nullable: true}]``.
+nullable reference is written ``anyOf: [$ref, {type: object, nullable: true}]`` (which other
+services write in the other order too).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Final
 
 _GRAPH_VERB = re.compile(r"\.(List|Get|Create|Update|Delete|Set|Replace)[A-Z0-9]")
 
@@ -30,13 +31,33 @@ def resource_method(method: str, operation_id: str) -> str:
     return found.group(1).lower() if found else method
 
 
+# What the null option of a nullable reference may say besides ``type: object, nullable: true``.
+_NULL_OPTION_NOTES: Final = frozenset({"title", "description"})
+
+
+def _is_null_option(option: object) -> bool:
+    """``{type: object, nullable: true}``, perhaps titled or described (DigitalOcean writes
+    ``title: 'null'`` and a description), with no properties of its own."""
+    if not isinstance(option, dict):
+        return False
+    if option.get("type") != "object" or option.get("nullable") is not True:
+        return False
+    return set(option) - {"type", "nullable"} <= _NULL_OPTION_NOTES
+
+
+def _is_reference(option: object) -> bool:
+    return isinstance(option, dict) and set(option) == {"$ref"}
+
+
 def nullable_reference(node: dict[str, Any]) -> dict[str, Any]:
-    """Graph's nullable reference as ``allOf: [$ref], nullable: true``: the model renderer
-    reads the ``anyOf`` form as "the model or any object" and would refuse null."""
+    """A nullable reference, ``anyOf`` a ``$ref`` and a nullable empty object in either order,
+    as ``allOf: [$ref], nullable: true``: the model renderer reads the ``anyOf`` form as "the
+    model or any object" and would refuse the null it is written to allow."""
     options = node.get("anyOf")
-    if not (isinstance(options, list) and len(options) == 2 and isinstance(options[0], dict)):
+    if not (isinstance(options, list) and len(options) == 2):
         return node
-    if set(options[0]) != {"$ref"} or options[1] != {"type": "object", "nullable": True}:
+    references = [o for o in options if _is_reference(o)]
+    if len(references) != 1 or not any(_is_null_option(o) for o in options):
         return node
     rest = {k: v for k, v in node.items() if k != "anyOf"}
-    return {"allOf": [options[0]], **rest, "nullable": True}
+    return {"allOf": references, **rest, "nullable": True}

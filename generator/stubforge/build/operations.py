@@ -16,8 +16,10 @@ from stubforge.build.wire import (
     field_encodings,
     paging_rule,
     property_schemas,
+    shape_of,
 )
 from stubforge.ir.api import (
+    PRIMITIVE,
     Body,
     BodyKind,
     FieldEncoding,
@@ -28,7 +30,6 @@ from stubforge.ir.api import (
     ParameterStyle,
     Response,
     ResponseHeader,
-    shape,
 )
 from stubforge.ir.types import ANY, ListType, MapType, Primitive, PrimitiveType, TypeNode, non_null
 from stubforge.naming import Namespace
@@ -215,7 +216,10 @@ class OperationBuilder:
             exploded = bool(explode) if explode is not None else style == ParameterStyle.FORM
             # The schema as written: a reference to a component keeps its model type.
             node = self.types.type_of(written, None, written_at)
-            check_parameter(item, location, style, exploded, shape(node), place, self.context.warn)
+            written_shape = shape_of(written, self.context.resolve_at, written_at)
+            check_parameter(
+                item, location, style, exploded, written_shape, place, self.context.warn
+            )
             properties = property_schemas(schema, self.context.resolve_at, schema_at)
             result.append(
                 Parameter(
@@ -231,6 +235,7 @@ class OperationBuilder:
                     description=str(item.get("description") or ""),
                     deprecated=item.get("deprecated") is True,
                     properties=tuple(properties) if properties else None,
+                    shape=written_shape,
                 )
             )
         return tuple(result)
@@ -426,6 +431,9 @@ class OperationBuilder:
                     explode=header.get("explode") is True,
                     media_type=media_type,
                     examples=examples,
+                    shape=PRIMITIVE
+                    if media_type
+                    else shape_of(written, self.context.resolve_at, written_at),
                 )
             )
         return tuple(result)

@@ -16,7 +16,6 @@ from stubforge.ir.exchanges import Exchange
 from stubforge.ir.types import (
     EnumType,
     ListType,
-    MapType,
     ModelType,
     TypeNode,
     non_null,
@@ -68,16 +67,6 @@ class SecuritySchemeKind(StrEnum):
 PRIMITIVE: Final = "primitive"
 ARRAY: Final = "array"
 OBJECT: Final = "object"
-
-
-def shape(node: TypeNode) -> str:
-    """Whether a value of this type is an array, an object or a primitive, as styles see it."""
-    inner = non_null(node)
-    if isinstance(inner, ListType):
-        return ARRAY
-    if isinstance(inner, ModelType | MapType):
-        return OBJECT
-    return PRIMITIVE
 
 
 @dataclass(frozen=True)
@@ -138,14 +127,13 @@ class Parameter:
     # An object's property names, where the spec lists them (an exploded form-style object
     # has no name of its own in the query).
     properties: tuple[str, ...] | None = None
+    # What the schema is as styles see it, decided from the schema: a model class may be a
+    # root model of a string or a list, which the type node alone does not tell.
+    shape: str = PRIMITIVE
 
     @property
     def annotation(self) -> str:
         return annotation_of(self.type)
-
-    @property
-    def shape(self) -> str:
-        return shape(self.type)
 
     @property
     def is_array(self) -> bool:
@@ -186,6 +174,7 @@ class ResponseHeader:
     explode: bool = False
     media_type: str = ""  # set when the header is described by ``content``, not ``schema``
     examples: tuple[tuple[str, Json], ...] = ()  # (name, value) of its ``example``/``examples``
+    shape: str = PRIMITIVE  # as for ``Parameter``; a ``content``-encoded header is one value
 
     @property
     def annotation(self) -> str:
@@ -195,10 +184,6 @@ class ResponseHeader:
     def value_annotation(self) -> str:
         """The annotation of the value, without the ``None`` of a nullable schema."""
         return annotation_of(non_null(self.type))
-
-    @property
-    def shape(self) -> str:
-        return PRIMITIVE if self.media_type else shape(self.type)
 
 
 @dataclass(frozen=True)

@@ -449,6 +449,7 @@ def create_app(
     """A FastAPI app that serves every documented operation through ``impl``."""
     app = FastAPI(title=title, version="1.0", openapi_url=None, docs_url=None, redoc_url=None)
     _serving.install_error_handlers(app, ROUTING_ERRORS)
+    app.add_middleware(_server_calls.EncodedSlashRouting)
 
     async def _judge(credential: Credential, scopes: Sequence[str]) -> bool:
         return await impl.check_credential(credential, scopes)
@@ -472,10 +473,28 @@ def create_app(
             "/fleet/depots",
             (
                 ServerParam(
-                    "$top", "top", "query", "form", False, Shape("primitive"), False, False, None
+                    "$top",
+                    "top",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                    int,
                 ),
                 ServerParam(
-                    "$skip", "skip", "query", "form", False, Shape("primitive"), False, False, None
+                    "$skip",
+                    "skip",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                    int,
                 ),
                 ServerParam(
                     "$search",
@@ -487,6 +506,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
                     "$filter",
@@ -498,6 +518,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
                     "$count",
@@ -509,6 +530,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    bool,
                 ),
                 ServerParam(
                     "$orderby",
@@ -520,41 +542,42 @@ def create_app(
                     False,
                     False,
                     None,
+                    list[str],
                 ),
                 ServerParam(
-                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                    "$select",
+                    "select",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
                 ServerParam(
-                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                    "$expand",
+                    "expand",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
             ),
         )
-        top = None if _found["top"] is None else _serving.convert(int, "$top", _found["top"])
-        skip = None if _found["skip"] is None else _serving.convert(int, "$skip", _found["skip"])
-        search = (
-            None if _found["search"] is None else _serving.convert(str, "$search", _found["search"])
-        )
-        filter = (
-            None if _found["filter"] is None else _serving.convert(str, "$filter", _found["filter"])
-        )
-        count = (
-            None if _found["count"] is None else _serving.convert(bool, "$count", _found["count"])
-        )
-        orderby = (
-            None
-            if _found["orderby"] is None
-            else _serving.convert(list[str], "$orderby", _found["orderby"])
-        )
-        select = (
-            None
-            if _found["select"] is None
-            else _serving.convert(list[str], "$select", _found["select"])
-        )
-        expand = (
-            None
-            if _found["expand"] is None
-            else _serving.convert(list[str], "$expand", _found["expand"])
-        )
+        top = _found["top"]
+        skip = _found["skip"]
+        search = _found["search"]
+        filter = _found["filter"]
+        count = _found["count"]
+        orderby = _found["orderby"]
+        select = _found["select"]
+        expand = _found["expand"]
         result = await impl.fleet_list_depots(
             top=top,
             skip=skip,
@@ -668,6 +691,7 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
                     "If-Match",
@@ -679,15 +703,12 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        depot_id = _serving.convert(str, "depot-id", _found["depot_id"])
-        if_match = (
-            None
-            if _found["if_match"] is None
-            else _serving.convert(str, "If-Match", _found["if_match"])
-        )
+        depot_id = _found["depot_id"]
+        if_match = _found["if_match"]
         result = await impl.fleet_delete_depots(
             depot_id=depot_id,
             if_match=if_match,
@@ -739,26 +760,37 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
-                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                    "$select",
+                    "select",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
                 ServerParam(
-                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                    "$expand",
+                    "expand",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
             ),
         )
-        depot_id = _serving.convert(str, "depot-id", _found["depot_id"])
-        select = (
-            None
-            if _found["select"] is None
-            else _serving.convert(list[str], "$select", _found["select"])
-        )
-        expand = (
-            None
-            if _found["expand"] is None
-            else _serving.convert(list[str], "$expand", _found["expand"])
-        )
+        depot_id = _found["depot_id"]
+        select = _found["select"]
+        expand = _found["expand"]
         result = await impl.fleet_get_depots(
             depot_id=depot_id,
             select=select,
@@ -813,10 +845,11 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        depot_id = _serving.convert(str, "depot-id", _found["depot_id"])
+        depot_id = _found["depot_id"]
         _media = _server_bodies.choose_media(
             request.headers.get("content-type", ""), ("application/json",)
         )
@@ -878,14 +911,11 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        if_match = (
-            None
-            if _found["if_match"] is None
-            else _serving.convert(str, "If-Match", _found["if_match"])
-        )
+        if_match = _found["if_match"]
         result = await impl.fleet_delete_headquarters(
             if_match=if_match,
         )
@@ -927,23 +957,33 @@ def create_app(
             "/fleet/headquarters",
             (
                 ServerParam(
-                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                    "$select",
+                    "select",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
                 ServerParam(
-                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                    "$expand",
+                    "expand",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
             ),
         )
-        select = (
-            None
-            if _found["select"] is None
-            else _serving.convert(list[str], "$select", _found["select"])
-        )
-        expand = (
-            None
-            if _found["expand"] is None
-            else _serving.convert(list[str], "$expand", _found["expand"])
-        )
+        select = _found["select"]
+        expand = _found["expand"]
         result = await impl.fleet_get_headquarters(
             select=select,
             expand=expand,
@@ -1034,10 +1074,28 @@ def create_app(
             "/fleet/vehicles",
             (
                 ServerParam(
-                    "$top", "top", "query", "form", False, Shape("primitive"), False, False, None
+                    "$top",
+                    "top",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                    int,
                 ),
                 ServerParam(
-                    "$skip", "skip", "query", "form", False, Shape("primitive"), False, False, None
+                    "$skip",
+                    "skip",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                    int,
                 ),
                 ServerParam(
                     "$search",
@@ -1049,6 +1107,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
                     "$filter",
@@ -1060,6 +1119,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
                     "$count",
@@ -1071,6 +1131,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    bool,
                 ),
                 ServerParam(
                     "$orderby",
@@ -1082,41 +1143,42 @@ def create_app(
                     False,
                     False,
                     None,
+                    list[str],
                 ),
                 ServerParam(
-                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                    "$select",
+                    "select",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
                 ServerParam(
-                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                    "$expand",
+                    "expand",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
             ),
         )
-        top = None if _found["top"] is None else _serving.convert(int, "$top", _found["top"])
-        skip = None if _found["skip"] is None else _serving.convert(int, "$skip", _found["skip"])
-        search = (
-            None if _found["search"] is None else _serving.convert(str, "$search", _found["search"])
-        )
-        filter = (
-            None if _found["filter"] is None else _serving.convert(str, "$filter", _found["filter"])
-        )
-        count = (
-            None if _found["count"] is None else _serving.convert(bool, "$count", _found["count"])
-        )
-        orderby = (
-            None
-            if _found["orderby"] is None
-            else _serving.convert(list[str], "$orderby", _found["orderby"])
-        )
-        select = (
-            None
-            if _found["select"] is None
-            else _serving.convert(list[str], "$select", _found["select"])
-        )
-        expand = (
-            None
-            if _found["expand"] is None
-            else _serving.convert(list[str], "$expand", _found["expand"])
-        )
+        top = _found["top"]
+        skip = _found["skip"]
+        search = _found["search"]
+        filter = _found["filter"]
+        count = _found["count"]
+        orderby = _found["orderby"]
+        select = _found["select"]
+        expand = _found["expand"]
         result = await impl.fleet_list_vehicles(
             top=top,
             skip=skip,
@@ -1230,6 +1292,7 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
                     "If-Match",
@@ -1241,15 +1304,12 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        vehicle_id = _serving.convert(str, "vehicle-id", _found["vehicle_id"])
-        if_match = (
-            None
-            if _found["if_match"] is None
-            else _serving.convert(str, "If-Match", _found["if_match"])
-        )
+        vehicle_id = _found["vehicle_id"]
+        if_match = _found["if_match"]
         result = await impl.fleet_delete_vehicles(
             vehicle_id=vehicle_id,
             if_match=if_match,
@@ -1301,26 +1361,37 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
-                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                    "$select",
+                    "select",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
                 ServerParam(
-                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                    "$expand",
+                    "expand",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
             ),
         )
-        vehicle_id = _serving.convert(str, "vehicle-id", _found["vehicle_id"])
-        select = (
-            None
-            if _found["select"] is None
-            else _serving.convert(list[str], "$select", _found["select"])
-        )
-        expand = (
-            None
-            if _found["expand"] is None
-            else _serving.convert(list[str], "$expand", _found["expand"])
-        )
+        vehicle_id = _found["vehicle_id"]
+        select = _found["select"]
+        expand = _found["expand"]
         result = await impl.fleet_get_vehicles(
             vehicle_id=vehicle_id,
             select=select,
@@ -1375,10 +1446,11 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        vehicle_id = _serving.convert(str, "vehicle-id", _found["vehicle_id"])
+        vehicle_id = _found["vehicle_id"]
         _media = _server_bodies.choose_media(
             request.headers.get("content-type", ""), ("application/json",)
         )
@@ -1431,10 +1503,28 @@ def create_app(
             "/people",
             (
                 ServerParam(
-                    "$top", "top", "query", "form", False, Shape("primitive"), False, False, None
+                    "$top",
+                    "top",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                    int,
                 ),
                 ServerParam(
-                    "$skip", "skip", "query", "form", False, Shape("primitive"), False, False, None
+                    "$skip",
+                    "skip",
+                    "query",
+                    "form",
+                    False,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                    int,
                 ),
                 ServerParam(
                     "$search",
@@ -1446,6 +1536,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
                     "$filter",
@@ -1457,6 +1548,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
                     "$count",
@@ -1468,6 +1560,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    bool,
                 ),
                 ServerParam(
                     "$orderby",
@@ -1479,41 +1572,42 @@ def create_app(
                     False,
                     False,
                     None,
+                    list[str],
                 ),
                 ServerParam(
-                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                    "$select",
+                    "select",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
                 ServerParam(
-                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                    "$expand",
+                    "expand",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
             ),
         )
-        top = None if _found["top"] is None else _serving.convert(int, "$top", _found["top"])
-        skip = None if _found["skip"] is None else _serving.convert(int, "$skip", _found["skip"])
-        search = (
-            None if _found["search"] is None else _serving.convert(str, "$search", _found["search"])
-        )
-        filter = (
-            None if _found["filter"] is None else _serving.convert(str, "$filter", _found["filter"])
-        )
-        count = (
-            None if _found["count"] is None else _serving.convert(bool, "$count", _found["count"])
-        )
-        orderby = (
-            None
-            if _found["orderby"] is None
-            else _serving.convert(list[str], "$orderby", _found["orderby"])
-        )
-        select = (
-            None
-            if _found["select"] is None
-            else _serving.convert(list[str], "$select", _found["select"])
-        )
-        expand = (
-            None
-            if _found["expand"] is None
-            else _serving.convert(list[str], "$expand", _found["expand"])
-        )
+        top = _found["top"]
+        skip = _found["skip"]
+        search = _found["search"]
+        filter = _found["filter"]
+        count = _found["count"]
+        orderby = _found["orderby"]
+        select = _found["select"]
+        expand = _found["expand"]
         result = await impl.people_person_list_person(
             top=top,
             skip=skip,
@@ -1630,26 +1724,37 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
-                    "$select", "select", "query", "form", False, Shape("array"), False, False, None
+                    "$select",
+                    "select",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
                 ServerParam(
-                    "$expand", "expand", "query", "form", False, Shape("array"), False, False, None
+                    "$expand",
+                    "expand",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
             ),
         )
-        person_id = _serving.convert(str, "person-id", _found["person_id"])
-        select = (
-            None
-            if _found["select"] is None
-            else _serving.convert(list[str], "$select", _found["select"])
-        )
-        expand = (
-            None
-            if _found["expand"] is None
-            else _serving.convert(list[str], "$expand", _found["expand"])
-        )
+        person_id = _found["person_id"]
+        select = _found["select"]
+        expand = _found["expand"]
         result = await impl.people_person_get_person(
             person_id=person_id,
             select=select,
@@ -1704,10 +1809,11 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        person_id = _serving.convert(str, "person-id", _found["person_id"])
+        person_id = _found["person_id"]
         _media = _server_bodies.choose_media(
             request.headers.get("content-type", ""), ("application/json",)
         )

@@ -306,6 +306,7 @@ def create_app(
     """A FastAPI app that serves every documented operation through ``impl``."""
     app = FastAPI(title=title, version="1.0", openapi_url=None, docs_url=None, redoc_url=None)
     _serving.install_error_handlers(app, ROUTING_ERRORS)
+    app.add_middleware(_server_calls.EncodedSlashRouting)
 
     async def _judge(credential: Credential, scopes: Sequence[str]) -> bool:
         return await impl.check_credential(credential, scopes)
@@ -423,19 +424,64 @@ def create_app(
             "/pets",
             (
                 ServerParam(
-                    "limit", "limit", "query", "form", True, Shape("primitive"), False, False, None
+                    "limit",
+                    "limit",
+                    "query",
+                    "form",
+                    True,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                    int,
                 ),
                 ServerParam(
-                    "tags", "tags", "query", "form", True, Shape("array"), False, False, None
+                    "tags",
+                    "tags",
+                    "query",
+                    "form",
+                    True,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[str],
                 ),
                 ServerParam(
-                    "ids", "ids", "query", "form", False, Shape("array"), False, False, None
+                    "ids",
+                    "ids",
+                    "query",
+                    "form",
+                    False,
+                    Shape("array"),
+                    False,
+                    False,
+                    None,
+                    list[int],
                 ),
                 ServerParam(
-                    "from", "from_", "query", "form", True, Shape("primitive"), False, False, None
+                    "from",
+                    "from_",
+                    "query",
+                    "form",
+                    True,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                    _runtime.DateTimeOffset,
                 ),
                 ServerParam(
-                    "kind", "kind", "query", "form", True, Shape("primitive"), False, False, None
+                    "kind",
+                    "kind",
+                    "query",
+                    "form",
+                    True,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                    models.PetKind,
                 ),
                 ServerParam(
                     "X-Request-Id",
@@ -447,6 +493,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
                     "session",
@@ -458,34 +505,17 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        limit = None if _found["limit"] is None else _serving.convert(int, "limit", _found["limit"])
-        tags = (
-            None if _found["tags"] is None else _serving.convert(list[str], "tags", _found["tags"])
-        )
-        ids = None if _found["ids"] is None else _serving.convert(list[int], "ids", _found["ids"])
-        from_ = (
-            None
-            if _found["from_"] is None
-            else _serving.convert(_runtime.DateTimeOffset, "from", _found["from_"])
-        )
-        kind = (
-            None
-            if _found["kind"] is None
-            else _serving.convert(models.PetKind, "kind", _found["kind"])
-        )
-        x_request_id = (
-            None
-            if _found["x_request_id"] is None
-            else _serving.convert(str, "X-Request-Id", _found["x_request_id"])
-        )
-        session = (
-            None
-            if _found["session"] is None
-            else _serving.convert(str, "session", _found["session"])
-        )
+        limit = _found["limit"]
+        tags = _found["tags"]
+        ids = _found["ids"]
+        from_ = _found["from_"]
+        kind = _found["kind"]
+        x_request_id = _found["x_request_id"]
+        session = _found["session"]
         result = await impl.list_pets(
             limit=limit,
             tags=tags,
@@ -593,6 +623,7 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
                     "If-Match",
@@ -604,11 +635,12 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
-        if_match = _serving.convert(str, "If-Match", _found["if_match"])
+        pet_id = _found["pet_id"]
+        if_match = _found["if_match"]
         result = await impl.delete_pet(
             pet_id=pet_id,
             if_match=if_match,
@@ -659,10 +691,11 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
+        pet_id = _found["pet_id"]
         result = await impl.get_pet(
             pet_id=pet_id,
         )
@@ -714,10 +747,11 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
+        pet_id = _found["pet_id"]
         _media = _server_bodies.choose_media(
             request.headers.get("content-type", ""), ("application/json",)
         )
@@ -782,10 +816,11 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
+        pet_id = _found["pet_id"]
         _media = _server_bodies.choose_media(
             request.headers.get("content-type", ""), ("text/plain",)
         )
@@ -841,10 +876,11 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
+        pet_id = _found["pet_id"]
         result = await impl.get_photo(
             pet_id=pet_id,
         )
@@ -895,10 +931,11 @@ def create_app(
                     True,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        pet_id = _serving.convert(str, "pet-id", _found["pet_id"])
+        pet_id = _found["pet_id"]
         _media = _server_bodies.choose_media(
             request.headers.get("content-type", ""), ("application/octet-stream",)
         )

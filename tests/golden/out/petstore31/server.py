@@ -180,6 +180,7 @@ def create_app(
     """A FastAPI app that serves every documented operation through ``impl``."""
     app = FastAPI(title=title, version="2.0", openapi_url=None, docs_url=None, redoc_url=None)
     _serving.install_error_handlers(app, ROUTING_ERRORS)
+    app.add_middleware(_server_calls.EncodedSlashRouting)
 
     async def _judge(credential: Credential, scopes: Sequence[str]) -> bool:
         return await impl.check_credential(credential, scopes)
@@ -215,6 +216,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    models.OrderStatus,
                 ),
                 ServerParam(
                     "placedAfter",
@@ -226,9 +228,19 @@ def create_app(
                     False,
                     False,
                     None,
+                    _runtime.DateTimeOffset,
                 ),
                 ServerParam(
-                    "def", "def_", "query", "form", True, Shape("primitive"), False, False, None
+                    "def",
+                    "def_",
+                    "query",
+                    "form",
+                    True,
+                    Shape("primitive"),
+                    False,
+                    False,
+                    None,
+                    bool | None,
                 ),
                 ServerParam(
                     "Accept-Language",
@@ -240,6 +252,7 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
                 ServerParam(
                     "tracking",
@@ -251,32 +264,15 @@ def create_app(
                     False,
                     False,
                     None,
+                    str,
                 ),
             ),
         )
-        status = (
-            None
-            if _found["status"] is None
-            else _serving.convert(models.OrderStatus, "status", _found["status"])
-        )
-        placed_after = (
-            None
-            if _found["placed_after"] is None
-            else _serving.convert(_runtime.DateTimeOffset, "placedAfter", _found["placed_after"])
-        )
-        def_ = (
-            None if _found["def_"] is None else _serving.convert(bool | None, "def", _found["def_"])
-        )
-        accept_language = (
-            None
-            if _found["accept_language"] is None
-            else _serving.convert(str, "Accept-Language", _found["accept_language"])
-        )
-        tracking = (
-            None
-            if _found["tracking"] is None
-            else _serving.convert(str, "tracking", _found["tracking"])
-        )
+        status = _found["status"]
+        placed_after = _found["placed_after"]
+        def_ = _found["def_"]
+        accept_language = _found["accept_language"]
+        tracking = _found["tracking"]
         result = await impl.list_orders(
             status=status,
             placed_after=placed_after,
@@ -392,10 +388,11 @@ def create_app(
                     True,
                     False,
                     None,
+                    int,
                 ),
             ),
         )
-        order_id = _serving.convert(int, "order-id", _found["order_id"])
+        order_id = _found["order_id"]
         result = await impl.get_order(
             order_id=order_id,
         )
@@ -442,10 +439,11 @@ def create_app(
                     True,
                     False,
                     None,
+                    int,
                 ),
             ),
         )
-        order_id = _serving.convert(int, "order-id", _found["order_id"])
+        order_id = _found["order_id"]
         _media = _server_bodies.choose_media(
             request.headers.get("content-type", ""), ("application/json",)
         )
@@ -511,10 +509,11 @@ def create_app(
                     True,
                     False,
                     None,
+                    int,
                 ),
             ),
         )
-        order_id = _serving.convert(int, "order-id", _found["order_id"])
+        order_id = _found["order_id"]
         result = await impl.get_receipt(
             order_id=order_id,
         )

@@ -3,19 +3,31 @@
 """One operation on the server as data: reading its parameters and writing its answer.
 
 ``read_parameters`` reads each parameter from the raw path, query string, headers and cookies
-in its style (``param_parsing``) and returns text shaped as the schema is, for the generated
-code to validate into the declared types. ``answer`` turns what the implementation returned
-(a body, or a ``Reply`` choosing a documented status and headers) into status, bytes and
-headers, refusing a status the spec does not document for the operation.
+in its style (``param_parsing``) and validates the text into the parameter's declared type,
+undoing what the client's ``json_value`` did: base64 text back to bytes, a lone deepObject
+key back to a one-item list, an object's nested values from their JSON text. A root model or
+an enum is validated from its root value, as the client writes it. ``reply_status`` turns what
+the implementation returned (a body, or a ``Reply`` choosing a documented status and headers)
+into status and headers, refusing a status the spec does not document for the operation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import json
+import re
+import types
+import typing
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Final
+from urllib.parse import unquote
 
+from pydantic import BaseModel, RootModel, ValidationError
 from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .grammar import decode_base64
 from .param_parsing import (
     Shape,
     cookie_pairs,
@@ -28,8 +40,10 @@ from .param_parsing import (
     raw_path_params,
 )
 from .server_bodies import Reply
+from .wire import adapter
 
 __all__ = [
+    "EncodedSlashRouting",
     "ParameterError",
     "ServerParam",
     "UndocumentedStatus",
@@ -42,7 +56,8 @@ __all__ = [
 @dataclass(frozen=True)
 class ServerParam:
     """A parameter as the server reads it. ``properties`` lists an object's keys (needed to
-    find an exploded form-style object, whose keys stand alone in the query)."""
+    find an exploded form-style object, whose keys stand alone in the query); ``annotation``
+    is the type its value is validated into."""
 
     wire_name: str
     argument: str
@@ -53,6 +68,7 @@ class ServerParam:
     required: bool = False
     content: bool = False
     properties: tuple[str, ...] | None = None
+    annotation: object = None  # the declared type; None leaves the text as parsed
 
 
 class ParameterError(ValueError):
@@ -74,15 +90,38 @@ def _raw_path(connection: HTTPConnection) -> str:
     return connection.url.path
 
 
+_ENCODED_SLASH: Final = re.compile("%2F", re.IGNORECASE)
+
+
+class EncodedSlashRouting:
+    """Routes each request on its path with ``%2F`` left encoded.
+
+    Servers decode the path before routing, so a path parameter whose value holds ``/`` (base64
+    text, a file name), which the client percent-encodes, would add a segment and match no
+    route. Parameters are read from the raw path either way (``read_parameters``).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw = scope.get("raw_path")
+        if scope["type"] == "http" and isinstance(raw, bytes) and b"%2f" in raw.lower():
+            text = raw.decode("latin-1").split("?", 1)[0]
+            parts = _ENCODED_SLASH.split(text)
+            scope = {**scope, "path": "%2F".join(unquote(part) for part in parts)}
+        await self.app(scope, receive, send)
+
+
 def read_parameters(
     connection: HTTPConnection, path_template: str, parameters: Sequence[ServerParam]
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Each parameter's value by argument name (None when absent and optional)."""
     query = query_pairs(connection.scope.get("query_string", b"").decode("latin-1"))
     cookies = cookie_pairs(connection.headers.get("cookie"))
     path_values: dict[str, str] | None = None
     claimed = {p.wire_name for p in parameters if p.location == "query"}
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}
     for param in parameters:
         shape = Shape.PRIMITIVE if param.content else param.shape
         try:
@@ -113,11 +152,95 @@ def read_parameters(
                 )
             if param.content and isinstance(value, str):
                 value = parse_content(value)
+            if value is not None and param.annotation is not None:
+                deep = param.style == "deepObject" and shape is Shape.OBJECT
+                value = _validate(param.annotation, _as_declared(param.annotation, value, deep))
         except ValueError as error:
             raise ParameterError(param.wire_name, str(error)) from None
         if value is None and param.required:
             raise ParameterError(param.wire_name, "required but not sent")
         found[param.argument] = value
+    return found
+
+
+def _validate(annotation: object, value: object) -> object:
+    try:
+        return adapter(annotation).validate_python(value)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False, include_input=False)[:10]:
+            where = "/".join(str(part) for part in item["loc"])
+            problems.append(f"{where}: {item['msg']}" if where else item["msg"])
+        raise ValueError("; ".join(problems)) from None
+
+
+_SEQUENCES = (list, tuple, set, frozenset, Sequence)
+_UNIONS = (typing.Union, types.UnionType)
+
+
+def _as_declared(annotation: object, value: object, deep: bool) -> object:
+    """Text as parsed, in the form ``annotation`` validates from (see the module docstring).
+
+    Raises ``ValueError`` where the text cannot be what the client writes for the type.
+    """
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _as_declared(typing.get_args(annotation)[0], value, deep)
+    if origin in _UNIONS:
+        options = [a for a in typing.get_args(annotation) if _is_value_type(a)]
+        return _as_declared(options[0], value, deep) if len(options) == 1 else value
+    if annotation is bytes:
+        return decode_base64(value) if isinstance(value, str) else value
+    if origin in _SEQUENCES:
+        if isinstance(value, str):
+            value = [value] if deep else _json(value)
+        args = typing.get_args(annotation)
+        if isinstance(value, list) and args:
+            return [_as_declared(args[0], item, deep) for item in value]
+        return value
+    if origin in (dict, Mapping):
+        value = _json(value) if isinstance(value, str) else value
+        args = typing.get_args(annotation)
+        if isinstance(value, dict) and len(args) == 2:
+            return {key: _as_declared(args[1], item, deep) for key, item in value.items()}
+        return value
+    if isinstance(annotation, type) and issubclass(annotation, RootModel):
+        return _as_declared(annotation.model_fields["root"].annotation, value, deep)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        value = _json(value) if isinstance(value, str) and not deep else value
+        if isinstance(value, dict):
+            fields = _fields(annotation)
+            return {
+                key: _as_declared(fields[key], item, deep) if key in fields else item
+                for key, item in value.items()
+            }
+    return value
+
+
+def _is_value_type(option: object) -> bool:
+    """Whether a union's option is a type a value can have (not None, not a sentinel such as
+    pydantic's ``MISSING`` for a property that was not sent)."""
+    if option is type(None):
+        return False
+    return isinstance(option, type) or typing.get_origin(option) is not None
+
+
+def _json(text: str) -> object:
+    """A nested array or object, which the client writes as compact JSON text."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise ValueError(f"expected JSON text, got {text!r}") from None
+
+
+@functools.cache
+def _fields(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's field annotations by wire name (and by Python name)."""
+    found: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        found[name] = info.rebuild_annotation()
+        if isinstance(info.alias, str):
+            found[info.alias] = found[name]
     return found
 
 
