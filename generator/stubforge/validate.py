@@ -25,6 +25,12 @@ from openapi_schema_validator import (
     oas31_format_checker,
 )
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.schemas import (
+    openapi_v30_schema_validator,
+    openapi_v31_schema_validator,
+    schema_v30,
+    schema_v31,
+)
 from openapi_spec_validator.validation.exceptions import (
     DuplicateOperationIDError,
     OpenAPIValidationError,
@@ -194,7 +200,37 @@ def _broken_refs(spec: Spec) -> Iterator[Diagnostic]:
 _PLACE = "_stubforge_place"
 
 
-def _with_places(validator_class: Any) -> Any:
+class _MetaSchemaCheck:
+    """The check of the whole document against the OpenAPI meta-schema, answered first by
+    jsonschema-rs, which says whether the document is valid some twenty times faster than
+    jsonschema walks it. Only a document it rejects, or one it cannot read (YAML dates,
+    numeric keys), is walked again by jsonschema, whose errors carry the paths and messages the
+    diagnostics are built from: the findings are the same either way."""
+
+    def __init__(self, meta_schema: Any, located: Any) -> None:
+        self._meta_schema = meta_schema
+        self._located = located
+        self._fast: Any = None
+
+    def _valid(self, instance: Any) -> bool:
+        try:
+            if self._fast is None:
+                import jsonschema_rs
+
+                # jsonschema validates no formats here either.
+                self._fast = jsonschema_rs.validator_for(
+                    dict(self._meta_schema), validate_formats=False
+                )
+            return bool(self._fast.is_valid(instance))
+        except Exception:  # a value JSON has no type for, or no jsonschema-rs: ask jsonschema
+            return False
+
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        if not self._valid(instance):
+            yield from self._located.iter_errors(instance)
+
+
+def _with_places(validator_class: Any, meta_schema: Any, located: Any) -> Any:
     """The spec validator, with each finding's place in the whole document recorded.
 
     openapi-spec-validator checks each schema, default and parameter list with a validator
@@ -220,7 +256,11 @@ def _with_places(validator_class: Any) -> Any:
         key: wrap(cls, ("default",) if key == "default" else ())
         for key, cls in validator_class.keyword_validators.items()
     }
-    return type(validator_class.__name__, (validator_class,), {"keyword_validators": keywords})
+    members = {
+        "keyword_validators": keywords,
+        "schema_validator": _MetaSchemaCheck(meta_schema, located),
+    }
+    return type(validator_class.__name__, (validator_class,), members)
 
 
 def _relevance(error: Any) -> tuple[bool, ...]:
@@ -231,8 +271,8 @@ def _relevance(error: Any) -> tuple[bool, ...]:
 
 
 _VALIDATORS = {
-    "3.0": _with_places(OpenAPIV30SpecValidator),
-    "3.1": _with_places(OpenAPIV31SpecValidator),
+    "3.0": _with_places(OpenAPIV30SpecValidator, schema_v30, openapi_v30_schema_validator),
+    "3.1": _with_places(OpenAPIV31SpecValidator, schema_v31, openapi_v31_schema_validator),
 }
 
 
@@ -287,6 +327,7 @@ def _message(error: Any) -> str:
 
 
 def _duplicate_operation_ids(spec: Spec) -> Iterator[Diagnostic]:
+    # Located only when repeated: the first ``locate`` parses the whole file's positions.
     first: dict[str, str] = {}
     for path, method, operation in iter_operations(spec.document):
         operation_id = operation.get("operationId")
@@ -295,12 +336,13 @@ def _duplicate_operation_ids(spec: Spec) -> Iterator[Diagnostic]:
         pointer = pointer_of("paths", path, method, "operationId")
         if operation_id in first:
             yield Diagnostic(
-                f"operationId {operation_id!r} is used twice (first at {first[operation_id]})",
+                f"operationId {operation_id!r} is used twice "
+                f"(first at {spec.locate(first[operation_id])})",
                 spec.locate(pointer),
                 hint="operationIds must be unique: rename one of them",
             )
         else:
-            first[operation_id] = str(spec.locate(pointer))
+            first[operation_id] = pointer
 
 
 def _resolve(document: dict[str, Any], node: Any) -> Any:
