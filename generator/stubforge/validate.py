@@ -19,6 +19,7 @@ from jsonschema.exceptions import best_match, relevance
 from jsonschema_path import SchemaPath
 from openapi_schema_validator import (
     OAS30ReadValidator,
+    OAS30Validator,
     OAS30WriteValidator,
     OAS31Validator,
     oas30_format_checker,
@@ -34,6 +35,10 @@ from openapi_spec_validator.schemas import (
 from openapi_spec_validator.validation.exceptions import (
     DuplicateOperationIDError,
     OpenAPIValidationError,
+)
+from openapi_spec_validator.validation.keywords import (
+    OpenAPIV30SchemaValidator,
+    SchemaValidator,
 )
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
@@ -230,6 +235,58 @@ class _MetaSchemaCheck:
             yield from self._located.iter_errors(instance)
 
 
+@cache
+def _draft4_check() -> Any:
+    """jsonschema-rs compiled with what openapi-schema-validator checks an OpenAPI 3.0 schema
+    against: the draft 4 meta-schema, with its own test of ``pattern`` regexes."""
+    import jsonschema_rs
+
+    (is_regex, _) = OAS30Validator.FORMAT_CHECKER.checkers["regex"]
+    return jsonschema_rs.Draft4Validator(
+        OAS30Validator.META_SCHEMA, formats={"regex": is_regex}, validate_formats=True
+    )
+
+
+class _Seen(list[int]):
+    """The ids of the schemas a keyword validator has visited, as the list it keeps them in,
+    answering ``in`` from a set: over a list, visiting n schemas costs n squared."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ids: set[int] = set()
+
+    def append(self, schema_id: int) -> None:
+        super().append(schema_id)
+        self._ids.add(schema_id)
+
+    def __contains__(self, schema_id: object) -> bool:
+        return schema_id in self._ids
+
+
+def _faster_schema_keyword(cls: Any) -> Any:
+    """The schema keyword validator, with its visited schemas in ``_Seen`` and, for OpenAPI
+    3.0, each schema checked against draft 4 first by jsonschema-rs (see ``_MetaSchemaCheck``):
+    only a schema it rejects is checked again, for the message."""
+
+    def init(self: Any, registry: Any) -> None:
+        cls.__init__(self, registry)
+        self.visited_schema_ids = _Seen()
+        self.meta_checked_schema_ids = _Seen()
+
+    def check(self: Any, schema: Any, schema_value: Any) -> Any:
+        try:
+            if _draft4_check().is_valid(schema_value):
+                return None
+        except Exception:  # a value JSON has no type for, or no jsonschema-rs
+            pass
+        return cls._validate_schema_meta(self, schema, schema_value)
+
+    members: dict[str, Any] = {"__init__": init}
+    if issubclass(cls, OpenAPIV30SchemaValidator):
+        members["_validate_schema_meta"] = check
+    return type(cls.__name__, (cls,), members)
+
+
 def _with_places(validator_class: Any, meta_schema: Any, located: Any) -> Any:
     """The spec validator, with each finding's place in the whole document recorded.
 
@@ -253,7 +310,10 @@ def _with_places(validator_class: Any, meta_schema: Any, located: Any) -> Any:
         return type(cls.__name__, (cls,), {"__call__": call})
 
     keywords = {
-        key: wrap(cls, ("default",) if key == "default" else ())
+        key: wrap(
+            _faster_schema_keyword(cls) if issubclass(cls, SchemaValidator) else cls,
+            ("default",) if key == "default" else (),
+        )
         for key, cls in validator_class.keyword_validators.items()
     }
     members = {
