@@ -90,7 +90,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     from stubforge.render.model_worker import ModelWorker
 
     # Without a recorded render the models are certainly rendered: the worker warms up now.
-    worker = ModelWorker(early=not recorded(config, "models"))
+    worker = ModelWorker.claim(early=not recorded(config, "models"))
     try:
         cache = RenderCache.of(config)
     except BaseException:

@@ -19,15 +19,26 @@ from jsonschema.exceptions import best_match, relevance
 from jsonschema_path import SchemaPath
 from openapi_schema_validator import (
     OAS30ReadValidator,
+    OAS30Validator,
     OAS30WriteValidator,
     OAS31Validator,
     oas30_format_checker,
     oas31_format_checker,
 )
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.schemas import (
+    openapi_v30_schema_validator,
+    openapi_v31_schema_validator,
+    schema_v30,
+    schema_v31,
+)
 from openapi_spec_validator.validation.exceptions import (
     DuplicateOperationIDError,
     OpenAPIValidationError,
+)
+from openapi_spec_validator.validation.keywords import (
+    OpenAPIV30SchemaValidator,
+    SchemaValidator,
 )
 
 from stubforge.errors import Diagnostic, Location, StubforgeError
@@ -194,7 +205,89 @@ def _broken_refs(spec: Spec) -> Iterator[Diagnostic]:
 _PLACE = "_stubforge_place"
 
 
-def _with_places(validator_class: Any) -> Any:
+class _MetaSchemaCheck:
+    """The check of the whole document against the OpenAPI meta-schema, answered first by
+    jsonschema-rs, which says whether the document is valid some twenty times faster than
+    jsonschema walks it. Only a document it rejects, or one it cannot read (YAML dates,
+    numeric keys), is walked again by jsonschema, whose errors carry the paths and messages the
+    diagnostics are built from: the findings are the same either way."""
+
+    def __init__(self, meta_schema: Any, located: Any) -> None:
+        self._meta_schema = meta_schema
+        self._located = located
+        self._fast: Any = None
+
+    def _valid(self, instance: Any) -> bool:
+        try:
+            if self._fast is None:
+                import jsonschema_rs
+
+                # jsonschema validates no formats here either.
+                self._fast = jsonschema_rs.validator_for(
+                    dict(self._meta_schema), validate_formats=False
+                )
+            return bool(self._fast.is_valid(instance))
+        except Exception:  # a value JSON has no type for, or no jsonschema-rs: ask jsonschema
+            return False
+
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        if not self._valid(instance):
+            yield from self._located.iter_errors(instance)
+
+
+@cache
+def _draft4_check() -> Any:
+    """jsonschema-rs compiled with what openapi-schema-validator checks an OpenAPI 3.0 schema
+    against: the draft 4 meta-schema, with its own test of ``pattern`` regexes."""
+    import jsonschema_rs
+
+    (is_regex, _) = OAS30Validator.FORMAT_CHECKER.checkers["regex"]
+    return jsonschema_rs.Draft4Validator(
+        OAS30Validator.META_SCHEMA, formats={"regex": is_regex}, validate_formats=True
+    )
+
+
+class _Seen(list[int]):
+    """The ids of the schemas a keyword validator has visited, as the list it keeps them in,
+    answering ``in`` from a set: over a list, visiting n schemas costs n squared."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ids: set[int] = set()
+
+    def append(self, schema_id: int) -> None:
+        super().append(schema_id)
+        self._ids.add(schema_id)
+
+    def __contains__(self, schema_id: object) -> bool:
+        return schema_id in self._ids
+
+
+def _faster_schema_keyword(cls: Any) -> Any:
+    """The schema keyword validator, with its visited schemas in ``_Seen`` and, for OpenAPI
+    3.0, each schema checked against draft 4 first by jsonschema-rs (see ``_MetaSchemaCheck``):
+    only a schema it rejects is checked again, for the message."""
+
+    def init(self: Any, registry: Any) -> None:
+        cls.__init__(self, registry)
+        self.visited_schema_ids = _Seen()
+        self.meta_checked_schema_ids = _Seen()
+
+    def check(self: Any, schema: Any, schema_value: Any) -> Any:
+        try:
+            if _draft4_check().is_valid(schema_value):
+                return None
+        except Exception:  # a value JSON has no type for, or no jsonschema-rs
+            pass
+        return cls._validate_schema_meta(self, schema, schema_value)
+
+    members: dict[str, Any] = {"__init__": init}
+    if issubclass(cls, OpenAPIV30SchemaValidator):
+        members["_validate_schema_meta"] = check
+    return type(cls.__name__, (cls,), members)
+
+
+def _with_places(validator_class: Any, meta_schema: Any, located: Any) -> Any:
     """The spec validator, with each finding's place in the whole document recorded.
 
     openapi-spec-validator checks each schema, default and parameter list with a validator
@@ -217,10 +310,17 @@ def _with_places(validator_class: Any) -> Any:
         return type(cls.__name__, (cls,), {"__call__": call})
 
     keywords = {
-        key: wrap(cls, ("default",) if key == "default" else ())
+        key: wrap(
+            _faster_schema_keyword(cls) if issubclass(cls, SchemaValidator) else cls,
+            ("default",) if key == "default" else (),
+        )
         for key, cls in validator_class.keyword_validators.items()
     }
-    return type(validator_class.__name__, (validator_class,), {"keyword_validators": keywords})
+    members = {
+        "keyword_validators": keywords,
+        "schema_validator": _MetaSchemaCheck(meta_schema, located),
+    }
+    return type(validator_class.__name__, (validator_class,), members)
 
 
 def _relevance(error: Any) -> tuple[bool, ...]:
@@ -231,8 +331,8 @@ def _relevance(error: Any) -> tuple[bool, ...]:
 
 
 _VALIDATORS = {
-    "3.0": _with_places(OpenAPIV30SpecValidator),
-    "3.1": _with_places(OpenAPIV31SpecValidator),
+    "3.0": _with_places(OpenAPIV30SpecValidator, schema_v30, openapi_v30_schema_validator),
+    "3.1": _with_places(OpenAPIV31SpecValidator, schema_v31, openapi_v31_schema_validator),
 }
 
 
@@ -287,6 +387,7 @@ def _message(error: Any) -> str:
 
 
 def _duplicate_operation_ids(spec: Spec) -> Iterator[Diagnostic]:
+    # Located only when repeated: the first ``locate`` parses the whole file's positions.
     first: dict[str, str] = {}
     for path, method, operation in iter_operations(spec.document):
         operation_id = operation.get("operationId")
@@ -295,12 +396,13 @@ def _duplicate_operation_ids(spec: Spec) -> Iterator[Diagnostic]:
         pointer = pointer_of("paths", path, method, "operationId")
         if operation_id in first:
             yield Diagnostic(
-                f"operationId {operation_id!r} is used twice (first at {first[operation_id]})",
+                f"operationId {operation_id!r} is used twice "
+                f"(first at {spec.locate(first[operation_id])})",
                 spec.locate(pointer),
                 hint="operationIds must be unique: rename one of them",
             )
         else:
-            first[operation_id] = str(spec.locate(pointer))
+            first[operation_id] = pointer
 
 
 def _resolve(document: dict[str, Any], node: Any) -> Any:

@@ -33,12 +33,20 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    from stubforge import pipeline
+    from stubforge.render import model_worker
+    from stubforge.write import MANIFEST
 
     console = Console.of(args)
     config = config_from(args)
-    with console.stages():
-        warnings = pipeline.generate(config)
+    if not (config.out / MANIFEST).exists():  # a first generation: the models are rendered
+        model_worker.start_early()
+    try:
+        from stubforge import pipeline
+
+        with console.stages():
+            warnings = pipeline.generate(config)
+    finally:
+        model_worker.stop_unclaimed()
     console.diagnostics(warnings)
     console.say(f"generated {config.out} from {config.spec}")
     return ExitCode.OK

@@ -55,6 +55,18 @@ class ModelWorker:
         if early:
             self._spawn()
 
+    @classmethod
+    def claim(cls, *, early: bool) -> ModelWorker:
+        """The worker ``start_early`` started, if any (unless the models will not be rendered:
+        then it is stopped); else a new one, as ``ModelWorker(early=...)``."""
+        global _started
+        worker, _started = _started, None
+        if worker is not None:
+            if early:
+                return worker
+            worker.close()
+        return cls(early=early)
+
     def render(
         self, plan: Plan, spec: Spec, header: str, split_above: int
     ) -> Callable[[], dict[str, bytes]]:
@@ -132,6 +144,25 @@ class ModelWorker:
         except Exception:  # a worker that died mid-message: render here instead
             return None
         return reply if isinstance(reply, tuple) and reply else None
+
+
+_started: ModelWorker | None = None
+
+
+def start_early() -> None:
+    """Start a worker before the rest of the pipeline is even imported, for a run that will
+    certainly render the models: its imports then overlap ours. ``ModelWorker.claim`` takes
+    it; ``stop_unclaimed`` stops it if the run ends before (output already up to date)."""
+    global _started
+    if _started is None:
+        _started = ModelWorker(early=True)
+
+
+def stop_unclaimed() -> None:
+    global _started
+    worker, _started = _started, None
+    if worker is not None:
+        worker.close()
 
 
 def _in_process(
