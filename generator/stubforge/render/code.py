@@ -111,6 +111,8 @@ def pytuple(values: Iterable[object]) -> str:
 def docstring(value: object) -> str:
     """Text that is safe between triple double quotes, whatever it contains."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    if not _NOT_PLAIN.search(text):  # printable ASCII: most text, no character to look up
+        return text.replace("\\", "\\\\").replace("\t", "\\x09").replace('"', '\\"').strip()
     out: list[str] = []
     for char in text:
         if char == "\\":
@@ -126,6 +128,8 @@ def docstring(value: object) -> str:
 def comment(value: object) -> str:
     """One line of text that is safe after ``#``."""
     text = " ".join(str(value).split())
+    if not _NOT_PLAIN.search(text):
+        return text
     return "".join(_escape_char(c) if _unsafe(c) else c for c in text)
 
 
