@@ -91,6 +91,10 @@ def _fields(pkg: ModuleType) -> dict[str, Any]:
         "stamp": rt.DateTimeOffset(STAMP),
         "shade": m.Rgb(R=100, G=200, B=150),
         "tint": m.Rgb(R=1, G=2, B=3),
+        "tints": [m.Rgb(R=4, G=5, B=6), m.Rgb(R=7, G=8, B=9)],
+        "blobs": [m.Blob(BLOB)],
+        "token": BLOB,
+        "counts": [5],
     }
 
 
@@ -115,7 +119,8 @@ def _check(body: Any, sent: dict[str, Any]) -> None:
 
 
 # Form style, explode (the defaults for form bodies): arrays repeat the key; deepObject for
-# shade; tint, an object with no encoding entry, as JSON text; bytes base64; values as JSON
+# shade; tint, an object with no encoding entry, as JSON text (so each object of tints); bytes
+# base64 in the schema's alphabet (token is base64url); values as JSON
 # spells them (false, not False); values percent-encoded, deepObject keys as the 3.0.3 style
 # table writes them (``color[R]=100``).
 FORM_BODY = (
@@ -124,6 +129,9 @@ FORM_BODY = (
     b"&stamp=2016-12-31T23%3A57%3A57.2481234-08%3A00"
     b"&shade[R]=100&shade[G]=200&shade[B]=150"
     b"&tint=%7B%22R%22%3A1%2C%22G%22%3A2%2C%22B%22%3A3%7D"
+    b"&tints=%7B%22R%22%3A4%2C%22G%22%3A5%2C%22B%22%3A6%7D"
+    b"&tints=%7B%22R%22%3A7%2C%22G%22%3A8%2C%22B%22%3A9%7D"
+    b"&blobs=%2B%2F8%3D&token=-_8%3D&counts=5"
 )
 
 
@@ -167,3 +175,20 @@ def test_multipart_fields_arrive_as_sent(
     meta_part = next(p for p in parts if b'name="meta"' in p)
     assert b"\r\nContent-Type: application/json\r\n\r\n" in meta_part
     _check(received["body"], {**sent, "file": PNG, "meta": meta})
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [(b"tints=R", "JSON"), (b"colour=red", "colour"), (b"flag=maybe", "flag")],
+)
+def test_form_fields_the_type_cannot_be_are_a_400(
+    served: tuple[Any, Recorder, dict[str, Any]], body: bytes, named: str
+) -> None:
+    _, recorder, _ = served
+    response = httpx.post(
+        recorder.url + "/form",
+        content=body,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 400, response.text
+    assert named in response.text
