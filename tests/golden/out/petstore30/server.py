@@ -333,9 +333,8 @@ def create_app(
         )
         body: models.AdoptRequest | None = None
         if _raw and _media == "application/x-www-form-urlencoded":
-            body = _serving.convert(
+            body = _serving.convert_body(
                 models.AdoptRequest,
-                "body",
                 _server_bodies.parse_form(
                     _raw,
                     {
@@ -1022,9 +1021,8 @@ def create_app(
         )
         body: models.UploadDocumentRequest | None = None
         if _raw and _media == "multipart/form-data":
-            body = _serving.convert(
+            body = _serving.convert_body(
                 models.UploadDocumentRequest,
-                "body",
                 await _server_bodies.parse_multipart(
                     request,
                     {

@@ -4,7 +4,7 @@
 
 Form bodies are read with the same style rules the client wrote them with (``param_parsing``);
 multipart parts are decoded by what their property is (JSON for objects, bytes for files, text
-otherwise); streamed bodies pass through as async iterators so nothing large sits in memory.
+otherwise, bytes for a part sent as binary); streamed bodies pass through as async iterators so nothing large sits in memory.
 Implementations choose a documented status and set headers by returning a ``Reply``, and
 answer a documented error by raising ``HttpError`` with its model.
 """
@@ -95,9 +95,16 @@ async def _part(value: str | UploadFile, rule: FieldRule) -> object:
     content = await value.read()
     if rule.json:
         return json.loads(content)
-    if rule.file:
+    if rule.file or not _is_text(value.content_type):
         return content
     return content.decode("utf-8")
+
+
+def _is_text(content_type: str | None) -> bool:
+    """Whether a file part holds text: a part sent as binary stays bytes whatever its property,
+    as the client sends bytes it was given (a base64 property's value) as a binary part."""
+    essence = media_essence(content_type or "text/plain")
+    return essence.startswith("text/") or is_json(essence)
 
 
 async def parse_multipart(
