@@ -26,6 +26,15 @@ ENTITY = "EnterpriseCodeSigningCertificate"
 
 
 def _peak_mib() -> float:
+    """This process's peak resident memory. Linux keeps ``ru_maxrss`` across ``execve``, so a
+    probe started from a larger parent would report the parent's peak; ``VmHWM`` starts anew
+    with the program."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
