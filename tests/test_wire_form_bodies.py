@@ -24,6 +24,8 @@ SPEC = Path(__file__).parent / "fixtures" / "wire-form-bodies" / "openapi.yaml"
 STAMP = "2016-12-31T23:57:57.2481234-08:00"
 BLOB = b"\xfb\xff"  # "+/8=" in base64: "+", "/" and "=" must survive the form encoding
 PNG = b"\x89PNG\r\n\x1a\n\x00\xff"
+EVERY_BYTE = bytes(range(256))  # not UTF-8: it has no JSON form but base64
+TOKEN = b"\xfb\xff\xbe"  # "-_--" in base64url, "+/++" in standard base64
 
 
 class Recorder:
@@ -69,6 +71,7 @@ def served(pkg: ModuleType) -> Iterator[tuple[Any, Recorder, dict[str, Any]]]:
             received["body"] = body
 
         send_multipart = send_form
+        send_attachment = send_form
 
     recorder = Recorder(pkg.server.create_app(Echo()))
     with LiveServer(recorder) as server, pkg.client.Client(server.url) as client:
@@ -192,3 +195,75 @@ def test_form_fields_the_type_cannot_be_are_a_400(
     )
     assert response.status_code == 400, response.text
     assert named in response.text
+
+
+def _parts(recorder: Recorder) -> dict[str, list[tuple[bytes, bytes]]]:
+    """Each part's headers and exact bytes by field name, split by hand (RFC 7578)."""
+    boundary = recorder.headers["content-type"].split("boundary=", 1)[1].encode()
+    found: dict[str, list[tuple[bytes, bytes]]] = {}
+    for chunk in recorder.body.split(b"--" + boundary)[1:-1]:
+        head, content = chunk[2:-2].split(b"\r\n\r\n", 1)
+        name = head.split(b'name="', 1)[1].split(b'"', 1)[0].decode()
+        found.setdefault(name, []).append((head, content))
+    return found
+
+
+def test_model_binary_fields_go_as_their_exact_bytes(
+    pkg: ModuleType, served: tuple[Any, Recorder, dict[str, Any]]
+) -> None:
+    """format: binary is a part of raw bytes (its encoding's type, else octet-stream);
+    byte and base64url are base64 text in the schema's alphabet, unless the encoding object
+    gives them a binary content type (sealed)."""
+    client, recorder, received = served
+    sent = pkg.models.Attachment(
+        content=EVERY_BYTE,
+        scan=PNG,
+        pages=[EVERY_BYTE[::-1], b""],
+        token=TOKEN,
+        digest=TOKEN,
+        sealed=EVERY_BYTE,
+        note="café",
+    )
+    client.send_attachment(sent)
+    parts = _parts(recorder)
+    [(head, content)] = parts["content"]
+    assert content == EVERY_BYTE
+    assert b"Content-Type: application/octet-stream" in head and b"filename=" in head
+    [(head, content)] = parts["scan"]
+    assert (content, b"Content-Type: image/png" in head) == (PNG, True)
+    assert [content for _, content in parts["pages"]] == [EVERY_BYTE[::-1], b""]
+    assert [content for _, content in parts["token"]] == [b"-_--"]
+    assert [content for _, content in parts["digest"]] == [b"+/++"]
+    [(head, content)] = parts["sealed"]
+    assert (content, b"Content-Type: application/octet-stream" in head) == (EVERY_BYTE, True)
+    assert [content for _, content in parts["note"]] == ["café".encode()]
+    body = received["body"]
+    assert (body.content, body.scan, body.pages) == (EVERY_BYTE, PNG, [EVERY_BYTE[::-1], b""])
+    assert (body.token, body.digest, body.sealed, body.note) == (
+        TOKEN,
+        TOKEN,
+        EVERY_BYTE,
+        "café",
+    )
+
+
+@pytest.mark.parametrize("in_model", [True, False])
+def test_file_values_in_a_model_or_mapping_are_parts(
+    pkg: ModuleType, served: tuple[Any, Recorder, dict[str, Any]], in_model: bool
+) -> None:
+    client, recorder, received = served
+    upload = pkg.client.File(EVERY_BYTE, "all.bin", "application/x-every-byte")
+    fields: dict[str, Any] = {"content": EVERY_BYTE, "digest": TOKEN}
+    if in_model:
+        body = pkg.models.Attachment(**fields)
+        body.scan = upload  # an attribute takes a File: models do not validate assignment
+        client.send_attachment(body)
+    else:
+        client.send_attachment({**fields, "scan": upload})
+    parts = _parts(recorder)
+    [(head, content)] = parts["scan"]
+    assert content == EVERY_BYTE
+    assert b'filename="all.bin"' in head and b"Content-Type: image/png" in head
+    assert [content for _, content in parts["content"]] == [EVERY_BYTE]
+    assert [content for _, content in parts["digest"]] == [b"+/++"]
+    assert (received["body"].scan, received["body"].digest) == (EVERY_BYTE, TOKEN)

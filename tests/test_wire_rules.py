@@ -91,6 +91,42 @@ def test_form_and_multipart_encodings() -> None:
 
 
 @pytest.mark.parametrize(
+    ("schema", "content_type", "is_file"),
+    [
+        # OpenAPI 3.0.3 Data Types: binary is "any sequence of octets", byte is base64 text.
+        ({"type": "string", "format": "binary"}, "", True),
+        ({"type": "array", "items": {"type": "string", "format": "binary"}}, "", True),
+        ({"type": "string", "format": "byte"}, "", False),
+        ({"type": "string", "format": "base64url"}, "", False),
+        ({"type": "string", "format": "byte"}, "text/plain", False),
+        # The Encoding object's contentType for a base64 property: a binary type asks for raw
+        # bytes instead of the base64 text.
+        ({"type": "string", "format": "base64url"}, "application/octet-stream", True),
+        ({"type": "string", "format": "byte"}, "image/png; q=1", True),
+        # OpenAPI 3.1.1 "Working with Binary Data": contentMediaType alone is raw binary,
+        # with contentEncoding base64 it is base64 text.
+        ({"type": "string", "contentMediaType": "image/png"}, "", True),
+        (
+            {"type": "string", "contentMediaType": "image/png", "contentEncoding": "base64"},
+            "",
+            False,
+        ),
+        ({"type": "string", "contentEncoding": "base64url"}, "image/png", True),
+        ({"type": "string"}, "application/octet-stream", False),
+    ],
+)
+def test_which_multipart_properties_are_raw_byte_parts(
+    schema: dict[str, Any], content_type: str, is_file: bool
+) -> None:
+    media: dict[str, Any] = {"schema": {"type": "object", "properties": {"p": schema}}}
+    if content_type:
+        media["encoding"] = {"p": {"contentType": content_type}}
+    warnings = Warnings()
+    [found] = field_encodings(media, True, resolve, ("m",), warnings)
+    assert (found.is_file, warnings) == (is_file, [])
+
+
+@pytest.mark.parametrize(
     ("item", "location", "style", "explode", "shape", "expected"),
     [
         ({"name": "a"}, "query", "label", False, PRIMITIVE, "'label' is not defined for query"),

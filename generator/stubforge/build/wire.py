@@ -133,13 +133,30 @@ def property_schemas(
     return found
 
 
-def _is_binary(schema: Json, resolve: Resolve, at: Place) -> bool:
+_BASE64_FORMATS: Final = frozenset({"byte", "base64", "base64url"})
+
+
+def _is_file(schema: Json, content_type: str, resolve: Resolve, at: Place) -> bool:
+    """Whether a property goes as a part of raw bytes: ``format: binary`` (3.1: a
+    ``contentMediaType`` with no ``contentEncoding``) always; base64 text (``byte``,
+    ``base64url``, a ``contentEncoding``) only when the Encoding object gives it a content type
+    that is neither text nor JSON. Otherwise base64 is sent as its JSON form, in its alphabet."""
     node, place = resolve(schema, at)
     if not isinstance(node, dict):
         return False
     if node.get("type") == "array":
-        return _is_binary(node.get("items"), resolve, (*place, "items"))
-    return node.get("format") in ("binary", "byte", "base64") or "contentMediaType" in node
+        return _is_file(node.get("items"), content_type, resolve, (*place, "items"))
+    if node.get("format") == "binary" or (
+        "contentMediaType" in node and "contentEncoding" not in node
+    ):
+        return True
+    essence = content_type.split(";", 1)[0].strip().lower()
+    return (
+        (node.get("format") in _BASE64_FORMATS or "contentEncoding" in node)
+        and bool(essence)
+        and not essence.startswith("text/")
+        and "json" not in essence
+    )
 
 
 def field_encodings(
@@ -192,7 +209,7 @@ def field_encodings(
                 style=style,
                 explode=bool(explode) if explode is not None else style in ("", "form"),
                 allow_reserved=spec.get("allowReserved") is True,
-                is_file=_is_binary(schema, resolve, place),
+                is_file=_is_file(schema, content_type, resolve, place),
                 is_json="json" in content_type.lower() or (shape == OBJECT and not style),
                 headers=_static_headers(headers, resolve, (*at, "encoding", name, "headers"), warn),
             )

@@ -42,13 +42,15 @@ Upload = bytes | str | os.PathLike[str] | IO[bytes] | Iterable[bytes]
 
 @dataclass(frozen=True)
 class PartEncoding:
-    """One property's Encoding object: ``style`` "" means the spec gave none."""
+    """One property's Encoding object: ``style`` "" means the spec gave none; ``file`` that
+    the property's bytes go as they are (``format: binary``) rather than as base64 text."""
 
     content_type: str = ""
     style: str = ""
     explode: bool = True
     allow_reserved: bool = False
     headers: Mapping[str, str] = field(default_factory=dict)
+    file: bool = False  # a part of raw bytes (``format: binary``), not base64 text
 
 
 @dataclass(frozen=True)
@@ -60,33 +62,65 @@ class File:
     content_type: str = "application/octet-stream"
 
 
-def _fields(value: object, *, files: bool = False) -> dict[str, object]:
+def _fields(
+    value: object, encoding: Mapping[str, PartEncoding] | None = None, *, files: bool = False
+) -> dict[str, object]:
     """A body's properties by wire name, in JSON's data model (``json_value``), without the
-    absent ones: a model's as it goes on the wire (only those set). With ``files``, binary
-    values and ``File`` stay as they are, to become parts of their own."""
+    absent ones: a model's as it goes on the wire (only those set). With ``files``, the values
+    that become parts of raw bytes stay as they are (see ``_is_raw``)."""
+    encoding = encoding or {}
     if isinstance(value, BaseModel):
-        data = json_value(value)
-        if not isinstance(data, dict):
-            raise TypeError(f"a form body is an object, not {type(value).__name__}")
-        if files:
-            for name, info in type(value).model_fields.items():
-                raw = getattr(value, name, None)
-                if _is_binary(raw) and (info.alias or name) in data:
-                    data[info.alias or name] = raw
-        return {key: item for key, item in data.items() if item is not None}
+        return _model_fields(value, encoding, files)
     if isinstance(value, Mapping):
         return {
-            str(key): item if files and _is_binary(item) else json_value(item)
+            str(key): item if files and _is_raw(item, encoding.get(str(key))) else json_value(item)
             for key, item in value.items()
             if item is not None
         }
     raise TypeError(f"a form body is an object, not {type(value).__name__}")
 
 
-def _is_binary(value: object) -> bool:
+def _model_fields(
+    value: BaseModel, encoding: Mapping[str, PartEncoding], files: bool
+) -> dict[str, object]:
+    """A model's set properties by wire name; its raw parts are kept out of the JSON dump,
+    where bytes that are not UTF-8 have no form. Undeclared properties holding bytes have no
+    schema to say they are files: they are sent as the JSON form (base64), as in a mapping."""
+    from .wire import model_data  # pydantic is loaded: a model exists
+
+    kept: dict[str, object] = {}
+    names = {name: info.alias or name for name, info in type(value).model_fields.items()}
+    for name in value.model_fields_set & names.keys():
+        item = getattr(value, name, None)
+        if files and _is_raw(item, encoding.get(names[name])):
+            kept[name] = item
+    for name, item in (value.model_extra or {}).items():
+        if files and _is_raw(item, None):
+            kept[name] = item
+        elif _is_bytes(item):
+            kept[name] = json_value(item)
+    data = model_data(value, frozenset(kept))
+    if not isinstance(data, dict):
+        raise TypeError(f"a form body is an object, not {type(value).__name__}")
+    merged = {names.get(name, name): item for name, item in kept.items()}
+    ordered = [names[name] for name in names if names[name] in data or names[name] in merged]
+    result = {key: merged[key] if key in merged else data[key] for key in ordered}
+    result.update((key, item) for key, item in {**data, **merged}.items() if key not in result)
+    return {key: item for key, item in result.items() if item is not None}
+
+
+def _is_raw(value: object, spec: PartEncoding | None) -> bool:
+    """Whether a property becomes a part of raw bytes: a ``File`` always, bytes where the
+    property is a file (``format: binary``); other bytes go as base64 text, their JSON form."""
     if isinstance(value, list | tuple):
-        return any(_is_binary(item) for item in value)
-    return isinstance(value, File | bytes | bytearray)
+        return any(_is_raw(item, spec) for item in value)
+    return isinstance(value, File) or (spec is not None and spec.file and _is_bytes(value))
+
+
+def _is_bytes(value: object) -> bool:
+    if isinstance(value, list | tuple):
+        return bool(value) and all(_is_bytes(item) for item in value)
+    return isinstance(value, bytes | bytearray | memoryview)
 
 
 def form_body(value: object, encoding: Mapping[str, PartEncoding] | None = None) -> bytes:
@@ -156,7 +190,7 @@ def multipart_parts(
     Arrays become one part per item, as OpenAPI 3.0 prescribes.
     """
     parts: list[Part] = []
-    for name, item in _fields(value, files=True).items():
+    for name, item in _fields(value, encoding, files=True).items():
         spec = (encoding or {}).get(name, PartEncoding())
         items = (
             item
@@ -168,7 +202,7 @@ def multipart_parts(
             if isinstance(one, File):
                 part: tuple[str | None, PartContent, str] = _file_part(one, spec.content_type)
                 part = (part[0] or name, *part[1:])
-            elif isinstance(one, bytes | bytearray):
+            elif isinstance(one, bytes | bytearray | memoryview):
                 part = (name, bytes(one), spec.content_type or "application/octet-stream")
             elif isinstance(one, dict | list) or "json" in spec.content_type:
                 part = (None, content_text(one), spec.content_type or "application/json")

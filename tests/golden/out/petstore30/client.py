@@ -19,7 +19,7 @@ from . import headers as _headers
 from ._runtime import calls as _calls
 from ._runtime import client_responses as _responses
 from ._runtime import paging as _paging
-from ._runtime.bodies import AsyncDownload, Download, File, Upload
+from ._runtime.bodies import AsyncDownload, Download, File, PartEncoding, Upload
 from ._runtime.calls import BodyWire, OperationWire, ParamWire
 from ._runtime.client_responses import (
     ApiError,
@@ -626,7 +626,15 @@ _wire_upload_document: Final = OperationWire(
     "POST",
     "/uploads",
     (),
-    (BodyWire("multipart/form-data", "multipart", {}),),
+    (
+        BodyWire(
+            "multipart/form-data",
+            "multipart",
+            {
+                "file": PartEncoding("", "", True, False, {}, True),
+            },
+        ),
+    ),
     security=(
         {
             "bearer": (),

@@ -66,10 +66,12 @@ _TAG_NAMES: Final = frozenset({"@odata.type"})
 _TAGS: dict[type[BaseModel], tuple[tuple[str, str], ...]] = {}
 
 
-def model_data(value: BaseModel) -> Any:
+def model_data(value: BaseModel, exclude: frozenset[str] = frozenset()) -> Any:
     """The JSON-ready form of a model as it goes on the wire: wire names, the properties that
-    were set, and type tags."""
-    data = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    were set, and type tags; without the fields named in ``exclude`` (Python names)."""
+    data = value.model_dump(
+        mode="json", by_alias=True, exclude_unset=True, exclude=set(exclude) or None
+    )
     if _TAGS:
         _put_tags(value, data)
     return data
