@@ -113,6 +113,39 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class RecordingApp:
+    """An ASGI app in front of another that keeps the last HTTP request as it came off the
+    socket: its scope (raw path, query string), its headers and its body bytes."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.scope: dict[str, Any] = {}
+        self.headers: dict[str, str] = {}
+        self.body = b""
+        self.url = ""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.scope = scope
+        self.headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        self.body = b""
+
+        async def recording() -> Any:
+            message = await receive()
+            if message["type"] == "http.request":
+                self.body += message.get("body", b"")
+            return message
+
+        await self.app(scope, recording, send)
+
+    def header(self, name: str) -> str:
+        """The first value of header ``name``, as sent."""
+        wanted = name.lower().encode("latin-1")
+        return str(next(v.decode("latin-1") for k, v in self.scope["headers"] if k == wanted))
+
+
 class LiveServer:
     """A uvicorn server on a real 127.0.0.1 socket, in a thread, stopped on exit."""
 

@@ -16,9 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tests.conftest import LiveServer, generate_package
+from tests.conftest import LiveServer, RecordingApp, generate_package
 
 SPEC = Path(__file__).parent / "fixtures" / "wire-form-bodies" / "openapi.yaml"
 STAMP = "2016-12-31T23:57:57.2481234-08:00"
@@ -26,31 +25,6 @@ BLOB = b"\xfb\xff"  # "+/8=" in base64: "+", "/" and "=" must survive the form e
 PNG = b"\x89PNG\r\n\x1a\n\x00\xff"
 EVERY_BYTE = bytes(range(256))  # not UTF-8: it has no JSON form but base64
 TOKEN = b"\xfb\xff\xbe"  # "-_--" in base64url, "+/++" in standard base64
-
-
-class Recorder:
-    """The headers and raw body of the last request, then the app."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.headers: dict[str, str] = {}
-        self.body = b""
-        self.url = ""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        self.headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-        self.body = b""
-
-        async def recording() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                self.body += message.get("body", b"")
-            return message
-
-        await self.app(scope, recording, send)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +36,7 @@ def pkg(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def served(pkg: ModuleType) -> Iterator[tuple[Any, Recorder, dict[str, Any]]]:
+def served(pkg: ModuleType) -> Iterator[tuple[Any, RecordingApp, dict[str, Any]]]:
     received: dict[str, Any] = {}
 
     class Echo(pkg.server.NotImplementedApi):  # type: ignore[misc, name-defined]
@@ -73,7 +47,7 @@ def served(pkg: ModuleType) -> Iterator[tuple[Any, Recorder, dict[str, Any]]]:
         send_multipart = send_form
         send_attachment = send_form
 
-    recorder = Recorder(pkg.server.create_app(Echo()))
+    recorder = RecordingApp(pkg.server.create_app(Echo()))
     with LiveServer(recorder) as server, pkg.client.Client(server.url) as client:
         recorder.url = server.url
         yield client, recorder, received
@@ -139,7 +113,7 @@ FORM_BODY = (
 
 
 def test_form_fields_arrive_as_sent(
-    pkg: ModuleType, served: tuple[Any, Recorder, dict[str, Any]]
+    pkg: ModuleType, served: tuple[Any, RecordingApp, dict[str, Any]]
 ) -> None:
     client, recorder, received = served
     sent = _fields(pkg)
@@ -150,7 +124,7 @@ def test_form_fields_arrive_as_sent(
 
 
 def test_hand_written_form_body_is_read(
-    pkg: ModuleType, served: tuple[Any, Recorder, dict[str, Any]]
+    pkg: ModuleType, served: tuple[Any, RecordingApp, dict[str, Any]]
 ) -> None:
     _, recorder, received = served
     response = httpx.post(
@@ -163,7 +137,7 @@ def test_hand_written_form_body_is_read(
 
 
 def test_multipart_fields_arrive_as_sent(
-    pkg: ModuleType, served: tuple[Any, Recorder, dict[str, Any]]
+    pkg: ModuleType, served: tuple[Any, RecordingApp, dict[str, Any]]
 ) -> None:
     client, recorder, received = served
     sent = _fields(pkg)
@@ -185,7 +159,7 @@ def test_multipart_fields_arrive_as_sent(
     [(b"tints=R", "JSON"), (b"colour=red", "colour"), (b"flag=maybe", "flag")],
 )
 def test_form_fields_the_type_cannot_be_are_a_400(
-    served: tuple[Any, Recorder, dict[str, Any]], body: bytes, named: str
+    served: tuple[Any, RecordingApp, dict[str, Any]], body: bytes, named: str
 ) -> None:
     _, recorder, _ = served
     response = httpx.post(
@@ -197,7 +171,7 @@ def test_form_fields_the_type_cannot_be_are_a_400(
     assert named in response.text
 
 
-def _parts(recorder: Recorder) -> dict[str, list[tuple[bytes, bytes]]]:
+def _parts(recorder: RecordingApp) -> dict[str, list[tuple[bytes, bytes]]]:
     """Each part's headers and exact bytes by field name, split by hand (RFC 7578)."""
     boundary = recorder.headers["content-type"].split("boundary=", 1)[1].encode()
     found: dict[str, list[tuple[bytes, bytes]]] = {}
@@ -209,7 +183,7 @@ def _parts(recorder: Recorder) -> dict[str, list[tuple[bytes, bytes]]]:
 
 
 def test_model_binary_fields_go_as_their_exact_bytes(
-    pkg: ModuleType, served: tuple[Any, Recorder, dict[str, Any]]
+    pkg: ModuleType, served: tuple[Any, RecordingApp, dict[str, Any]]
 ) -> None:
     """format: binary is a part of raw bytes (its encoding's type, else octet-stream);
     byte and base64url are base64 text in the schema's alphabet, unless the encoding object
@@ -249,7 +223,7 @@ def test_model_binary_fields_go_as_their_exact_bytes(
 
 @pytest.mark.parametrize("in_model", [True, False])
 def test_file_values_in_a_model_or_mapping_are_parts(
-    pkg: ModuleType, served: tuple[Any, Recorder, dict[str, Any]], in_model: bool
+    pkg: ModuleType, served: tuple[Any, RecordingApp, dict[str, Any]], in_model: bool
 ) -> None:
     client, recorder, received = served
     upload = pkg.client.File(EVERY_BYTE, "all.bin", "application/x-every-byte")

@@ -18,9 +18,8 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from tests.conftest import LiveServer, generate_package
+from tests.conftest import LiveServer, RecordingApp, generate_package
 from tests.test_wire_params import TABLE
 
 SPEC = Path(__file__).parent / "fixtures" / "wire-typed-params" / "openapi.yaml"
@@ -43,24 +42,6 @@ def cell(style: str, explode: bool, kind: str, name: str, *texts: str) -> str:
     return found
 
 
-class Recorder:
-    """The raw path, query string and headers of the last request, then the app."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.scope: Scope = {}
-        self.url = ""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            self.scope = scope
-        await self.app(scope, receive, send)
-
-    def header(self, name: str) -> str:
-        wanted = name.lower().encode("latin-1")
-        return str(next(v.decode("latin-1") for k, v in self.scope["headers"] if k == wanted))
-
-
 @pytest.fixture(scope="module")
 def pkg(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
     module: ModuleType = generate_package(
@@ -70,7 +51,7 @@ def pkg(tmp_path_factory: pytest.TempPathFactory) -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def served(pkg: ModuleType) -> Iterator[tuple[Any, Recorder, dict[str, Any]]]:
+def served(pkg: ModuleType) -> Iterator[tuple[Any, RecordingApp, dict[str, Any]]]:
     received: dict[str, Any] = {}
 
     class Echo(pkg.server.NotImplementedApi):  # type: ignore[misc, name-defined]
@@ -80,7 +61,7 @@ def served(pkg: ModuleType) -> Iterator[tuple[Any, Recorder, dict[str, Any]]]:
 
         read_query = read_headers = read_cookies = read_path
 
-    recorder = Recorder(pkg.server.create_app(Echo()))
+    recorder = RecordingApp(pkg.server.create_app(Echo()))
     with LiveServer(recorder) as server, pkg.client.Client(server.url) as client:
         recorder.url = server.url
         yield client, recorder, received
@@ -124,7 +105,7 @@ BLOB_Q = quote("+/8=", safe="")
 
 
 def test_path_parameters_are_read_as_the_client_writes_them(
-    pkg: ModuleType, served: tuple[Any, Recorder, dict[str, Any]]
+    pkg: ModuleType, served: tuple[Any, RecordingApp, dict[str, Any]]
 ) -> None:
     client, recorder, received = served
     v = _values(pkg)
@@ -177,7 +158,7 @@ QUERY = [
 @pytest.mark.parametrize(("name", "value", "raw"), QUERY, ids=[q[0] for q in QUERY])
 def test_query_parameters_are_read_as_the_client_writes_them(
     pkg: ModuleType,
-    served: tuple[Any, Recorder, dict[str, Any]],
+    served: tuple[Any, RecordingApp, dict[str, Any]],
     name: str,
     value: str,
     raw: str,
@@ -191,7 +172,7 @@ def test_query_parameters_are_read_as_the_client_writes_them(
 
 
 def test_a_deep_object_with_one_item_lists_nested_objects_and_models_reads_back(
-    pkg: ModuleType, served: tuple[Any, Recorder, dict[str, Any]]
+    pkg: ModuleType, served: tuple[Any, RecordingApp, dict[str, Any]]
 ) -> None:
     client, recorder, received = served
     m, v = pkg.models, _values(pkg)
@@ -231,7 +212,7 @@ HEADERS = [
 @pytest.mark.parametrize(("name", "header", "value", "raw"), HEADERS, ids=[h[1] for h in HEADERS])
 def test_header_parameters_are_read_as_the_client_writes_them(
     pkg: ModuleType,
-    served: tuple[Any, Recorder, dict[str, Any]],
+    served: tuple[Any, RecordingApp, dict[str, Any]],
     name: str,
     header: str,
     value: str,
@@ -261,7 +242,7 @@ COOKIES = [
 @pytest.mark.parametrize(("name", "value", "raw"), COOKIES, ids=[c[0] for c in COOKIES])
 def test_cookie_parameters_are_read_as_the_client_writes_them(
     pkg: ModuleType,
-    served: tuple[Any, Recorder, dict[str, Any]],
+    served: tuple[Any, RecordingApp, dict[str, Any]],
     name: str,
     value: str,
     raw: str,
@@ -285,7 +266,7 @@ def test_cookie_parameters_are_read_as_the_client_writes_them(
     ],
 )
 def test_text_the_declared_type_cannot_be_is_a_400_naming_the_parameter(
-    served: tuple[Any, Recorder, dict[str, Any]], query: str, named: str
+    served: tuple[Any, RecordingApp, dict[str, Any]], query: str, named: str
 ) -> None:
     _, recorder, _ = served
     answer = httpx.get(f"{recorder.url}/query?{query}")
