@@ -48,7 +48,9 @@ def load(config: Config) -> Spec:
         from stubforge.csdl import load_csdl
 
         return load_csdl(config.spec, overlay=config.overlay)
-    return load_spec(config.spec)
+    from stubforge.incremental import CACHE_FOLDER
+
+    return load_spec(config.spec, cache=config.root / CACHE_FOLDER)
 
 
 def validate(config: Config) -> tuple[Spec, list[Diagnostic]]:
@@ -100,7 +102,8 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     try:
         spec = load(config)
         stage("validate")
-        validation_key = f"{config.strict}\0{documentation_blind_digest(spec.document)}"
+        blind = spec.blind_digest or documentation_blind_digest(spec.document)
+        validation_key = f"{config.strict}\0{blind}"
         known_clean = cache.validated(validation_key)
         pending = None
         if not known_clean:
