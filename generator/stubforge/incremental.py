@@ -31,6 +31,7 @@ from stubforge.fingerprint import folder_digests, generator_folder, template_fol
 CACHE_FOLDER = ".stubforge-cache"
 _INDEX = "render.json"
 _VALIDATION = "validation.json"
+_NOTES = "notes.json"
 _BLOBS = "render"
 _FORMAT = 2
 
@@ -173,6 +174,42 @@ class RenderCache:
 
     def _validation_key(self, key: str) -> str:
         return _digest(self.toolchain + "\0validation\0" + key)
+
+    def notes(self, job: str, key: str) -> list[list[str]] | None:
+        """What was noted beside the files of ``job`` when they were made from the inputs
+        ``key`` (the warnings making them reported), if intact."""
+        try:
+            data = json.loads((self.folder / _NOTES).read_bytes())
+            entry = data[job]
+            notes = entry["notes"]
+            if entry["key"] != key or entry["digest"] != _digest(key + json.dumps(notes)):
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(notes, list) or not all(
+            isinstance(note, list) and all(isinstance(part, str) for part in note) for note in notes
+        ):
+            return None
+        return notes
+
+    def store_notes(self, job: str, key: str, notes: list[list[str]]) -> None:
+        """Record ``notes`` beside the files of ``job`` made from ``key`` (at ``commit``)."""
+        self._staged.append(lambda: self._store_notes(job, key, notes))
+
+    def _store_notes(self, job: str, key: str, notes: list[list[str]]) -> None:
+        try:
+            try:
+                data = json.loads((self.folder / _NOTES).read_bytes())
+                if not isinstance(data, dict):
+                    data = {}
+            except (OSError, ValueError):
+                data = {}
+            data[job] = {"key": key, "notes": notes, "digest": _digest(key + json.dumps(notes))}
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _ignore_in_git(self.folder)
+            _write_atomically(self.folder / _NOTES, json.dumps(data).encode())
+        except OSError:
+            pass
 
 
 def recorded(config: Config, job: str) -> bool:
