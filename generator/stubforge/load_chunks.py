@@ -240,7 +240,7 @@ def parse_chunked(text: str, cache_folder: Path, name: str) -> Parsed | None:
         return None
     if any(len(chunks) > 1 for chunks in builder.anchors.values()):
         return None
-    if work.found or set(work.cached) - builder.used:
+    if work.found or builder.changed or set(work.cached) - builder.used:
         _write_pack(pack, {key: builder.entries[key] for key in builder.used})
     return Parsed(document, builder.deepest, builder.external, builder.digest())
 
@@ -382,6 +382,7 @@ class _Builder:
         self.anchors: dict[str, set[bytes]] = {}
         self.deepest = 0
         self.external = False
+        self.changed = False  # an entry gained a digest: the pack is written again
         self._digest = hashlib.sha256()
 
     def mapping(self, nodes: list[_Node], depth: int, blind: bool) -> dict[str, Json]:
@@ -416,6 +417,7 @@ class _Builder:
         if blind not in digests:
             _add_digest(entry, blind)
             data = marshal.dumps(entry)
+            self.changed = True
         self.used.add(key)
         self.entries[key] = data
         for anchor in anchors:
