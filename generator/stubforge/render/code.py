@@ -22,6 +22,7 @@ from stubforge.ir import Operation, Response
 from stubforge.render.invisible import NOT_PLAIN as _NOT_PLAIN
 from stubforge.render.invisible import escape_char as _escape_char
 from stubforge.render.invisible import unsafe as _unsafe
+from stubforge.render.template_cache import template_cache
 
 
 def default_templates() -> Path:
@@ -168,13 +169,15 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders.append(jinja2.FileSystemLoader(str(default_templates())))
+    options: dict[str, Any] = {
+        "autoescape": False,
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        loader=jinja2.ChoiceLoader(loaders), bytecode_cache=template_cache(options), **options
     )
     env.filters.update(
         pystr=pystr,
