@@ -20,12 +20,10 @@ import types
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
 from pydantic import BaseModel, RootModel, ValidationError
-from starlette.requests import HTTPConnection
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .grammar import decode_base64
 from .param_parsing import (
@@ -41,6 +39,10 @@ from .param_parsing import (
 )
 from .server_bodies import Reply
 from .wire import adapter
+
+if TYPE_CHECKING:
+    from starlette.requests import HTTPConnection
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = [
     "EncodedSlashRouting",
