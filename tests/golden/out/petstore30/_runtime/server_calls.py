@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
-from pydantic import BaseModel, RootModel, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .grammar import decode_base64
 from .param_parsing import (
@@ -206,9 +206,11 @@ def _as_declared(annotation: object, value: object, deep: bool) -> object:
         if isinstance(value, dict) and len(args) == 2:
             return {key: _as_declared(args[1], item, deep) for key, item in value.items()}
         return value
-    if isinstance(annotation, type) and issubclass(annotation, RootModel):
-        return _as_declared(annotation.model_fields["root"].annotation, value, deep)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        # The flag rather than ``RootModel``: importing that builds a schema (and loads
+        # pydantic's plugins), which a spec without root models never needs.
+        if annotation.__pydantic_root_model__:
+            return _as_declared(annotation.model_fields["root"].annotation, value, deep)
         value = _json(value) if isinstance(value, str) and not deep else value
         if isinstance(value, dict):
             fields = _fields(annotation)
