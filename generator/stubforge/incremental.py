@@ -149,6 +149,10 @@ class RenderCache:
         except OSError:
             pass
 
+    def has_validation(self) -> bool:
+        """Whether a clean validation is recorded at all (else no key needs computing)."""
+        return (self.folder / _VALIDATION).is_file()
+
     def validated(self, key: str) -> bool:
         """Whether the spec ``key`` names was validated last time and found clean (no warnings
         beyond the loader's own, which every load finds again)."""

@@ -70,25 +70,35 @@ def header(spec_name: str) -> str:
     )
 
 
-def _validate_in_child(spec: Spec, strict: bool) -> list[Diagnostic]:
+def _validation_key(spec: Spec, strict: bool) -> str:
+    """What a clean validation is remembered under: an edit to documentation keeps it."""
+    from stubforge.incremental import documentation_blind_digest
+
+    blind = spec.blind_digest or documentation_blind_digest(spec.document)
+    return f"{strict}\0{blind}"
+
+
+def _validate_in_child(spec: Spec, strict: bool, keyed: bool) -> tuple[list[Diagnostic], str]:
+    """The spec's diagnostics and, unless the parent has it (``keyed``), its validation key,
+    computed here beside the render instead of before it."""
     from stubforge.validate import validate_spec
 
-    return validate_spec(spec, strict=strict)
+    return validate_spec(spec, strict=strict), "" if keyed else _validation_key(spec, strict)
 
 
 def _start_validation(
-    spec: Spec, strict: bool
-) -> tuple[ProcessPoolExecutor | None, Future[list[Diagnostic]] | None]:
+    spec: Spec, strict: bool, keyed: bool
+) -> tuple[ProcessPoolExecutor | None, Future[tuple[list[Diagnostic], str]] | None]:
     """Validate in a forked process: it shares the loaded spec for free, and validation (with
     its imports) then overlaps rendering. Not with other threads running, where fork is unsafe."""
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return None, None
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    return pool, pool.submit(_validate_in_child, spec, strict)
+    return pool, pool.submit(_validate_in_child, spec, strict, keyed)
 
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:
-    from stubforge.incremental import RenderCache, documentation_blind_digest, recorded
+    from stubforge.incremental import RenderCache, recorded
     from stubforge.render.model_worker import ModelWorker
 
     # Without a recorded render the models are certainly rendered: the worker warms up now.
@@ -102,12 +112,12 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     try:
         spec = load(config)
         stage("validate")
-        blind = spec.blind_digest or documentation_blind_digest(spec.document)
-        validation_key = f"{config.strict}\0{blind}"
-        known_clean = cache.validated(validation_key)
+        # Only a recorded validation can spare this one: without, the key waits (see below).
+        validation_key = _validation_key(spec, config.strict) if cache.has_validation() else ""
+        known_clean = bool(validation_key) and cache.validated(validation_key)
         pending = None
         if not known_clean:
-            pool, pending = _start_validation(spec, config.strict)
+            pool, pending = _start_validation(spec, config.strict, bool(validation_key))
         if known_clean:
             warnings = list(spec.warnings)
         elif pending is None:
@@ -127,15 +137,17 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
 
             # A spec that breaks OpenAPI can break a later step: its violations are the message.
             if pending is not None:
-                warnings = pending.result()
+                warnings = pending.result()[0]
             raise cannot_generate(warnings, error) from error
         if pending is not None:
-            warnings = pending.result()
+            warnings, child_key = pending.result()
+            validation_key = validation_key or child_key
     finally:
         worker.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     if not known_clean:
+        validation_key = validation_key or _validation_key(spec, config.strict)
         cache.store_validation(validation_key, clean=warnings == spec.warnings)
     output.warnings[:0] = warnings
     output.cache = cache

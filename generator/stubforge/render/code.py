@@ -7,12 +7,8 @@ values handed to templates, never template source, so Jinja syntax inside them s
 
 from __future__ import annotations
 
-import ast
-import io
 import keyword
 import re
-import tokenize
-import unicodedata
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -23,6 +19,10 @@ import jinja2
 
 import stubforge
 from stubforge.ir import Operation, Response
+from stubforge.render.invisible import NOT_PLAIN as _NOT_PLAIN
+from stubforge.render.invisible import escape_char as _escape_char
+from stubforge.render.invisible import unsafe as _unsafe
+from stubforge.render.template_cache import template_cache
 
 
 def default_templates() -> Path:
@@ -32,55 +32,6 @@ def default_templates() -> Path:
         return Path(str(packaged))
     # generator/stubforge/ in a checkout; the templates are at the top of the tree.
     return Path(stubforge.__file__).resolve().parents[2] / "templates"
-
-
-def _escape_char(char: str) -> str:
-    code = ord(char)
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    return f"\\U{code:08x}"
-
-
-def _unsafe(char: str) -> bool:
-    category = unicodedata.category(char)
-    return category in ("Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn") and char not in "\n\t"
-
-
-_NOT_PLAIN = re.compile(r"[^\t\n\x20-\x7e]")
-
-
-def escape_invisible(source: str) -> str:
-    """``source`` with every control, separator or bidi character in its strings escaped.
-
-    Such characters in a docstring are still the same text to Python, but an editor or a
-    review shows them as line breaks, or reorders the code around them ("Trojan Source").
-    Inside a (non-raw) string literal, ``\\u202e`` is the same value as the character itself.
-    """
-    if not _NOT_PLAIN.search(source) or not any(_unsafe(c) for c in set(source)):
-        return source
-    starts = [0]
-    for line in source.split("\n")[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    pieces: list[str] = []
-    done = 0
-    for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        if token.type not in (tokenize.STRING, tokenize.COMMENT):
-            continue
-        if not any(_unsafe(c) for c in token.string):
-            continue
-        begin = starts[token.start[0] - 1] + token.start[1]
-        end = starts[token.end[0] - 1] + token.end[1]
-        prefix = token.string[: len(token.string) - len(token.string.lstrip("rRbBuUfF"))]
-        if token.type == tokenize.STRING and "r" in prefix.lower():
-            text = repr(ast.literal_eval(token.string))
-        else:
-            text = "".join(_escape_char(c) if _unsafe(c) else c for c in token.string)
-        pieces.extend((source[done:begin], text))
-        done = end
-    pieces.append(source[done:])
-    return "".join(pieces)
 
 
 def pystr(value: object) -> str:
@@ -218,13 +169,15 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders.append(jinja2.FileSystemLoader(str(default_templates())))
+    options: dict[str, Any] = {
+        "autoescape": False,
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        loader=jinja2.ChoiceLoader(loaders), bytecode_cache=template_cache(options), **options
     )
     env.filters.update(
         pystr=pystr,
