@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from stubforge.fingerprint import folder_digests, generator_folder, template_fol
 CACHE_FOLDER = ".stubforge-cache"
 _INDEX = "render.json"
 _VALIDATION = "validation.json"
+_NOTES = "notes.json"
 _BLOBS = "render"
 _FORMAT = 2
 
@@ -178,6 +179,42 @@ class RenderCache:
     def _validation_key(self, key: str) -> str:
         return _digest(self.toolchain + "\0validation\0" + key)
 
+    def notes(self, job: str, key: str) -> list[list[str]] | None:
+        """What was noted beside the files of ``job`` when they were made from the inputs
+        ``key`` (the warnings making them reported), if intact."""
+        try:
+            data = json.loads((self.folder / _NOTES).read_bytes())
+            entry = data[job]
+            notes = entry["notes"]
+            if entry["key"] != key or entry["digest"] != _digest(key + json.dumps(notes)):
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not isinstance(notes, list) or not all(
+            isinstance(note, list) and all(isinstance(part, str) for part in note) for note in notes
+        ):
+            return None
+        return notes
+
+    def store_notes(self, job: str, key: str, notes: list[list[str]]) -> None:
+        """Record ``notes`` beside the files of ``job`` made from ``key`` (at ``commit``)."""
+        self._staged.append(lambda: self._store_notes(job, key, notes))
+
+    def _store_notes(self, job: str, key: str, notes: list[list[str]]) -> None:
+        try:
+            try:
+                data = json.loads((self.folder / _NOTES).read_bytes())
+                if not isinstance(data, dict):
+                    data = {}
+            except (OSError, ValueError):
+                data = {}
+            data[job] = {"key": key, "notes": notes, "digest": _digest(key + json.dumps(notes))}
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _ignore_in_git(self.folder)
+            _write_atomically(self.folder / _NOTES, json.dumps(data).encode())
+        except OSError:
+            pass
+
 
 def recorded(config: Config, job: str) -> bool:
     """Whether the last render recorded files for ``job`` (which may be reused), known before
@@ -227,41 +264,66 @@ def documentation_blind_digest(document: object) -> str:
     """A digest of ``document`` that ignores the text of ``summary`` and ``description``
     fields, except where such a key names user data (examples, defaults, enums, mappings,
     scopes, link parameters, extensions), whose values validation does check."""
-    hasher = hashlib.sha256()
-    for part in _blind_parts(document, blind=True):
-        hasher.update(part.encode("utf-8", "surrogatepass"))
-    return hasher.hexdigest()
+    return _text_digest(repr(_blanked(document, blind=True)))
+
+
+def member_blind_digest(key: str, value: object, blind: bool) -> str:
+    """The digest of one member of a mapping, ignoring documentation text as
+    ``documentation_blind_digest`` does inside a mapping that is (or is not) ``blind``: a
+    document read in parts combines the digests of its parts (``load_chunks``)."""
+    return _text_digest(repr(_blanked({key: value}, blind=blind)))
+
+
+def blind_within(key: object, value: object, blind: bool) -> bool:
+    """Whether documentation text under ``key`` is ignored, in a mapping where it is (``blind``)
+    or is not: the values of data keywords and extensions are data, however they are named."""
+    return blind and not (
+        key in _DATA
+        or (isinstance(key, str) and key.startswith("x-"))
+        or (key == "parameters" and isinstance(value, dict))
+    )
 
 
 _DOCUMENTATION = frozenset({"summary", "description"})
 _DATA = frozenset({"example", "examples", "default", "enum", "const", "mapping", "scopes"})
 
 
-def _blind_parts(node: object, *, blind: bool) -> Iterator[str]:
-    if isinstance(node, dict):
-        yield "{"
+class _Blanked:
+    """Stands for a documentation text; its ``repr`` is no Python literal, so no value prints
+    as it does."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<documentation>"
+
+
+_BLANKED = _Blanked()
+
+
+def _blanked(node: object, *, blind: bool) -> object:
+    """``node`` with its documentation texts replaced by ``_BLANKED`` (parts where nothing is
+    blanked are shared, not copied): its ``repr`` is what the digest is taken of."""
+    if not blind:
+        return node
+    if type(node) is dict:
+        copy: dict[object, object] = {}
         for key, value in node.items():
-            yield repr(key)
-            if blind and key in _DOCUMENTATION and isinstance(value, str):
-                yield ":doc,"
-                continue
-            inner = blind and not (
-                key in _DATA
-                or (isinstance(key, str) and key.startswith("x-"))
-                or (key == "parameters" and isinstance(value, dict))
-            )
-            yield ":"
-            yield from _blind_parts(value, blind=inner)
-            yield ","
-        yield "}"
-    elif isinstance(node, list):
-        yield "["
-        for item in node:
-            yield from _blind_parts(item, blind=blind)
-            yield ","
-        yield "]"
-    else:
-        yield repr(node)
+            kind = type(value)
+            if kind is str:
+                copy[key] = _BLANKED if key in _DOCUMENTATION else value
+            elif kind is dict or kind is list:
+                copy[key] = _blanked(value, blind=blind_within(key, value, True))
+            else:
+                copy[key] = value
+        return copy
+    if type(node) is list:
+        return [_blanked(item, blind=True) for item in node]
+    return node
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _ignore_in_git(folder: Path) -> None:

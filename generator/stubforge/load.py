@@ -150,6 +150,9 @@ class Spec:
     sources: dict[Path, SourceMap] = field(default_factory=dict)
     origins: dict[str, tuple[Path, str]] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
+    # The digest of ``document`` without its documentation text, when reading it in chunks
+    # gave it (``load_chunks``); else ``incremental.documentation_blind_digest`` makes one.
+    blind_digest: str | None = None
 
     def locate(self, pointer: str) -> Location:
         """Where ``pointer`` (into the joined document) is in its source file.
@@ -363,11 +366,23 @@ def _parse_yaml(text: str, path: Path, kind: str = "YAML") -> Json:
         raise StubforgeError(Diagnostic(f"invalid {kind}: {error}", Location(path))) from None
 
 
-def load_spec(path: Path) -> Spec:
-    """Load the spec at ``path`` and join the local files its ``$ref``s point to."""
+def load_spec(path: Path, cache: Path | None = None) -> Spec:
+    """Load the spec at ``path`` and join the local files its ``$ref``s point to; with a cache
+    folder, a large YAML file is read in chunks, and only the chunks an edit changed are
+    parsed again (``load_chunks``)."""
     path = path.resolve()
     text = read_text(path)
-    document = parse_text(text, path)
+    parsed = None
+    if cache is not None and path.suffix.lower() != ".json":
+        from stubforge.load_chunks import parse_chunked
+
+        parsed = parse_chunked(text, cache, str(path))
+    if parsed is None:
+        document = parse_text(text, path)
+    else:
+        document = parsed.document
+        if not 0 <= parsed.deepest <= MAX_DEPTH:
+            _check_size(document, path, text)
     if not isinstance(document, dict):
         raise StubforgeError(
             Diagnostic(
@@ -378,7 +393,10 @@ def load_spec(path: Path) -> Spec:
         )
     source = SourceMap(path, text)
     spec = Spec(path, document, source, {path: source})
-    _Bundler(spec).run()
+    if parsed is None or parsed.external:
+        _Bundler(spec).run()
+    else:
+        spec.blind_digest = parsed.blind_digest
     return spec
 
 

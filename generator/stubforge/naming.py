@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 import unicodedata
@@ -19,14 +20,25 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 
 def words(text: str) -> list[str]:
     """Split any spec name into ASCII words: camelCase, dots, dashes, spaces, accents."""
+    return list(_words(text))
+
+
+# A large spec names the same few thousand things over and over (every reference to a schema,
+# every parameter of a path): the names are made once per text.
+_NAMES_KEPT = 1 << 16
+
+
+@functools.lru_cache(maxsize=_NAMES_KEPT)
+def _words(text: str) -> tuple[str, ...]:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     spaced = _WORD_BOUNDARY.sub(" ", ascii_text)
-    return [w for w in _NOT_WORD.split(spaced) if w]
+    return tuple(w for w in _NOT_WORD.split(spaced) if w)
 
 
+@functools.lru_cache(maxsize=_NAMES_KEPT)
 def snake_case(text: str, *, fallback: str = "value") -> str:
     """``enterpriseCodeSigningCertificates`` -> ``enterprise_code_signing_certificates``."""
-    name = "_".join(w.lower() for w in words(text)) or fallback
+    name = "_".join(w.lower() for w in _words(text)) or fallback
     if name[0].isdigit():
         name = f"{fallback}_{name}"
     if name in RESERVED:
@@ -34,9 +46,10 @@ def snake_case(text: str, *, fallback: str = "value") -> str:
     return name
 
 
+@functools.lru_cache(maxsize=_NAMES_KEPT)
 def pascal_case(text: str, *, fallback: str = "Model") -> str:
     """``microsoft.graph.certificateStatus`` words -> ``MicrosoftGraphCertificateStatus``."""
-    name = "".join(w[:1].upper() + w[1:] for w in words(text)) or fallback
+    name = "".join(w[:1].upper() + w[1:] for w in _words(text)) or fallback
     if name[0].isdigit():
         name = fallback + name
     if name in RESERVED or name in _BUILTIN_NAMES:

@@ -48,7 +48,9 @@ def load(config: Config) -> Spec:
         from stubforge.csdl import load_csdl
 
         return load_csdl(config.spec, overlay=config.overlay)
-    return load_spec(config.spec)
+    from stubforge.incremental import CACHE_FOLDER
+
+    return load_spec(config.spec, cache=config.root / CACHE_FOLDER)
 
 
 def validate(config: Config) -> tuple[Spec, list[Diagnostic]]:
@@ -72,7 +74,8 @@ def _validation_key(spec: Spec, strict: bool) -> str:
     """What a clean validation is remembered under: an edit to documentation keeps it."""
     from stubforge.incremental import documentation_blind_digest
 
-    return f"{strict}\0{documentation_blind_digest(spec.document)}"
+    blind = spec.blind_digest or documentation_blind_digest(spec.document)
+    return f"{strict}\0{blind}"
 
 
 def _validate_in_child(spec: Spec, strict: bool, keyed: bool) -> tuple[list[Diagnostic], str]:
@@ -169,15 +172,24 @@ def _render(
     top = header(spec_name)
     context = {"api": plan.api, "header": top}
 
+    # The schema repairs' warnings of a render of the models, kept beside them in the cache
+    # (without their places, which an edit above them moves) for the runs that reuse them.
+    made: list[list[list[str]]] = []
+
     def models() -> dict[str, bytes]:
         from stubforge.render.models import render_models
         from stubforge.render.split_models import model_files
 
-        return model_files(render_models(plan, spec), top, config.split_models_above)
+        before = len(plan.warnings)
+        source = render_models(plan, spec)
+        made.append(_notes(plan.warnings[before:]))
+        return model_files(source, top, config.split_models_above)
 
     def models_started() -> Callable[[], dict[str, bytes]]:
         assert worker is not None
+        before = len(plan.warnings)
         finish = worker.render(plan, spec, top, config.split_models_above)
+        made.append(_notes(plan.warnings[before:]))
 
         def finished() -> dict[str, bytes]:
             stage("models")
@@ -187,10 +199,17 @@ def _render(
 
     def models_reused() -> None:
         # The schema repairs' warnings, which rendering the models would have reported.
-        from stubforge.render.model_schema import repair_model_document
+        from stubforge.render.model_schema import nearest_location, repair_model_document
+        from stubforge.spec import split_pointer
 
-        found = repair_model_document(plan.model_document, plan.model_pointers, spec.locate)[1]
-        plan.warnings.extend(found)
+        noted = None if cache is None else cache.notes("models", cache.key(jobs["models"]))
+        if noted is None:
+            found = repair_model_document(plan.model_document, plan.model_pointers, spec.locate)
+            plan.warnings.extend(found[1])
+            return
+        for message, pointer, hint in noted:
+            where = nearest_location(tuple(split_pointer(pointer)), spec.locate)
+            plan.warnings.append(Diagnostic(message, where, hint, severity="warning"))
 
     @functools.cache
     def environment() -> jinja2.Environment:
@@ -252,9 +271,16 @@ def _render(
 
     # Runtime modules are already formatted Python: copied as they are, not reformatted.
     files = {**render_files(cache, jobs, formatted), **runtime_files(top)}
+    if cache is not None and made:
+        cache.store_notes("models", cache.key(jobs["models"]), made[0])
     files = arrange(files, plan.api, config.layout)
     files = with_manifest(files, stubforge.__version__, spec_name)
     return Output(files, list(plan.warnings))
+
+
+def _notes(warnings: list[Diagnostic]) -> list[list[str]]:
+    """Warnings as the cache keeps them: message, JSON pointer and hint."""
+    return [[w.message, w.location.pointer or "", w.hint or ""] for w in warnings]
 
 
 def _sources(config: Config, spec: Spec) -> list[Path]:

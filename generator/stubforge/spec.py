@@ -8,6 +8,7 @@ operations a spec has.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from difflib import get_close_matches
 from typing import Any
@@ -59,10 +60,17 @@ def local_ref_tokens(ref: str) -> list[str] | None:
     A ``$ref`` is a URI, so its fragment is percent-decoded before it is read as a pointer
     (RFC 6901, section 6): ``#/components/schemas/caf%C3%A9`` names the schema ``café``.
     """
+    tokens = _ref_tokens(ref)
+    return None if tokens is None else list(tokens)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _ref_tokens(ref: str) -> tuple[str, ...] | None:
+    """A spec refers to its few hundred schemas thousands of times: each is read once."""
     if not ref.startswith("#/") and ref != "#":
         return None
     try:
-        return split_pointer(unquote(ref[1:]))
+        return tuple(split_pointer(unquote(ref[1:])))
     except ValueError:
         return None
 

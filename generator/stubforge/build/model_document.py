@@ -131,7 +131,9 @@ class ModelDocument:
             else:
                 if key == "pattern" and isinstance(value, str):
                     self._patterns.append((value, (*at, key)))
-                result[key] = self._prepare(value, (*at, key))
+                result[key] = (
+                    self._prepare(value, (*at, key)) if isinstance(value, (dict, list)) else value
+                )
         return result
 
     def _reference(self, ref: str, at: tuple[str, ...]) -> dict[str, Any] | None:

@@ -39,6 +39,7 @@ _STRING_FORMATS = {
 }
 _SCALARS = {"integer": Primitive.INT, "number": Primitive.FLOAT, "boolean": Primitive.BOOL}
 _COMPOSED = ("allOf", "oneOf", "anyOf")
+_LITERALS = (str, int, float, bool)
 
 
 class SchemaTypes:
@@ -76,7 +77,7 @@ class SchemaTypes:
         self, schema: dict[str, Any], types: Any, hoist_as: str | None, at: tuple[str, ...]
     ) -> TypeNode:
         const = schema.get("const")
-        if isinstance(const, str | int | float | bool):
+        if isinstance(const, _LITERALS):
             return LiteralType(const, _literal_base(const))
         if types == "string":
             fmt = str(schema.get("format", ""))

@@ -109,14 +109,7 @@ class ModelSchemaPass:
     # -- reporting ---------------------------------------------------------------------------
 
     def locate(self, at: tuple[str, ...]) -> Location:
-        """Where ``at`` is in the spec; the nearest enclosing node that has a place, since the
-        builder rewrote a few schemas (a ``$ref`` with siblings became an ``allOf``)."""
-        pointer = pointer_of(*at)
-        for end in range(len(at), -1, -1):
-            found = self._locate(pointer_of(*at[:end]))
-            if found.line is not None:
-                return Location(found.file, found.line, found.column, pointer)
-        return Location(None, pointer=pointer)
+        return nearest_location(at, self._locate)
 
     def warn(self, message: str, at: tuple[str, ...], hint: str) -> None:
         self.warnings.append(Diagnostic(message, self.locate(at), hint=hint, severity="warning"))
@@ -526,6 +519,17 @@ def _plain_scalar(node: dict[str, Any]) -> bool:
     return all(isinstance(k, str) and k in _SCALAR_TYPES for k in kinds) and all(
         key in _SCALAR_KEYWORDS or (key.startswith("x-") and key not in _NAME_LISTS) for key in node
     )
+
+
+def nearest_location(at: tuple[str, ...], locate: Callable[[str], Location]) -> Location:
+    """Where ``at`` is in the spec; the nearest enclosing node that has a place, since the
+    builder rewrote a few schemas (a ``$ref`` with siblings became an ``allOf``)."""
+    pointer = pointer_of(*at)
+    for end in range(len(at), -1, -1):
+        found = locate(pointer_of(*at[:end]))
+        if found.line is not None:
+            return Location(found.file, found.line, found.column, pointer)
+    return Location(None, pointer=pointer)
 
 
 def repair_model_document(
