@@ -184,19 +184,12 @@ def _render(
     def environment() -> jinja2.Environment:
         from stubforge.render.code import environment
 
-        return environment(config.templates)
+        return environment(config.templates, None if cache is None else cache.folder / "jinja")
 
-    def template(
-        output: str, name: str, target: str, first: bool
-    ) -> Callable[[], dict[str, bytes]]:
-        def make() -> dict[str, bytes]:
-            from stubforge.render.code import render
+    def rendered(name: str, **extra: object) -> str:
+        from stubforge.render.code import render
 
-            if first:  # one stage per target, however many files it renders
-                stage(target)
-            return {output: render(environment(), name, **context).encode()}
-
-        return make
+        return render(environment(), name, **context, **extra)
 
     # Each file's inputs: what it is rendered from, as text that changes whenever they do.
     model_inputs = (
@@ -218,21 +211,44 @@ def _render(
         ),
         "py.typed": Job("", lambda: {"py.typed": b""}),
     }
-    api = repr((top, plan.api))
+    # The client and server render in parts (``module_parts.py``), unless a template of their
+    # own replaces ours; the other templates are small: their rendered text is their key.
+    partwise = {
+        output: name
+        for output, name in (("client.py", "client.py.j2"), ("server.py", "server.py.j2"))
+        if config.templates is None or not (config.templates / name).is_file()
+    }
     for target in TARGETS:
-        for index, (output, name) in enumerate(target.templates):
-            make = template(output, name, target.name, index == 0)
-            jobs[output] = Job(f"{name}\0{api}", make)
+        made = [(output, name) for output, name in target.templates if output not in partwise]
+        if made:
+            stage(target.name)
+        for output, name in made:
+            # A replaced client or server template renders whole, keyed by the whole API.
+            whole = output in ("client.py", "server.py")
+            text = repr((top, plan.api)) if whole else rendered(name)
+            jobs[output] = Job(f"{name}\0{text}", _made(output, name, text, rendered))
+    if partwise:
+
+        def modules(others: frozenset[str]) -> dict[str, bytes]:
+            from stubforge.module_parts import render_modules
+            from stubforge.render.parts import client_parts, server_parts
+
+            env = environment()
+            found = {}
+            if "client.py" in partwise:
+                macros = env.get_template("_client_parts.j2").module
+                wire = env.get_template("_client_wire.j2").module
+                found["client.py"] = client_parts(macros, wire, plan.api, top)  # type: ignore[arg-type]
+            if "server.py" in partwise:
+                macros = env.get_template("_server_parts.j2").module
+                found["server.py"] = server_parts(macros, plan.api, top)  # type: ignore[arg-type]
+            return render_modules(found, cache, others, format_python)
+
+        jobs["modules"] = Job("", dict, finished=modules, expected=tuple(partwise))
     if config.contract_tests:
-
-        def contract_tests() -> dict[str, bytes]:
-            from stubforge.render.code import render
-
-            source = render(environment(), "test_contract.py.j2", **context, spec_name=spec_name)
-            return {"test_contract.py": source.encode()}
-
-        inputs = f"test_contract.py.j2\0{spec_name}\0{api}"
-        jobs["test_contract.py"] = Job(inputs, contract_tests)
+        text = rendered("test_contract.py.j2", spec_name=spec_name)
+        inputs = f"test_contract.py.j2\0{spec_name}\0{text}"
+        jobs["test_contract.py"] = Job(inputs, lambda: {"test_contract.py": text.encode()})
 
     def formatted(fresh: dict[str, bytes], present: frozenset[str]) -> dict[str, bytes]:
         stage("format")
@@ -243,6 +259,15 @@ def _render(
     files = arrange(files, plan.api, config.layout)
     files = with_manifest(files, stubforge.__version__, spec_name)
     return Output(files, list(plan.warnings))
+
+
+def _made(
+    output: str, name: str, text: str, rendered: Callable[[str], str]
+) -> Callable[[], dict[str, bytes]]:
+    """How a template's file is made: its text, rendered already where it is the key."""
+    if output in ("client.py", "server.py"):
+        return lambda: {output: rendered(name).encode()}
+    return lambda: {output: text.encode()}
 
 
 def _sources(config: Config, spec: Spec) -> list[Path]:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import ast
 import io
 import keyword
+import os
+import pickle
 import re
+import tempfile
 import tokenize
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -20,6 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+import jinja2.bccache
 
 import stubforge
 from stubforge.ir import Operation, Resource, Response
@@ -227,7 +231,10 @@ def shared_error_responses(operations: Sequence[Operation]) -> list[Response]:
     ]
 
 
-def environment(user_templates: Path | None) -> jinja2.Environment:
+def environment(user_templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:
+    """Our templates (behind ``user_templates``, which replace any of the same name); with
+    ``compiled``, a folder where the compiled templates are kept by their source's digest, so
+    that a later run skips compiling them."""
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
@@ -239,6 +246,7 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=None if compiled is None else _CompiledTemplates(compiled),
     )
     env.filters.update(
         pystr=pystr,
@@ -256,6 +264,32 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
         annotation=annotation,
     )
     return env
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates in a folder, one file per template name and source, each written
+    atomically; any error (a folder that cannot be written, a file that cannot be read) is
+    only a slower run, compiling again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            with open(self.folder / bucket.key, "rb") as handle:
+                bucket.load_bytecode(handle)
+        except (OSError, ValueError, EOFError, TypeError, pickle.UnpicklingError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(handle, "wb") as file:
+                bucket.write_bytecode(file)
+            os.replace(temporary, self.folder / bucket.key)
+        except OSError:
+            pass
 
 
 def render(env: jinja2.Environment, template: str, **context: Any) -> str:
