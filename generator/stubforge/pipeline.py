@@ -220,13 +220,12 @@ def _render(
     }
     for target in TARGETS:
         made = [(output, name) for output, name in target.templates if output not in partwise]
-        if made:
-            stage(target.name)
-        for output, name in made:
+        for index, (output, name) in enumerate(made):
             # A replaced client or server template renders whole, keyed by the whole API.
             whole = output in ("client.py", "server.py")
             text = repr((top, plan.api)) if whole else rendered(name)
-            jobs[output] = Job(f"{name}\0{text}", _made(output, name, text, rendered))
+            stage_name = target.name if index == 0 else None  # one stage per target
+            jobs[output] = Job(f"{name}\0{text}", _made(output, text, stage_name, rendered))
     if partwise:
 
         def modules(others: frozenset[str]) -> dict[str, bytes]:
@@ -246,9 +245,9 @@ def _render(
 
         jobs["modules"] = Job("", dict, finished=modules, expected=tuple(partwise))
     if config.contract_tests:
-        text = rendered("test_contract.py.j2", spec_name=spec_name)
-        inputs = f"test_contract.py.j2\0{spec_name}\0{text}"
-        jobs["test_contract.py"] = Job(inputs, lambda: {"test_contract.py": text.encode()})
+        tests = rendered("test_contract.py.j2", spec_name=spec_name)
+        inputs = f"test_contract.py.j2\0{spec_name}\0{tests}"
+        jobs["test_contract.py"] = Job(inputs, lambda: {"test_contract.py": tests.encode()})
 
     def formatted(fresh: dict[str, bytes], present: frozenset[str]) -> dict[str, bytes]:
         stage("format")
@@ -262,12 +261,19 @@ def _render(
 
 
 def _made(
-    output: str, name: str, text: str, rendered: Callable[[str], str]
+    output: str, text: str, stage_name: str | None, rendered: Callable[[str], str]
 ) -> Callable[[], dict[str, bytes]]:
-    """How a template's file is made: its text, rendered already where it is the key."""
-    if output in ("client.py", "server.py"):
-        return lambda: {output: rendered(name).encode()}
-    return lambda: {output: text.encode()}
+    """How a template's file is made: its text, rendered already where it is the key (a
+    replaced client or server template's key is the API: it renders now)."""
+
+    def make() -> dict[str, bytes]:
+        if stage_name is not None:
+            stage(stage_name)
+        if output in ("client.py", "server.py"):
+            return {output: rendered(f"{output}.j2").encode()}
+        return {output: text.encode()}
+
+    return make
 
 
 def _sources(config: Config, spec: Spec) -> list[Path]:
