@@ -184,7 +184,9 @@ def _render(
     def environment() -> jinja2.Environment:
         from stubforge.render.code import environment
 
-        return environment(config.templates, None if cache is None else cache.folder / "jinja")
+        # Compiled templates are kept in the cache, once it exists (with its .gitignore).
+        compiled = None if cache is None or not cache.folder.is_dir() else cache.folder / "jinja"
+        return environment(config.templates, compiled)
 
     def rendered(name: str, **extra: object) -> str:
         from stubforge.render.code import render
