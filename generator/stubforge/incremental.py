@@ -27,7 +27,7 @@ from pathlib import Path
 
 from stubforge.config import Config
 from stubforge.fingerprint import folder_digests, generator_folder, template_folder, tool_versions
-from stubforge.module_parts import ModuleRecord
+from stubforge.module_parts import Formatter, ModuleRecord
 
 CACHE_FOLDER = ".stubforge-cache"
 _INDEX = "render.json"
@@ -54,8 +54,9 @@ class Job:
     # formatted beside them (while it runs), as when every file is formatted at once.
     expected: tuple[str, ...] = ()
     # Making the files finished (formatted, reusing what it can by itself), given the names
-    # of the package's other files: used instead of ``make``, never reused whole.
-    finished: Callable[[frozenset[str]], dict[str, bytes]] | None = None
+    # of the package's other files and the formatter: used instead of ``make``, never reused
+    # whole. The other files made are formatted in its first call.
+    finished: Callable[[frozenset[str], Formatter], dict[str, bytes]] | None = None
 
 
 def toolchain_digest(config: Config) -> str:
@@ -238,7 +239,7 @@ def recorded(config: Config, job: str) -> bool:
 def render_files(
     cache: RenderCache | None,
     jobs: Mapping[str, Job],
-    format_python: Callable[[dict[str, bytes], frozenset[str]], dict[str, bytes]],
+    format_python: Formatter,
 ) -> dict[str, bytes]:
     """Every file of ``jobs``: taken from the cache where a job's key matches, else made (and
     formatted with the other names present, as a full render formats them: the files made here
@@ -265,12 +266,22 @@ def render_files(
     owned = {name: frozenset(job.expected) for name, job in finishing.items()}
     finishes = frozenset(file for files in owned.values() for file in files)
     fresh = {file: content for files in made.values() for file, content in files.items()}
-    formatted = format_python(fresh, present | expected | finishes) if fresh else {}
+    formatted: dict[str, bytes] = {}
+
+    def formatting(files: dict[str, bytes], names: frozenset[str]) -> dict[str, bytes]:
+        waiting = {file: content for file, content in fresh.items() if file not in formatted}
+        result = format_python({**files, **waiting}, names)
+        formatted.update((file, result[file]) for file in waiting)
+        return {file: result[file] for file in files}
+
     finished: dict[str, dict[str, bytes]] = {}
     for name, job in finishing.items():
         assert job.finished is not None
         others = present | expected | frozenset(fresh) | (finishes - owned[name])
-        finished[name] = job.finished(others)
+        finished[name] = job.finished(others, formatting)
+    waiting = {file: content for file, content in fresh.items() if file not in formatted}
+    if waiting:
+        formatted |= format_python(waiting, present | expected | finishes)
     for name, finish in started.items():
         made[name] = finish()
     later = {file: content for name in started for file, content in made[name].items()}

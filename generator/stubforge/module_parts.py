@@ -124,7 +124,8 @@ def render_modules(
     format_python: Formatter,
 ) -> dict[str, bytes]:
     """The finished (fixed and formatted) text of each module, from the parts that changed
-    and the store's record of the others; ``present`` names the package's other files."""
+    and the store's record of the others; ``present`` names the package's other files.
+    ``format_python`` is called only where something is to be formatted."""
     toolchain = "" if store is None else store.toolchain
     mark = f"stubforge-part-{secrets.token_hex(8)}"
     described: dict[str, _Module] = {}
@@ -144,7 +145,6 @@ def render_modules(
             pending[name] = (record, changed)
         for index in changed:
             module.raw(index)
-    stage("format")
     files: dict[str, bytes] = {}
     for name, (record, changed) in pending.items():
         files.update(_part_files(described[name], record, changed, mark))
@@ -170,7 +170,8 @@ def render_modules(
             texts[name] = formatted[name]
     if store is not None:
         for name, record in records.items():
-            store.store_module(name, record)
+            if name not in pending or pending[name][1]:  # an unchanged record stays as it is
+                store.store_module(name, record)
     return texts
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from stubforge.incremental import RenderCache
+    from stubforge.module_parts import Formatter
     from stubforge.render.model_worker import ModelWorker
 
 
@@ -230,7 +231,7 @@ def _render(
             jobs[output] = Job(f"{name}\0{text}", _made(output, text, stage_name, rendered))
     if partwise:
 
-        def modules(others: frozenset[str]) -> dict[str, bytes]:
+        def modules(others: frozenset[str], formatter: Formatter) -> dict[str, bytes]:
             from stubforge.module_parts import render_modules
             from stubforge.render.parts import client_parts, server_parts
 
@@ -243,7 +244,7 @@ def _render(
             if "server.py" in partwise:
                 macros = env.get_template("_server_parts.j2").module
                 found["server.py"] = server_parts(macros, plan.api, top)  # type: ignore[arg-type]
-            return render_modules(found, cache, others, format_python)
+            return render_modules(found, cache, others, formatter)
 
         jobs["modules"] = Job("", dict, finished=modules, expected=tuple(partwise))
     if config.contract_tests:
