@@ -33,8 +33,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check generator generated reference tests tools bench
 	$(BIN)/mypy generator generated reference tools bench tests
 
+# The user-level cache (compiled templates) stays inside the project while testing.
 test: lint
-	$(BIN)/stubforge check
+	STUBFORGE_CACHE_DIR=$(CURDIR)/.stubforge-cache/user $(BIN)/stubforge check
 	$(BIN)/python -m pytest
 
 corpus: $(STAMP)

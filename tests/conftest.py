@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -15,6 +17,8 @@ from typing import Any
 import pytest
 import uvicorn
 import yaml
+
+from stubforge.render import template_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "openapi.yaml"
@@ -31,10 +35,20 @@ def needs_path(path: Path, what: str) -> pytest.MarkDecorator:
     return pytest.mark.needs_path(path, what)
 
 
+_USER_CACHE = Path(tempfile.mkdtemp(prefix="stubforge-tests-user-cache-"))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "needs_path(path, what): skip when path is absent; fail instead under CI=true"
     )
+    # stubforge's user-level cache (compiled templates): a folder of this run, never the
+    # home folder's; every generation a test starts, in this process or another, uses it.
+    os.environ[template_cache.ENVIRONMENT] = str(_USER_CACHE)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_USER_CACHE, ignore_errors=True)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

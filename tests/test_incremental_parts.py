@@ -177,7 +177,7 @@ def test_modules_from_parts_after_random_edits_are_the_whole_templates_formatted
 ) -> None:
     rng = random.Random(seed)
     spec = load_spec(SPECS / spec_file)
-    env = environment(None, tmp_path / "compiled")
+    env = environment(None)
     store = RenderCache(tmp_path / "cache", "toolchain")
     parts, api = _modules(env, spec)
     first = render_modules(parts, store, PRESENT, format_python)

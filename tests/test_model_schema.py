@@ -657,13 +657,14 @@ def test_a_schema_the_renderer_cannot_take_is_named_with_its_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Should the renderer still fail, the error names the schema it failed on, located."""
+    from stubforge.render import model_renderer as renderer
     from stubforge.render import models as rendering
 
     real = rendering._render
 
     def failing(document: dict[str, Any], expected: tuple[str, ...]) -> tuple[str, set[str]]:
         if "Broken" in document["components"]["schemas"]:
-            raise rendering._RendererFailed("ValueError: cannot")
+            raise renderer.RendererFailed("ValueError: cannot")
         return real(document, expected)
 
     monkeypatch.setattr(rendering, "_render", failing)

@@ -5,6 +5,7 @@ changes no byte either."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from stubforge.build import Plan, build
 from stubforge.errors import StubforgeError
 from stubforge.load import Spec, load_spec
+from stubforge.render import model_renderer as renderer
 from stubforge.render import models as rendering
 from stubforge.render.model_schema import may_default_to_model
 from stubforge.render.model_worker import ModelWorker
@@ -101,7 +103,7 @@ def test_a_schema_the_worker_cannot_render_is_named_with_its_place(
 
     def failing(document: dict[str, Any], expected: tuple[str, ...]) -> tuple[str, set[str]]:
         if "Owner" in document["components"]["schemas"]:
-            raise rendering._RendererFailed("ValueError: cannot")
+            raise renderer.RendererFailed("ValueError: cannot")
         return real(document, expected)
 
     plan, spec = _plan(tmp_path, SCHEMAS)
@@ -124,7 +126,7 @@ def test_without_defaults_that_build_models_the_template_changes_nothing(
     document = rendering._repaired(plan, spec)
     assert not may_default_to_model(document)
     plain = rendering._render(document, plan.api.models)
-    monkeypatch.setattr(rendering, "may_default_to_model", lambda document: True)
+    monkeypatch.setattr(renderer, "may_default_to_model", lambda document: True)
     assert rendering._render(document, plan.api.models) == plain
 
 
@@ -165,11 +167,11 @@ def test_a_component_keeps_its_name_when_an_inline_schema_met_first_wants_it(
     }
     plan, spec = _plan(tmp_path, schemas)
     document = rendering._repaired(plan, spec)
-    first, _ = rendering._render_with(document, plan.api.models, names_first=False)
+    first, _ = renderer.render_with(document, plan.api.models, names_first=False)
     assert "inline-a" in _class_body(first, "Status")  # the case the second rendering is for
-    assert rendering._may_take_names(document, plan.api.models)
+    assert renderer.may_take_names(document, plan.api.models)
     if not foreseen:  # the rendering without the name-claiming schema shows it, too
-        monkeypatch.setattr(rendering, "_may_take_names", lambda document, names: False)
+        monkeypatch.setattr(renderer, "may_take_names", lambda document, names: False)
     source = rendering.render_models(plan, spec)
     assert "component-x" in _class_body(source, "Status")
     assert "inline-a" not in _class_body(source, "Status")
@@ -190,3 +192,19 @@ def test_code_that_does_not_parse_is_a_located_formatting_error() -> None:
         format_python({"ok.py": long_line.encode(), "bad.py": b"def broken(:\n"})
     [diagnostic] = raised.value.diagnostics
     assert "does not format" in diagnostic.message and "bad.py:1:" in diagnostic.message
+
+
+def test_the_worker_loads_neither_the_builder_nor_the_templates() -> None:
+    """The worker starts beside the run to get the renderer loaded early: what it imports
+    besides the renderer delays every first generation."""
+    heavy = ("jinja2", "yaml", "stubforge.build", "stubforge.load", "stubforge.ir")
+    code = (
+        "import sys\n"
+        "import stubforge.render.model_worker, stubforge.render.model_renderer\n"
+        "import stubforge.render.split_models\n"
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == ""

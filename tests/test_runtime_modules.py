@@ -79,8 +79,9 @@ class Block(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Block())
 import generated.client, generated.models
 assert not any(m.split(".")[0] in ("fastapi", "starlette") for m in sys.modules)
+import generated.server
 try:
-    import generated.server
+    generated.server.create_app(generated.server.NotImplementedApi())
 except ImportError as error:
     print("server:", error)
 """

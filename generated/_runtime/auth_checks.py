@@ -18,13 +18,14 @@ import binascii
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from urllib.parse import unquote
-
-from starlette.requests import HTTPConnection
 
 from .param_parsing import cookie_pairs
 from .schemes import ApiKey, HttpAuth, Location, OAuth2, OpenIdConnect, Requirement, Scheme
+
+if TYPE_CHECKING:
+    from starlette.requests import HTTPConnection
 
 __all__ = ["Credential", "Judge", "Unauthorized", "authorize", "challenge", "read_credential"]
 

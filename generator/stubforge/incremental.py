@@ -154,6 +154,10 @@ class RenderCache:
         except OSError:
             pass
 
+    def has_validation(self) -> bool:
+        """Whether a clean validation is recorded at all (else no key needs computing)."""
+        return (self.folder / _VALIDATION).is_file()
+
     def module_record(self, name: str) -> ModuleRecord | None:
         """The parts of the module ``name`` as the last render left them, if intact: one file
         of the parts' texts, after a line that describes them."""

@@ -69,25 +69,34 @@ def header(spec_name: str) -> str:
     )
 
 
-def _validate_in_child(spec: Spec, strict: bool) -> list[Diagnostic]:
+def _validation_key(spec: Spec, strict: bool) -> str:
+    """What a clean validation is remembered under: an edit to documentation keeps it."""
+    from stubforge.incremental import documentation_blind_digest
+
+    return f"{strict}\0{documentation_blind_digest(spec.document)}"
+
+
+def _validate_in_child(spec: Spec, strict: bool, keyed: bool) -> tuple[list[Diagnostic], str]:
+    """The spec's diagnostics and, unless the parent has it (``keyed``), its validation key,
+    computed here beside the render instead of before it."""
     from stubforge.validate import validate_spec
 
-    return validate_spec(spec, strict=strict)
+    return validate_spec(spec, strict=strict), "" if keyed else _validation_key(spec, strict)
 
 
 def _start_validation(
-    spec: Spec, strict: bool
-) -> tuple[ProcessPoolExecutor | None, Future[list[Diagnostic]] | None]:
+    spec: Spec, strict: bool, keyed: bool
+) -> tuple[ProcessPoolExecutor | None, Future[tuple[list[Diagnostic], str]] | None]:
     """Validate in a forked process: it shares the loaded spec for free, and validation (with
     its imports) then overlaps rendering. Not with other threads running, where fork is unsafe."""
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return None, None
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    return pool, pool.submit(_validate_in_child, spec, strict)
+    return pool, pool.submit(_validate_in_child, spec, strict, keyed)
 
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:
-    from stubforge.incremental import RenderCache, documentation_blind_digest, recorded
+    from stubforge.incremental import RenderCache, recorded
     from stubforge.render.model_worker import ModelWorker
 
     # Without a recorded render the models are certainly rendered: the worker warms up now.
@@ -101,11 +110,12 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     try:
         spec = load(config)
         stage("validate")
-        validation_key = f"{config.strict}\0{documentation_blind_digest(spec.document)}"
-        known_clean = cache.validated(validation_key)
+        # Only a recorded validation can spare this one: without, the key waits (see below).
+        validation_key = _validation_key(spec, config.strict) if cache.has_validation() else ""
+        known_clean = bool(validation_key) and cache.validated(validation_key)
         pending = None
         if not known_clean:
-            pool, pending = _start_validation(spec, config.strict)
+            pool, pending = _start_validation(spec, config.strict, bool(validation_key))
         if known_clean:
             warnings = list(spec.warnings)
         elif pending is None:
@@ -125,15 +135,17 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
 
             # A spec that breaks OpenAPI can break a later step: its violations are the message.
             if pending is not None:
-                warnings = pending.result()
+                warnings = pending.result()[0]
             raise cannot_generate(warnings, error) from error
         if pending is not None:
-            warnings = pending.result()
+            warnings, child_key = pending.result()
+            validation_key = validation_key or child_key
     finally:
         worker.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     if not known_clean:
+        validation_key = validation_key or _validation_key(spec, config.strict)
         cache.store_validation(validation_key, clean=warnings == spec.warnings)
     output.warnings[:0] = warnings
     output.cache = cache
@@ -185,9 +197,7 @@ def _render(
     def environment() -> jinja2.Environment:
         from stubforge.render.code import environment
 
-        # Compiled templates are kept in the cache, once it exists (with its .gitignore).
-        compiled = None if cache is None or not cache.folder.is_dir() else cache.folder / "jinja"
-        return environment(config.templates, compiled)
+        return environment(config.templates)
 
     def rendered(name: str, **extra: object) -> str:
         from stubforge.render.code import render

@@ -17,6 +17,8 @@ Json = Any
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MAX_REF_CHAIN = 32
+# Where the model renderer finds a named schema (and where the bundler puts external ones).
+SCHEMA_PREFIX = "#/components/schemas/"
 
 # Keywords whose values are data, whatever they contain: a ``"$ref"`` key inside an example,
 # a default or an enum member is a value of the API (SCIM quotes ``"$ref": "https://..."``).

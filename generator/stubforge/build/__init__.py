@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from stubforge.build.context import SCHEMA_PREFIX, BuildContext
+from stubforge.build.context import BuildContext
 from stubforge.build.exchanges import with_exchanges
 from stubforge.build.model_document import ModelDocument
 from stubforge.build.models import models
@@ -24,6 +24,7 @@ from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.ir.api import Api
 from stubforge.load import Spec
 from stubforge.python.names import RUNTIME_TYPES
+from stubforge.spec import SCHEMA_PREFIX
 
 __all__ = ["RUNTIME_TYPES", "SCHEMA_PREFIX", "Plan", "build"]
 

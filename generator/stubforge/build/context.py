@@ -20,8 +20,6 @@ from stubforge.spec import (
     reference_problem,
 )
 
-SCHEMA_PREFIX = "#/components/schemas/"
-
 Json = Any
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from stubforge.build.context import SCHEMA_PREFIX, BuildContext
+from stubforge.build.context import BuildContext
 from stubforge.build.graph import nullable_reference
 from stubforge.build.patterns import check_patterns
 from stubforge.python.names import RUNTIME_TYPES, pointer_class_base
-from stubforge.spec import local_ref_tokens, pointer_of
+from stubforge.spec import SCHEMA_PREFIX, local_ref_tokens, pointer_of
 
 _FORMAT_TYPES = {
     "date-time": "StubforgeRuntimeDateTimeOffset",

@@ -7,15 +7,8 @@ values handed to templates, never template source, so Jinja syntax inside them s
 
 from __future__ import annotations
 
-import ast
-import io
 import keyword
-import os
-import pickle
 import re
-import tempfile
-import tokenize
-import unicodedata
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -23,10 +16,13 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-import jinja2.bccache
 
 import stubforge
 from stubforge.ir import Operation, Resource, Response
+from stubforge.render.invisible import NOT_PLAIN as _NOT_PLAIN
+from stubforge.render.invisible import escape_char as _escape_char
+from stubforge.render.invisible import unsafe as _unsafe
+from stubforge.render.template_cache import template_cache
 
 
 def default_templates() -> Path:
@@ -36,55 +32,6 @@ def default_templates() -> Path:
         return Path(str(packaged))
     # generator/stubforge/ in a checkout; the templates are at the top of the tree.
     return Path(stubforge.__file__).resolve().parents[2] / "templates"
-
-
-def _escape_char(char: str) -> str:
-    code = ord(char)
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    return f"\\U{code:08x}"
-
-
-def _unsafe(char: str) -> bool:
-    category = unicodedata.category(char)
-    return category in ("Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn") and char not in "\n\t"
-
-
-_NOT_PLAIN = re.compile(r"[^\t\n\x20-\x7e]")
-
-
-def escape_invisible(source: str) -> str:
-    """``source`` with every control, separator or bidi character in its strings escaped.
-
-    Such characters in a docstring are still the same text to Python, but an editor or a
-    review shows them as line breaks, or reorders the code around them ("Trojan Source").
-    Inside a (non-raw) string literal, ``\\u202e`` is the same value as the character itself.
-    """
-    if not _NOT_PLAIN.search(source) or not any(_unsafe(c) for c in set(source)):
-        return source
-    starts = [0]
-    for line in source.split("\n")[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    pieces: list[str] = []
-    done = 0
-    for token in tokenize.generate_tokens(io.StringIO(source).readline):
-        if token.type not in (tokenize.STRING, tokenize.COMMENT):
-            continue
-        if not any(_unsafe(c) for c in token.string):
-            continue
-        begin = starts[token.start[0] - 1] + token.start[1]
-        end = starts[token.end[0] - 1] + token.end[1]
-        prefix = token.string[: len(token.string) - len(token.string.lstrip("rRbBuUfF"))]
-        if token.type == tokenize.STRING and "r" in prefix.lower():
-            text = repr(ast.literal_eval(token.string))
-        else:
-            text = "".join(_escape_char(c) if _unsafe(c) else c for c in token.string)
-        pieces.extend((source[done:begin], text))
-        done = end
-    pieces.append(source[done:])
-    return "".join(pieces)
 
 
 def pystr(value: object) -> str:
@@ -231,22 +178,20 @@ def shared_error_responses(operations: Sequence[Operation]) -> list[Response]:
     ]
 
 
-def environment(user_templates: Path | None, compiled: Path | None = None) -> jinja2.Environment:
-    """Our templates (behind ``user_templates``, which replace any of the same name); with
-    ``compiled``, a folder where the compiled templates are kept by their source's digest, so
-    that a later run skips compiling them."""
+def environment(user_templates: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(user_templates)))
     loaders.append(jinja2.FileSystemLoader(str(default_templates())))
+    options: dict[str, Any] = {
+        "autoescape": False,
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        bytecode_cache=None if compiled is None else _CompiledTemplates(compiled),
+        loader=jinja2.ChoiceLoader(loaders), bytecode_cache=template_cache(options), **options
     )
     env.filters.update(
         pystr=pystr,
@@ -264,32 +209,6 @@ def environment(user_templates: Path | None, compiled: Path | None = None) -> ji
         annotation=annotation,
     )
     return env
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates in a folder, one file per template name and source, each written
-    atomically; any error (a folder that cannot be written, a file that cannot be read) is
-    only a slower run, compiling again."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            with open(self.folder / bucket.key, "rb") as handle:
-                bucket.load_bytecode(handle)
-        except (OSError, ValueError, EOFError, TypeError, pickle.UnpicklingError):
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as file:
-                bucket.write_bytecode(file)
-            os.replace(temporary, self.folder / bucket.key)
-        except OSError:
-            pass
 
 
 def render(env: jinja2.Environment, template: str, **context: Any) -> str:

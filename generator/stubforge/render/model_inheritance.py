@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stubforge.build import SCHEMA_PREFIX
-from stubforge.spec import iter_objects
+from stubforge.spec import SCHEMA_PREFIX, iter_objects
 
 
 def options(node: dict[str, Any]) -> list[Any]:

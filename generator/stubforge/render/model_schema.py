@@ -19,10 +19,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from stubforge.build import SCHEMA_PREFIX
 from stubforge.errors import Diagnostic, Location
 from stubforge.render.model_inheritance import options, without_conflicting_bases
-from stubforge.spec import pointer_of
+from stubforge.spec import SCHEMA_PREFIX, pointer_of
 
 _JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})
 _SCHEMA = frozenset(

@@ -170,11 +170,12 @@ def _in_process(
 ) -> dict[str, bytes]:
     """What the worker did not give back, made here, with the main process's errors."""
     from stubforge.render import models as rendering
+    from stubforge.render.model_renderer import RendererFailed
     from stubforge.render.split_models import model_files
 
     try:
         source, defined = rendering._render(document, plan.api.models)
-    except rendering._RendererFailed as failure:
+    except RendererFailed as failure:
         raise rendering._located(failure, document, plan, spec) from failure.__cause__
     rendering._check_classes(defined, plan, spec)
     return model_files(source, header, split_above)
@@ -191,7 +192,7 @@ def _read_message(stream: IO[bytes]) -> bytes | None:
 
 def main() -> None:
     """The worker: warm up while the request comes, render it, answer, exit."""
-    from stubforge.render import models as rendering
+    from stubforge.render import model_renderer as renderer
     from stubforge.render.split_models import model_files
 
     answer = os.fdopen(os.dup(1), "wb")
@@ -202,16 +203,16 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with contextlib.suppress(Exception):  # the real document will say what is wrong
-            rendering._render(_WARM_UP, ("Warm",))
+            renderer.rendered(_WARM_UP, ("Warm",))
     reader.join()
     data = received[0] if received else None
     if data is None:
         return
     document, expected, header, split_above = pickle.loads(data)
     try:
-        source, tree = rendering._rendered(document, expected)
+        source, tree = renderer.rendered(document, expected)
         files = model_files(source, header, split_above, tree)
-        reply: tuple[Any, ...] = ("ok", files, rendering._class_names(tree))
+        reply: tuple[Any, ...] = ("ok", files, renderer.class_names(tree))
     except Exception as error:  # the main process renders again, for its own errors
         reply = ("failed", f"{type(error).__name__}: {error}")
     message = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)

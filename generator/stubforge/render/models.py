@@ -1,57 +1,29 @@
-"""Pydantic v2 models through datamodel-code-generator, used as a library.
+"""Pydantic v2 models of a spec: the schema document prepared for the renderer, and its
+failures placed in the spec.
 
-The renderer is handed the already-loaded schema document (no second parse), with class names
-decided by the builder, the lossless runtime types swapped in for date-times and base64, and
-the keywords it would refuse or write wrongly repaired first (``model_schema``: located
-warnings, defaults fitted to their types, subclasses that would redefine a field flattened).
-Its documented options do the rest: type and import overrides put the runtime types in
-(``from ._runtime import ...``), a custom file header replaces its own, ``use_subclass_enum``
-renames enum members that would shadow a ``str`` or ``int`` attribute (``count`` becomes
-``count_``, the wire value stays), enum defaults are written as members, discriminator fields
-over a base enum as ``Literal`` members, and a custom template (``model_templates/``) builds
-object and list defaults through their model (only where a default may build one: elsewhere
-it writes what the renderer's faster compiled template writes).
-
-Two edits of its output remain, because no option does their job: where an inline schema took
-a component's name, the models are rendered again with a first schema that refers to every
-named schema so that component names win over inline ones (its naming options order names by
-first use, and ``primary-first`` only favours a file's own schemas over other files'), and that
-class is removed again (``_without_class``); and invisible characters are escaped (a
-description may hold bidi controls, which the renderer writes as they are).
+The renderer itself (datamodel-code-generator and the options it is called with) is in
+``model_renderer.py``, which the model worker process loads alone. Here: the schema document
+with the keywords the renderer would refuse or write wrongly repaired first (``model_schema``:
+located warnings, defaults fitted to their types, subclasses that would redefine a field
+flattened), and a failure of the renderer located at the schema it fails on.
 """
 
 from __future__ import annotations
 
-import ast
-import re
-import unicodedata
-import warnings
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stubforge.build import RUNTIME_TYPES, SCHEMA_PREFIX
 from stubforge.errors import Diagnostic, StubforgeError
-from stubforge.naming import Namespace, snake_case
-from stubforge.render.code import escape_invisible
-from stubforge.render.model_schema import (
-    may_default_to_model,
-    repair_model_document,
-    schema_nodes,
+from stubforge.render.model_renderer import (
+    RendererFailed,
+    class_names,
+    rendered,
 )
-from stubforge.spec import iter_objects, pointer_of
+from stubforge.render.model_schema import repair_model_document
+from stubforge.spec import SCHEMA_PREFIX, pointer_of
 
 if TYPE_CHECKING:
     from stubforge.build import Plan
     from stubforge.load import Spec
-
-# The renderer wants an absolute import path for a type override; the import override then
-# makes it the generated package's own ``_runtime`` module.
-_PLACEHOLDER_MODULE = "stubforge_runtime_placeholder._runtime"
-_HEADER = "# Pydantic v2 models rendered by datamodel-code-generator."
-# The renderer's model template, changed in one place: a structured default (an object or a
-# list on a model-typed field) is built by a factory and validated into the model, so the
-# class attribute has the declared type and no instance shares a default.
-_TEMPLATES = Path(__file__).parent / "model_templates"
 
 
 def render_models(plan: Plan, spec: Spec) -> str:
@@ -63,7 +35,7 @@ def render_models(plan: Plan, spec: Spec) -> str:
     document = _repaired(plan, spec)
     try:
         source, defined = _render(document, expected)
-    except _RendererFailed as failure:
+    except RendererFailed as failure:
         raise _located(failure, document, plan, spec) from failure.__cause__
     _check_classes(defined, plan, spec)
     return source
@@ -76,7 +48,7 @@ def _repaired(plan: Plan, spec: Spec) -> dict[str, Any]:
 
 
 def _located(
-    failure: _RendererFailed, document: dict[str, Any], plan: Plan, spec: Spec
+    failure: RendererFailed, document: dict[str, Any], plan: Plan, spec: Spec
 ) -> StubforgeError:
     """The renderer's failure as an error located at the schema it fails on."""
     name = _culprit(document, plan.api.models)
@@ -92,10 +64,6 @@ def _located(
     )
 
 
-class _RendererFailed(Exception):
-    """The model renderer raised; the message is its own, on one line."""
-
-
 def _culprit(document: dict[str, Any], names: tuple[str, ...]) -> str | None:
     """The schema the renderer fails on, found by halving: each half is rendered with the
     schemas it refers to. None when only the whole fails."""
@@ -104,7 +72,7 @@ def _culprit(document: dict[str, Any], names: tuple[str, ...]) -> str | None:
         for part in (names[:half], names[half:]):
             try:
                 _render(_restricted(document, part), part)
-            except _RendererFailed:
+            except RendererFailed:
                 names = part
                 break
         else:
@@ -143,202 +111,9 @@ def _refs(node: Any) -> list[str]:
 
 
 def _render(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[str, set[str]]:
-    """The models source and its class names.
-
-    Rendered first without the schema that claims every component's name (``_names_first``),
-    which costs the renderer a union of every class: when no class beside the components is
-    named as the renderer renames a taken name (``Status`` as ``StatusModel``, ``Status1``,
-    ``Status_2``), no inline schema took a component's name, and the output is the same. Else
-    it is rendered again with that schema."""
-    source, tree = _rendered(model_document, expected)
-    return source, _class_names(tree)
-
-
-def _rendered(model_document: dict[str, Any], expected: tuple[str, ...]) -> tuple[str, ast.Module]:
-    """The models source, and its syntax tree (which splitting the module reads too)."""
-    if not _may_take_names(model_document, expected):
-        source, tree = _render_with(model_document, expected, names_first=False)
-        if not _renamed(_class_names(tree) - set(expected), expected):
-            return source, tree
-    return _render_with(model_document, expected, names_first=True)
-
-
-def _may_take_names(document: dict[str, Any], names: tuple[str, ...]) -> bool:
-    """Whether an inline schema may be named like a component (so the models are rendered
-    with the name-claiming schema at once): a property with an inline enum or object named
-    like one (``status``, or its items' ``statuses``), or a component named like another one
-    renamed (``Request2`` beside ``Request``, whose inline members are ``Request1``, ...)."""
-    taken = {_folded(name) for name in names}
-    if _renamed(set(names), names):
-        return True
-    for node, _ in schema_nodes(document):
-        properties = node.get("properties")
-        if not isinstance(properties, dict):
-            continue
-        for name, schema in properties.items():
-            if isinstance(name, str) and _inline_class(schema):
-                folded = _folded(name)
-                forms = {folded, folded + "item", folded.removesuffix("s")}
-                forms |= {folded.removesuffix("es"), folded.removesuffix("ies") + "y"}
-                if forms & taken:
-                    return True
-    return False
-
-
-def _folded(name: str) -> str:
-    return "".join(char for char in name.lower() if char.isalnum())
-
-
-def _inline_class(schema: Any) -> bool:
-    """Whether the renderer may make a class of ``schema`` (or of a part of it) where it is."""
-    if not isinstance(schema, dict) or "$ref" in schema:
-        return False
-    if "enum" in schema or "properties" in schema:
-        return True
-    members = [m for key in ("allOf", "anyOf", "oneOf") for m in schema.get(key) or []]
-    parts = [*members, schema.get("items"), schema.get("additionalProperties")]
-    return any(_inline_class(part) for part in parts)
-
-
-def _class_names(tree: ast.Module) -> set[str]:
-    return {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
-
-
-# What the renderer appends to a taken class name: a model or enum suffix, a number, or both.
-_RENAMED = re.compile(r"_?(?:Model|Enum)?(?:_?[0-9]+)?")
-
-
-def _renamed(extra: set[str], names: tuple[str, ...]) -> bool:
-    """Whether a class of ``extra`` may be one of ``names`` renamed."""
-    taken = set(names)
-    return any(
-        name[:end] in taken and _RENAMED.fullmatch(name[end:])
-        for name in extra
-        for end in range(1, len(name))
-    )
-
-
-def _render_with(
-    model_document: dict[str, Any], expected: tuple[str, ...], *, names_first: bool
-) -> tuple[str, ast.Module]:
-    from datamodel_code_generator import generate
-    from datamodel_code_generator.enums import (
-        DataModelType,
-        DefaultValueType,
-        InputFileType,
-        TargetPydanticVersion,
-    )
-    from datamodel_code_generator.format import PythonVersion
-
-    document, order_name = (
-        _names_first(model_document, expected) if names_first else (model_document, "")
-    )
-    runtime_names = [*RUNTIME_TYPES.values(), "WireModel"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            source = generate(
-                document,
-                input_file_type=InputFileType.OpenAPI,
-                output_model_type=DataModelType.PydanticV2BaseModel,
-                target_python_version=PythonVersion.PY_311,
-                target_pydantic_version=TargetPydanticVersion("2.14"),
-                base_class=f"{_PLACEHOLDER_MODULE}.WireModel",
-                type_overrides={
-                    name: f"{_PLACEHOLDER_MODULE}.{target}"
-                    for name, target in RUNTIME_TYPES.items()
-                },
-                import_overrides=dict.fromkeys(runtime_names, "._runtime"),
-                custom_file_header=_HEADER,
-                custom_template_dir=_TEMPLATES if may_default_to_model(model_document) else None,
-                aliases=_unstable_field_names(model_document),
-                use_subclass_enum=True,
-                use_enum_values_in_discriminator=True,
-                keep_field_defaults_off_branch_roots=True,
-                deserialize_default_values=[DefaultValueType.Enum],
-                snake_case_field=True,
-                allow_population_by_field_name=True,
-                remove_special_field_name_prefix=True,
-                extra_fields="allow",
-                use_annotated=True,
-                use_missing_sentinel=True,
-                use_standard_collections=True,
-                use_union_operator=True,
-                use_schema_description=True,
-                use_field_description=True,
-                use_double_quotes=True,
-                disable_timestamp=True,
-                formatters=[],
-                strict_nullable=True,
-            )
-        except Exception as error:  # the library raises many kinds; all mean one thing here
-            first = (str(error).strip().splitlines() or [""])[0]
-            raise _RendererFailed(f"{type(error).__name__}: {first}") from error
-    if not isinstance(source, str):
-        raise StubforgeError(Diagnostic("the model generator returned no single module"))
-    source = escape_invisible(source)
-    if names_first:
-        source = _without_class(source, order_name)
-    return source, ast.parse(source)
-
-
-def _unstable_field_names(model_document: dict[str, Any]) -> dict[str, str]:
-    """Field names for properties whose names Python would change (NFKC, PEP 3131).
-
-    ``µ`` (U+00B5) is an identifier, but Python reads it as ``μ`` (U+03BC): the class would get
-    a field that no wire name fills, and the value would land in the extra properties. Such a
-    property gets an ASCII field name, distinct from every other property's in the document,
-    and its wire name stays the alias.
-    """
-    unstable: set[str] = set()
-    stable: set[str] = set()
-    for node in iter_objects(model_document.get("components", {}).get("schemas", {})):
-        properties = node.get("properties")
-        if not isinstance(properties, dict):
-            continue
-        for name in properties:
-            if not isinstance(name, str):
-                continue
-            if unicodedata.normalize("NFKC", name) != name:
-                unstable.add(name)
-            else:
-                stable.add(snake_case(name, fallback="field"))
-    taken = Namespace(stable)
-    return {name: taken.claim(snake_case(name, fallback="field")) for name in sorted(unstable)}
-
-
-def _names_first(
-    model_document: dict[str, Any], expected: tuple[str, ...]
-) -> tuple[dict[str, Any], str]:
-    """The document with a first schema that refers to every named schema, and its name.
-
-    The model renderer names an inline schema (a property's enum, say) after its property
-    when it meets it, and a component schema met later with that name gets a number: the
-    ``Status`` the client returns would be the ``status`` enum of an earlier schema. A first
-    schema that refers to every component claims their names before any inline schema is
-    seen; its class is removed from the output.
-    """
-    schemas = model_document["components"]["schemas"]
-    order_name, counter = "StubforgeNameOrder", 2
-    while order_name in schemas:
-        order_name, counter = f"StubforgeNameOrder{counter}", counter + 1
-    order = {"anyOf": [{"$ref": SCHEMA_PREFIX + name} for name in expected]}
-    components = {**model_document["components"], "schemas": {order_name: order, **schemas}}
-    return {**model_document, "components": components}, order_name
-
-
-def _without_class(source: str, name: str) -> str:
-    """``source`` without the class ``name`` and the statements that mention it."""
-    lines = source.split("\n")
-    drop: set[int] = set()
-    for node in ast.parse(source).body:
-        mentions = isinstance(node, ast.ClassDef) and node.name == name
-        if not mentions and not isinstance(node, ast.ClassDef | ast.ImportFrom | ast.Import):
-            mentions = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
-        if mentions:
-            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-            drop.update(range(first - 1, node.end_lineno or node.lineno))
-    return "\n".join(line for index, line in enumerate(lines) if index not in drop)
+    """The models source and its class names, rendered in this process."""
+    source, tree = rendered(model_document, expected)
+    return source, class_names(tree)
 
 
 def _check_classes(defined: set[str], plan: Plan, spec: Spec) -> None:

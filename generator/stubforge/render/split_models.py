@@ -152,14 +152,31 @@ def _defined(statement: ast.stmt) -> list[str]:
 def _used(statement: ast.stmt) -> set[str]:
     """Every name the statement reads, forward references in string annotations included."""
     found: set[str] = set()
-    for node in ast.walk(statement):
-        if isinstance(node, ast.Name):
+    for node in _nodes(statement):
+        if type(node) is ast.Name:
             found.add(node.id)
-        elif isinstance(node, ast.AnnAssign | ast.arg):
+        elif type(node) is ast.AnnAssign or type(node) is ast.arg:
             found |= _names_in_strings(node.annotation)
-        elif isinstance(node, ast.ClassDef):
+        elif type(node) is ast.ClassDef:
             for base in node.bases:
                 found |= _names_in_strings(base)
+    return found
+
+
+def _nodes(root: ast.AST) -> list[ast.AST]:
+    """Every node under ``root`` (``ast.walk``'s nodes, in another order): a model module has
+    hundreds of thousands, and the generic walk's generators cost most of the split."""
+    found: list[ast.AST] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                stack.append(value)
+            elif type(value) is list:
+                stack.extend(item for item in value if isinstance(item, ast.AST))
     return found
 
 
@@ -167,8 +184,8 @@ def _names_in_strings(annotation: ast.expr | None) -> set[str]:
     if annotation is None:
         return set()
     found: set[str] = set()
-    for node in ast.walk(annotation):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+    for node in _nodes(annotation):
+        if type(node) is ast.Constant and isinstance(node.value, str):
             try:
                 parsed = ast.parse(node.value, mode="eval")
             except SyntaxError:

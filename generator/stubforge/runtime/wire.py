@@ -35,6 +35,9 @@ class WireModel(BaseModel):
         use_enum_values=False,
         # Property names come from the spec: ``model_dump_`` is a field, not a clash to warn about.
         protected_namespaces=(),
+        # Validators and serializers are built when a model is first used, not when its class
+        # is made: importing the models of a large spec builds none of them.
+        defer_build=True,
     )
 
     @classmethod

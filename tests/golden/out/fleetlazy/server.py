@@ -14,10 +14,7 @@ documented error model to answer with it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Final, Protocol
-
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from typing import TYPE_CHECKING, Final, Protocol
 
 from . import models
 from ._runtime import auth_checks as _auth
@@ -32,6 +29,13 @@ from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
 from ._runtime.server_bodies import HttpError, Reply, RequestStream
 from ._runtime.server_calls import ServerParam
 from ._runtime.serving import ServiceError
+
+# FastAPI is imported when ``create_app`` builds an app, not with this module.
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
+    from fastapi.responses import Response
+else:
+    from ._runtime.lazy import FastAPI
 
 __all__ = [
     "Api",

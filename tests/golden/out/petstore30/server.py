@@ -14,10 +14,7 @@ documented error model to answer with it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Final, Protocol
-
-from fastapi import FastAPI, Request
-from fastapi.responses import Response, StreamingResponse
+from typing import TYPE_CHECKING, Final, Protocol
 
 from . import _runtime, models
 from ._runtime import auth_checks as _auth
@@ -32,6 +29,13 @@ from ._runtime.schemes import ApiKey, HttpAuth, Location, Scheme
 from ._runtime.server_bodies import FieldRule, HttpError, Reply, RequestStream, StreamBody
 from ._runtime.server_calls import ServerParam
 from ._runtime.serving import ServiceError
+
+# FastAPI is imported when ``create_app`` builds an app, not with this module.
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
+    from fastapi.responses import Response, StreamingResponse
+else:
+    from ._runtime.lazy import FastAPI, StreamingResponse
 
 __all__ = [
     "Api",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import binascii
 import re
-from calendar import monthrange
+from datetime import date
 from typing import Final
 
 DATE_TIME_PATTERN: Final = (
@@ -49,8 +49,9 @@ def date_time_fields(text: str) -> tuple[str, ...] | None:
     match = _DATE_TIME.match(text)
     if match is None:
         return None
-    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
-    if year == 0 or day > monthrange(year, month)[1]:
+    try:  # year 0 and days the month lacks (``calendar`` would cost an import for this alone)
+        date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
         return None
     return match.groups("")
 

@@ -16,18 +16,19 @@ import os
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from starlette.requests import Request
 
 from .media import essence as media_essence
 from .media import is_json
 from .param_parsing import Shape, parse_query, query_pairs
 from .param_styles import header_value
 from .response_headers import ResponseHeaders
+
+if TYPE_CHECKING:
+    from starlette.datastructures import UploadFile
+    from starlette.requests import Request
 
 __all__ = [
     "BodyTooLarge",
@@ -248,6 +249,8 @@ class HttpError(Exception):
 
 
 async def _file_chunks(path: Path) -> AsyncIterator[bytes]:
+    from starlette.concurrency import run_in_threadpool
+
     stream = await run_in_threadpool(path.open, "rb")
     try:
         while chunk := await run_in_threadpool(stream.read, CHUNK_SIZE):

@@ -20,12 +20,10 @@ import types
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
 
-from pydantic import BaseModel, RootModel, ValidationError
-from starlette.requests import HTTPConnection
-from starlette.types import ASGIApp, Receive, Scope, Send
+from pydantic import BaseModel, ValidationError
 
 from .grammar import decode_base64
 from .param_parsing import (
@@ -41,6 +39,10 @@ from .param_parsing import (
 )
 from .server_bodies import Reply
 from .wire import adapter
+
+if TYPE_CHECKING:
+    from starlette.requests import HTTPConnection
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 __all__ = [
     "EncodedSlashRouting",
@@ -204,9 +206,11 @@ def _as_declared(annotation: object, value: object, deep: bool) -> object:
         if isinstance(value, dict) and len(args) == 2:
             return {key: _as_declared(args[1], item, deep) for key, item in value.items()}
         return value
-    if isinstance(annotation, type) and issubclass(annotation, RootModel):
-        return _as_declared(annotation.model_fields["root"].annotation, value, deep)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        # The flag rather than ``RootModel``: importing that builds a schema (and loads
+        # pydantic's plugins), which a spec without root models never needs.
+        if annotation.__pydantic_root_model__:
+            return _as_declared(annotation.model_fields["root"].annotation, value, deep)
         value = _json(value) if isinstance(value, str) and not deep else value
         if isinstance(value, dict):
             fields = _fields(annotation)

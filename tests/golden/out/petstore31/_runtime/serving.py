@@ -4,26 +4,29 @@
 media type checks, parameter conversion, and error answers shaped as the spec documents them.
 
 The generated ``server`` module holds only what the spec decides (routes, signatures, which
-types to decode); everything here is the same for every spec.
+types to decode); everything here is the same for every spec. FastAPI and Starlette are imported
+when an app is built or answers, not with the module: importing a server costs what its
+models and interface cost.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
 from pydantic import ValidationError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .auth_checks import Unauthorized
 from .errors import ErrorTable, documented_for, error_answer
 from .server_bodies import BodyTooLarge, HttpError
 from .server_calls import ParameterError, _as_declared
 from .wire import adapter, decode_json
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
+    from fastapi.responses import Response
 
 __all__ = [
     "Handler",
@@ -41,7 +44,9 @@ __all__ = [
     "read_form",
 ]
 
-Handler = Callable[[Request], Awaitable[tuple[int, bytes | None, str, dict[str, str]] | Response]]
+Handler = Callable[
+    ["Request"], Awaitable["tuple[int, bytes | None, str, dict[str, str]] | Response"]
+]
 """One operation: the status, body, media type and headers of its success answer (or a
 streamed answer, made whole)."""
 
@@ -90,6 +95,8 @@ def answer_error(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """An error answer whose body is what the spec documents for ``status_code``."""
+    from starlette.responses import Response
+
     content, media_type = error_answer(
         errors,
         status_code,
@@ -253,6 +260,8 @@ def location(request: Request, value: object) -> dict[str, str]:
 
 def endpoint(handler: Handler, errors: ErrorTable) -> Callable[[Request], Awaitable[Response]]:
     """A route that answers with what ``handler`` returns, or with an error body as documented."""
+    from starlette.requests import Request
+    from starlette.responses import Response
 
     async def answer(request: Request) -> Response:
         try:
@@ -299,6 +308,9 @@ def endpoint(handler: Handler, errors: ErrorTable) -> Callable[[Request], Awaita
             headers={**_id_headers(request), **headers},
         )
 
+    # FastAPI reads the route's signature to pass it the request; this module names the
+    # classes for type checkers only, so the signature holds the classes themselves.
+    answer.__annotations__ = {"request": Request, "return": Response}
     return answer
 
 
@@ -307,6 +319,7 @@ _HTTP_CODES = {404: "NotFound", 405: "MethodNotAllowed"}
 
 def install_error_handlers(app: FastAPI, errors: ErrorTable) -> None:
     """Answer routing errors (unknown path, wrong method) with ``errors``' documented shape."""
+    from starlette.exceptions import HTTPException as StarletteHTTPException
 
     async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, StarletteHTTPException)
