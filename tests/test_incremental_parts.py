@@ -141,8 +141,8 @@ def _modules(env: jinja2.Environment, spec: Spec) -> tuple[dict[str, list[Part]]
     wire = env.get_template("_client_wire.j2").module
     server = env.get_template("_server_parts.j2").module
     parts = {
-        "client.py": client_parts(client, wire, plan.api, HEADER),  # type: ignore[arg-type]
-        "server.py": server_parts(server, plan.api, HEADER),  # type: ignore[arg-type]
+        "client.py": client_parts(client, wire, plan.api, HEADER),
+        "server.py": server_parts(server, plan.api, HEADER),
     }
     return parts, plan.api
 

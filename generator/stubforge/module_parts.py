@@ -146,8 +146,12 @@ def render_modules(
         for index in changed:
             module.raw(index)
     files: dict[str, bytes] = {}
-    for name, (record, changed) in pending.items():
-        files.update(_part_files(described[name], record, changed, mark))
+    for name, (record, changed) in list(pending.items()):
+        try:
+            files.update(_part_files(described[name], record, changed, mark))
+        except _Doubt:  # a part that renders nothing
+            del pending[name]
+            whole.append(name)
     formatted = _format_whole(described, whole, mark, files, present, format_python)
     records: dict[str, ModuleRecord] = {}
     late: list[str] = []

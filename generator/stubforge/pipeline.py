@@ -250,10 +250,10 @@ def _render(
             if "client.py" in partwise:
                 macros = env.get_template("_client_parts.j2").module
                 wire = env.get_template("_client_wire.j2").module
-                found["client.py"] = client_parts(macros, wire, plan.api, top)  # type: ignore[arg-type]
+                found["client.py"] = client_parts(macros, wire, plan.api, top)
             if "server.py" in partwise:
                 macros = env.get_template("_server_parts.j2").module
-                found["server.py"] = server_parts(macros, plan.api, top)  # type: ignore[arg-type]
+                found["server.py"] = server_parts(macros, plan.api, top)
             return render_modules(found, cache, others, formatter)
 
         jobs["modules"] = Job("", dict, finished=modules, expected=tuple(partwise))

@@ -13,16 +13,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from stubforge.ir import Api, Operation, Resource
 from stubforge.render.code import resource_order, route_order
-
-
-class Macros(Protocol):
-    """A template module's macros, called by name (``jinja2`` exposes them as attributes)."""
-
-    def __getattr__(self, name: str) -> Callable[..., str]: ...
 
 
 @dataclass(frozen=True)
@@ -51,11 +44,12 @@ class _Digests:
         return found[1]
 
 
-def _call(macros: Macros, name: str, *args: object) -> Callable[[], str]:
+def _call(macros: object, name: str, *args: object) -> Callable[[], str]:
+    """A macro of a template module (``Template.module``, its macros as attributes)."""
     return lambda: str(getattr(macros, name)(*args))
 
 
-def client_parts(parts: Macros, wire: Macros, api: Api, header: str) -> list[Part]:
+def client_parts(parts: object, wire: object, api: Api, header: str) -> list[Part]:
     """The parts of ``client.py``, in ``client.py.j2``'s order."""
     digest = _Digests()
     found = [Part("preamble", False, None, _call(parts, "preamble", api, header))]
@@ -86,7 +80,7 @@ def _resource_inputs(node: Resource, digest: _Digests) -> str:
     return repr((node.class_name, node.segment, children, operations))
 
 
-def server_parts(parts: Macros, api: Api, header: str) -> list[Part]:
+def server_parts(parts: object, api: Api, header: str) -> list[Part]:
     """The parts of ``server.py``, in ``server.py.j2``'s order."""
     digest = _Digests()
     found = [Part("preamble", False, None, _call(parts, "preamble", api, header))]
