@@ -19,7 +19,6 @@ is rendered and formatted whole.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -247,9 +246,15 @@ def _part_files(
 
 
 def _segments(text: str, mark: str, count: int) -> list[str]:
-    found = re.split(rf"(?m)^ *# {re.escape(mark)}\n", text)
+    """The text between the marker lines (each a line of its own, after its indentation)."""
+    found = text.split(f"# {mark}\n")
     if len(found) != count:
         raise _Doubt(f"{len(found)} parts where {count} were marked")
+    for index in range(count - 1):
+        before = found[index].rstrip(" ")
+        if before and not before.endswith("\n"):
+            raise _Doubt("a marker that is not a line of its own")
+        found[index] = before
     return found
 
 
