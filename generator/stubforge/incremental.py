@@ -27,12 +27,14 @@ from pathlib import Path
 
 from stubforge.config import Config
 from stubforge.fingerprint import folder_digests, generator_folder, template_folder, tool_versions
+from stubforge.module_parts import Formatter, ModuleRecord
 
 CACHE_FOLDER = ".stubforge-cache"
 _INDEX = "render.json"
 _VALIDATION = "validation.json"
 _NOTES = "notes.json"
 _BLOBS = "render"
+_PARTS = "parts"
 _FORMAT = 2
 
 
@@ -52,6 +54,10 @@ class Job:
     # The files a started job will make, as far as known before: the other files are
     # formatted beside them (while it runs), as when every file is formatted at once.
     expected: tuple[str, ...] = ()
+    # Making the files finished (formatted, reusing what it can by itself), given the names
+    # of the package's other files and the formatter: used instead of ``make``, never reused
+    # whole. The other files made are formatted in its first call.
+    finished: Callable[[frozenset[str], Formatter], dict[str, bytes]] | None = None
 
 
 def toolchain_digest(config: Config) -> str:
@@ -153,6 +159,51 @@ class RenderCache:
         """Whether a clean validation is recorded at all (else no key needs computing)."""
         return (self.folder / _VALIDATION).is_file()
 
+    def module_record(self, name: str) -> ModuleRecord | None:
+        """The parts of the module ``name`` as the last render left them, if intact: one file
+        of the parts' texts, after a line that describes them."""
+        try:
+            content = (self.folder / _PARTS / _part_file(name)).read_bytes()
+            head, _, body = content.partition(b"\n")
+            data = json.loads(head)
+            if data["digest"] != _digest(body):
+                return None
+            text = body.decode()
+            texts: list[str] = []
+            start = 0
+            for length in data["lengths"]:
+                texts.append(text[start : start + length])
+                start += length
+            if start != len(text) or not len(texts) == len(data["keys"]) == len(data["gaps"]):
+                return None
+            keys = tuple(str(key) for key in data["keys"])
+            gaps = tuple(int(gap) for gap in data["gaps"])
+            return ModuleRecord(str(data["layout"]), keys, gaps, tuple(texts))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def store_module(self, name: str, record: ModuleRecord) -> None:
+        """Record the parts of the module ``name`` (at ``commit``)."""
+        self._staged.append(lambda: self._store_module(name, record))
+
+    def _store_module(self, name: str, record: ModuleRecord) -> None:
+        try:
+            folder = self.folder / _PARTS
+            folder.mkdir(parents=True, exist_ok=True)
+            _ignore_in_git(self.folder)
+            body = "".join(record.texts).encode()
+            data = {
+                "layout": record.layout,
+                "digest": _digest(body),
+                "keys": record.keys,
+                "gaps": record.gaps,
+                "lengths": [len(text) for text in record.texts],
+            }
+            head = json.dumps(data, separators=(",", ":")).encode()
+            _write_atomically(folder / _part_file(name), head + b"\n" + body)
+        except OSError:
+            pass
+
     def validated(self, key: str) -> bool:
         """Whether the spec ``key`` names was validated last time and found clean (no warnings
         beyond the loader's own, which every load finds again)."""
@@ -216,6 +267,10 @@ class RenderCache:
             pass
 
 
+def _part_file(module: str) -> str:
+    return module.replace("/", "+")
+
+
 def recorded(config: Config, job: str) -> bool:
     """Whether the last render recorded files for ``job`` (which may be reused), known before
     the toolchain's digest is."""
@@ -225,7 +280,7 @@ def recorded(config: Config, job: str) -> bool:
 def render_files(
     cache: RenderCache | None,
     jobs: Mapping[str, Job],
-    format_python: Callable[[dict[str, bytes], frozenset[str]], dict[str, bytes]],
+    format_python: Formatter,
 ) -> dict[str, bytes]:
     """Every file of ``jobs``: taken from the cache where a job's key matches, else made (and
     formatted with the other names present, as a full render formats them: the files made here
@@ -234,7 +289,10 @@ def render_files(
     made: dict[str, dict[str, bytes]] = {}
     reused: dict[str, dict[str, bytes]] = {}
     started: dict[str, Callable[[], dict[str, bytes]]] = {}
+    finishing = {name: job for name, job in jobs.items() if job.finished is not None}
     for name, job in jobs.items():
+        if name in finishing:
+            continue
         found = None if cache is None else cache.reuse(name, keys[name])
         if found is not None:
             reused[name] = found
@@ -246,17 +304,35 @@ def render_files(
             made[name] = job.make()
     present = frozenset(file for files in reused.values() for file in files)
     expected = frozenset(file for name in started for file in jobs[name].expected)
+    owned = {name: frozenset(job.expected) for name, job in finishing.items()}
+    finishes = frozenset(file for files in owned.values() for file in files)
     fresh = {file: content for files in made.values() for file, content in files.items()}
-    formatted = format_python(fresh, present | expected) if fresh else {}
+    formatted: dict[str, bytes] = {}
+
+    def formatting(files: dict[str, bytes], names: frozenset[str]) -> dict[str, bytes]:
+        waiting = {file: content for file, content in fresh.items() if file not in formatted}
+        result = format_python({**files, **waiting}, names)
+        formatted.update((file, result[file]) for file in waiting)
+        return {file: result[file] for file in files}
+
+    finished: dict[str, dict[str, bytes]] = {}
+    for name, job in finishing.items():
+        assert job.finished is not None
+        others = present | expected | frozenset(fresh) | (finishes - owned[name])
+        finished[name] = job.finished(others, formatting)
+    waiting = {file: content for file, content in fresh.items() if file not in formatted}
+    if waiting:
+        formatted |= format_python(waiting, present | expected | finishes)
     for name, finish in started.items():
         made[name] = finish()
     later = {file: content for name in started for file, content in made[name].items()}
     if later:
-        formatted |= format_python(later, present | frozenset(fresh))
+        formatted |= format_python(later, present | frozenset(fresh) | finishes)
     made = {name: made[name] for name in jobs if name in made}
     parts = reused | {name: {f: formatted[f] for f in files} for name, files in made.items()}
     if cache is not None:
-        cache.store({name: (keys[name], parts[name]) for name in jobs})
+        cache.store({name: (keys[name], parts[name]) for name in jobs if name in parts})
+    parts |= finished
     return {file: content for name in jobs for file, content in parts[name].items()}
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from stubforge.incremental import RenderCache
+    from stubforge.module_parts import Formatter
     from stubforge.render.model_worker import ModelWorker
 
 
@@ -217,17 +218,10 @@ def _render(
 
         return environment(config.templates)
 
-    def template(
-        output: str, name: str, target: str, first: bool
-    ) -> Callable[[], dict[str, bytes]]:
-        def make() -> dict[str, bytes]:
-            from stubforge.render.code import render
+    def rendered(name: str, **extra: object) -> str:
+        from stubforge.render.code import render
 
-            if first:  # one stage per target, however many files it renders
-                stage(target)
-            return {output: render(environment(), name, **context).encode()}
-
-        return make
+        return render(environment(), name, **context, **extra)
 
     # Each file's inputs: what it is rendered from, as text that changes whenever they do.
     model_inputs = (
@@ -249,21 +243,43 @@ def _render(
         ),
         "py.typed": Job("", lambda: {"py.typed": b""}),
     }
-    api = repr((top, plan.api))
+    # The client and server render in parts (``module_parts.py``), unless a template of their
+    # own replaces ours; the other templates are small: their rendered text is their key.
+    partwise = {
+        output: name
+        for output, name in (("client.py", "client.py.j2"), ("server.py", "server.py.j2"))
+        if config.templates is None or not (config.templates / name).is_file()
+    }
     for target in TARGETS:
-        for index, (output, name) in enumerate(target.templates):
-            make = template(output, name, target.name, index == 0)
-            jobs[output] = Job(f"{name}\0{api}", make)
+        outputs = [(output, name) for output, name in target.templates if output not in partwise]
+        for index, (output, name) in enumerate(outputs):
+            # A replaced client or server template renders whole, keyed by the whole API.
+            whole = output in ("client.py", "server.py")
+            text = repr((top, plan.api)) if whole else rendered(name)
+            stage_name = target.name if index == 0 else None  # one stage per target
+            jobs[output] = Job(f"{name}\0{text}", _made(output, text, stage_name, rendered))
+    if partwise:
+
+        def modules(others: frozenset[str], formatter: Formatter) -> dict[str, bytes]:
+            from stubforge.module_parts import render_modules
+            from stubforge.render.parts import client_parts, server_parts
+
+            env = environment()
+            found = {}
+            if "client.py" in partwise:
+                macros = env.get_template("_client_parts.j2").module
+                wire = env.get_template("_client_wire.j2").module
+                found["client.py"] = client_parts(macros, wire, plan.api, top)
+            if "server.py" in partwise:
+                macros = env.get_template("_server_parts.j2").module
+                found["server.py"] = server_parts(macros, plan.api, top)
+            return render_modules(found, cache, others, formatter)
+
+        jobs["modules"] = Job("", dict, finished=modules, expected=tuple(partwise))
     if config.contract_tests:
-
-        def contract_tests() -> dict[str, bytes]:
-            from stubforge.render.code import render
-
-            source = render(environment(), "test_contract.py.j2", **context, spec_name=spec_name)
-            return {"test_contract.py": source.encode()}
-
-        inputs = f"test_contract.py.j2\0{spec_name}\0{api}"
-        jobs["test_contract.py"] = Job(inputs, contract_tests)
+        tests = rendered("test_contract.py.j2", spec_name=spec_name)
+        inputs = f"test_contract.py.j2\0{spec_name}\0{tests}"
+        jobs["test_contract.py"] = Job(inputs, lambda: {"test_contract.py": tests.encode()})
 
     def formatted(fresh: dict[str, bytes], present: frozenset[str]) -> dict[str, bytes]:
         stage("format")
@@ -281,6 +297,22 @@ def _render(
 def _notes(warnings: list[Diagnostic]) -> list[list[str]]:
     """Warnings as the cache keeps them: message, JSON pointer and hint."""
     return [[w.message, w.location.pointer or "", w.hint or ""] for w in warnings]
+
+
+def _made(
+    output: str, text: str, stage_name: str | None, rendered: Callable[[str], str]
+) -> Callable[[], dict[str, bytes]]:
+    """How a template's file is made: its text, rendered already where it is the key (a
+    replaced client or server template's key is the API: it renders now)."""
+
+    def make() -> dict[str, bytes]:
+        if stage_name is not None:
+            stage(stage_name)
+        if output in ("client.py", "server.py"):
+            return {output: rendered(f"{output}.j2").encode()}
+        return {output: text.encode()}
+
+    return make
 
 
 def _sources(config: Config, spec: Spec) -> list[Path]:

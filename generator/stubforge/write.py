@@ -70,8 +70,9 @@ def ruff_version() -> str:
 def format_python(files: dict[str, bytes], present: Iterable[str] = ()) -> dict[str, bytes]:
     """Tidy imports and format every Python file with ruff, in one call each, in isolation.
 
-    ``present`` names the package's other files (already formatted): they are there, empty,
-    so that sorting imports sees the same modules as when every file is formatted at once."""
+    ``present`` names the package's other files (already formatted): their top-level modules
+    and folders are there, empty, so that sorting imports sees the same modules as when every
+    file is formatted at once (it tells first-party modules by their first name)."""
     python = {name: content for name, content in files.items() if name.endswith(".py")}
     if not python:
         return files
@@ -79,15 +80,15 @@ def format_python(files: dict[str, bytes], present: Iterable[str] = ()) -> dict[
     settings = ["--isolated", "--line-length", "100", "--target-version", "py311", "--no-cache"]
     with tempfile.TemporaryDirectory(prefix="stubforge-format-") as folder:
         root = Path(folder)
-        for name in present:
-            if name.endswith(".py") and name not in python:
-                placeholder = root / name
-                placeholder.parent.mkdir(parents=True, exist_ok=True)
-                placeholder.write_bytes(b"")
+        for top in {name.split("/", 1)[0] for name in present if name.endswith(".py")}:
+            if top.endswith(".py"):
+                (root / top).write_bytes(b"")
+            else:
+                (root / top).mkdir()
         for name, content in python.items():
             target = root / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            target.write_bytes(content)  # over its placeholder, where it had one
         for command in (
             [
                 ruff,

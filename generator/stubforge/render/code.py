@@ -18,7 +18,7 @@ from urllib.parse import quote
 import jinja2
 
 import stubforge
-from stubforge.ir import Operation, Response
+from stubforge.ir import Operation, Resource, Response
 from stubforge.render.invisible import NOT_PLAIN as _NOT_PLAIN
 from stubforge.render.invisible import escape_char as _escape_char
 from stubforge.render.invisible import unsafe as _unsafe
@@ -132,6 +132,20 @@ def route_order(operations: Iterable[Operation]) -> list[Operation]:
     return sorted(operations, key=key)
 
 
+def resource_order(root: Resource) -> list[Resource]:
+    """Every node of the resource tree, children before their parent (a class is declared
+    after the classes its accessors return)."""
+    found: list[Resource] = []
+
+    def visit(node: Resource) -> None:
+        for child in node.children:
+            visit(child)
+        found.append(node)
+
+    visit(root)
+    return found
+
+
 def _is_error(status: str) -> bool:
     return status == "default" or status[:1] in ("4", "5")
 
@@ -186,6 +200,7 @@ def environment(user_templates: Path | None) -> jinja2.Environment:
         url_segment=url_segment,
         route_path=route_path,
         route_order=route_order,
+        resource_order=resource_order,
         error_responses=error_responses,
         shared_error_responses=shared_error_responses,
         docstring=docstring,
