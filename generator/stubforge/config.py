@@ -27,6 +27,10 @@ class Setting:
     is_path: bool = False
 
 
+# The file in the output folder that records what was written and what it was made from
+# (``write.Manifest``); here, where a command can look for it without importing the writer.
+MANIFEST = ".stubforge-manifest.json"
+
 SETTINGS: dict[str, Setting] = {
     "spec": Setting(str, "the OpenAPI or CSDL file", 'spec = "spec/openapi.yaml"', is_path=True),
     "out": Setting(str, "the generated package's folder", 'out = "generated"', is_path=True),

@@ -7,8 +7,6 @@ that dies midway leaves the previous output as it was. A manifest records what w
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import difflib
 import glob
 import hashlib
@@ -25,9 +23,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
+from stubforge.config import MANIFEST as MANIFEST
 from stubforge.errors import Diagnostic, Location, StubforgeError
 
-MANIFEST = ".stubforge-manifest.json"
 _SKIP_DIRS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
 
 
@@ -308,7 +306,9 @@ def _exchange(a: Path, b: Path) -> bool:
     """Swap two directories in one step where the kernel can; False if it cannot."""
     if not sys.platform.startswith("linux"):
         return False
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)  # the process's own symbols, libc's among them
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False

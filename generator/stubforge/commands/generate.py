@@ -33,8 +33,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
+    from stubforge.config import MANIFEST
     from stubforge.render import model_worker
-    from stubforge.write import MANIFEST
 
     console = Console.of(args)
     config = config_from(args)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import struct
 import subprocess
 import sys
@@ -77,6 +76,8 @@ class ModelWorker:
         if not plan.api.models or not self._spawn():
             files = model_files(rendering.render_models(plan, spec), header, split_above)
             return lambda: files
+        import pickle
+
         document = rendering._repaired(plan, spec)
         request = (document, plan.api.models, header, split_above)
         sent = self._send(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
@@ -109,7 +110,13 @@ class ModelWorker:
             self._tried = True
             package_root = str(Path(__file__).resolve().parents[2])
             path = os.environ.get("PYTHONPATH")
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, path]))}
+            env = {
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join(filter(None, [package_root, path])),
+                # Pydantic plugins watch validation; the renderer's own settings models are
+                # none of their business, and looking them up costs every worker its start.
+                "PYDANTIC_DISABLE_PLUGINS": "__all__",
+            }
             try:
                 self._process = subprocess.Popen(
                     [sys.executable, "-m", "stubforge.render.model_worker"],
@@ -133,6 +140,8 @@ class ModelWorker:
         return True
 
     def _receive(self) -> tuple[Any, ...] | None:
+        import pickle
+
         process = self._process
         if process is None or process.stdout is None:
             return None
@@ -192,6 +201,8 @@ def _read_message(stream: IO[bytes]) -> bytes | None:
 
 def main() -> None:
     """The worker: warm up while the request comes, render it, answer, exit."""
+    import pickle
+
     from stubforge.render import model_renderer as renderer
     from stubforge.render.split_models import model_files
 
