@@ -32,6 +32,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from stubforge.collector import paused
 from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.naming import Namespace, snake_case
 from stubforge.python.names import RUNTIME_TYPES
@@ -39,7 +40,14 @@ from stubforge.render.invisible import escape_invisible
 from stubforge.render.model_schema import may_default_to_model, schema_nodes
 from stubforge.spec import SCHEMA_PREFIX, iter_objects
 
-__all__ = ["RendererFailed", "class_names", "may_take_names", "render_with", "rendered"]
+__all__ = [
+    "RendererFailed",
+    "class_names",
+    "may_take_names",
+    "parse_module",
+    "render_with",
+    "rendered",
+]
 
 
 # The renderer wants an absolute import path for a type override; the import override then
@@ -191,7 +199,14 @@ def render_with(
     source = escape_invisible(source)
     if names_first:
         source = _without_class(source, order_name)
-    return source, ast.parse(source)
+    return source, parse_module(source)
+
+
+def parse_module(source: str) -> ast.Module:
+    """``ast.parse`` with the cycle collector paused (``collector.py``): on the Graph module's
+    models, whose renderer leaves a large heap behind, the parse takes 0.10 s instead of 0.25."""
+    with paused():
+        return ast.parse(source)
 
 
 def _unstable_field_names(model_document: dict[str, Any]) -> dict[str, str]:
@@ -243,7 +258,7 @@ def _without_class(source: str, name: str) -> str:
     """``source`` without the class ``name`` and the statements that mention it."""
     lines = source.split("\n")
     drop: set[int] = set()
-    for node in ast.parse(source).body:
+    for node in parse_module(source).body:
         mentions = isinstance(node, ast.ClassDef) and node.name == name
         if not mentions and not isinstance(node, ast.ClassDef | ast.ImportFrom | ast.Import):
             mentions = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))

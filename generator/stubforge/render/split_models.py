@@ -24,6 +24,8 @@ import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from stubforge.collector import paused
+
 DEFAULT_SPLIT_ABOVE = 200
 """Models at most this many stay one ``models.py``; above it they become a lazy package."""
 
@@ -53,11 +55,12 @@ def model_files(
     ``split_above`` (and the source can be split: every statement belongs to a definition).
     ``tree`` is the source's syntax tree, when the caller has it already."""
     single = {"models.py": f"{header}\n{_DOCSTRING}\n\n{source}".encode()}
-    tree = ast.parse(source) if tree is None else tree
-    classes = sum(isinstance(node, ast.ClassDef) for node in tree.body)
-    if classes <= split_above:
-        return single
-    split = _split(source, tree, header)
+    with paused():  # many objects, no cycles (the Graph module's split: 0.25 s -> 0.12 s)
+        tree = ast.parse(source) if tree is None else tree
+        classes = sum(isinstance(node, ast.ClassDef) for node in tree.body)
+        if classes <= split_above:
+            return single
+        split = _split(source, tree, header)
     return single if split is None else split
 
 
