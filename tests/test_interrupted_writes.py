@@ -212,3 +212,48 @@ def test_an_output_path_that_is_a_file_is_refused(
     assert "the output path is a file" in capsys.readouterr().err
     assert out.read_text() == "my file\n"
     assert leftovers(out) == []
+
+
+def test_every_file_is_flushed_to_disk_before_the_folders_swap(
+    previous: Path, new_spec: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fsync = os.fsync
+    flushed: list[str] = []
+
+    def recording_fsync(fd: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr("stubforge.write.os.fsync", recording_fsync)
+    assert (
+        main(["generate", "--spec", str(new_spec), "--out", str(previous), "--package", "pkg"]) == 0
+    )
+    (staging,) = {Path(name).parent.parent for name in flushed if name.endswith("/note-0000.txt")}
+    files = {
+        p.relative_to(previous).as_posix()
+        for p in previous.rglob("*")
+        if p.is_file() and not p.is_symlink()
+    }
+    assert len(flushed) == len(files) > USER_FILES  # in threads, each once
+    assert {Path(name).relative_to(staging).as_posix() for name in flushed} == files
+
+
+def test_a_flush_that_fails_leaves_the_previous_output(
+    previous: Path, new_spec: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = tree(previous)
+    real_fsync = os.fsync
+    calls: list[int] = []
+
+    def disk_full_once(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 200:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr("stubforge.write.os.fsync", disk_full_once)
+    code = main(["generate", "--spec", str(new_spec), "--out", str(previous), "--package", "pkg"])
+    monkeypatch.undo()
+    assert code != 0
+    assert tree(previous) == before
+    assert leftovers(previous) == []
