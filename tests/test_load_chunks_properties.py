@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -314,3 +315,51 @@ def test_crafted_texts_read_as_a_whole_parse_reads_them(tmp_path: Path, name: st
     _check(text, tmp_path / "cache")
     _check(BASE, tmp_path / "cache")
     _check(text, tmp_path / "cache")
+
+
+TEXTS = st.text(
+    st.sampled_from([*"ab :#'\"-?[]{},&*!|>%@`\n\t\\ ", "\xa0", "\u3000", "\xe9", "\U0001f600"]),
+    max_size=30,
+)
+KEYS = st.one_of(TEXTS, st.sampled_from(["description", "summary", "example", "x-a", "<<"]))
+VALUES = st.recursive(
+    st.one_of(TEXTS, st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, min_size=1, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@SETTINGS
+@given(
+    document=st.dictionaries(
+        KEYS, st.dictionaries(KEYS, VALUES, min_size=1, max_size=5), min_size=1, max_size=4
+    ),
+    width=st.sampled_from([8, 20, 80]),
+    indent=st.sampled_from([2, 3, 4]),
+    style=st.sampled_from([None, "'", '"', "|", ">"]),
+    flow=st.sampled_from([False, None]),
+)
+def test_dumped_documents_read_in_chunks_as_a_whole_parse_reads_them(
+    tmp_path_factory: pytest.TempPathFactory,
+    document: dict[str, Any],
+    width: int,
+    indent: int,
+    style: str | None,
+    flow: bool | None,
+) -> None:
+    """PyYAML's own output, folded at narrow widths into continuation lines of plain and quoted
+    scalars, in every scalar style."""
+    text = yaml.safe_dump(
+        document,
+        width=width,
+        indent=indent,
+        default_style=style,
+        default_flow_style=flow,
+        allow_unicode=True,
+        sort_keys=False,
+    )
+    cache = tmp_path_factory.mktemp("cache")
+    _check(text, cache)
+    _check(text, cache)
