@@ -11,12 +11,14 @@ document markers); every spec of the corpus and the fixtures is compared too.
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from yaml import _yaml
 
 from stubforge import load, load_chunks
 from stubforge.errors import StubforgeError
@@ -335,10 +337,35 @@ def test_chunks_are_used_where_they_are_exact(small_chunks: None, tmp_path: Path
         "a tab inside a value",
         "CRLF line breaks",
         "deep nesting in one entry",
-        "an alias bomb in one entry",
     ]
     for name in cut:
         assert _chunked(EDGE_CASES[name], tmp_path / "cache") is not None, name
+
+
+def test_an_alias_bomb_in_a_chunk_is_never_expanded(
+    small_chunks: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole parse counts what aliases expand to without walking it; a chunk's digest walks
+    its value, so a chunk that holds a bomb is left to the whole parse (one level more would
+    take minutes and gigabytes)."""
+    from stubforge import incremental
+
+    digested: list[str] = []
+    digest = incremental.member_blind_digest
+
+    def recorded(key: str, value: object, blind: bool) -> str:
+        digested.append(key)
+        return digest(key, value, blind)
+
+    monkeypatch.setattr(incremental, "member_blind_digest", recorded)
+    text = EDGE_CASES["an alias bomb in one entry"]
+    path = _write(tmp_path, text)
+    assert _chunked(text, tmp_path / "cache") is None
+    assert "/a" not in digested
+    with pytest.raises(StubforgeError) as raised:
+        load_spec(path, cache=tmp_path / "cache")
+    assert "YAML aliases expand this document" in raised.value.diagnostics[0].message
+    assert "/a" not in digested
 
 
 def test_aliases_share_as_in_a_whole_parse(small_chunks: None, tmp_path: Path) -> None:
@@ -458,6 +485,37 @@ def test_a_cache_made_by_another_reader_is_not_trusted(
     parses = Parses(monkeypatch)
     load_spec(path, cache=cache)
     assert parses.count > 5
+
+
+@pytest.mark.parametrize(
+    ("where", "name", "value"),
+    [
+        (yaml, "__version__", "0.0"),
+        (load, "_Loader", yaml.SafeLoader),
+        (_yaml, "get_version_string", lambda: "0.1.1"),  # a source build's own libyaml
+        (sys, "version", "3.99.0"),  # marshal's format, int and float parsing
+    ],
+)
+def test_a_pack_made_with_another_yaml_or_python_is_not_trusted(
+    small_chunks: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: object,
+    name: str,
+    value: object,
+) -> None:
+    path = _write(tmp_path, PATHS)
+    cache = tmp_path / "cache"
+    load_spec(path, cache=cache)
+    load_chunks._salt.cache_clear()
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(where, name, value)
+            parses = Parses(patched)
+            load_spec(path, cache=cache)
+            assert parses.count > 5
+    finally:
+        load_chunks._salt.cache_clear()
 
 
 def test_a_well_formed_pack_with_a_wrong_entry_falls_back_to_the_whole_parse(

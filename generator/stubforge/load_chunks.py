@@ -15,8 +15,9 @@ cache is not parsed again. The cut is made only where a whole parse provably giv
   leading ``---``), no tab in indentation, no line breaks other than LF and CRLF, no byte order
   mark inside the text, no anchor name in two chunks, no key in two chunks of one mapping.
 
-Anything else, including any chunk that fails to parse, leaves the whole text to the ordinary
-parse, whose value, errors and their locations are then exactly those of any other run.
+Anything else, including any chunk that fails to parse or whose aliases expand it past the
+limits of ``load._check_size``, leaves the whole text to the ordinary parse, whose value, errors
+and their locations are then exactly those of any other run.
 
 A cold run parses the chunks in two halves at once: a forked child parses one half and sends
 back the marshalled values.
@@ -31,6 +32,7 @@ import marshal
 import os
 import re
 import signal
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -168,6 +170,10 @@ def _parse_chunk(chunk: str, blind: bool) -> bytes:
         loader.dispose()
     ((key, value),) = document.items()
     aliases = "*" in chunk and _ALIAS.search(chunk) is not None
+    if aliases:
+        # Aliases may expand a few lines into billions of values, which the digest below would
+        # walk: such a chunk is refused, and the whole parse reports it as it does (in no time).
+        load._check_size(document, Path(), chunk)
     depth, external = (-1, True) if aliases else _measure(document)
     anchors = tuple(sorted(set(_ANCHOR.findall(chunk)))) if "&" in chunk else ()
     entry: _Entry = (key, value, depth, external, aliases, anchors, {})
@@ -437,13 +443,24 @@ class _Builder:
 
 @cache
 def _salt() -> bytes:
-    """What the values depend on besides the text: this reader, its loader, PyYAML."""
+    """What the values depend on besides the text: this reader, its loader, PyYAML and the
+    libyaml it runs on, and Python (its ``marshal`` format and number parsing)."""
     sources = [Path(__file__), Path(load.__file__), Path(__file__).with_name("incremental.py")]
     hasher = hashlib.sha256(_FORMAT + yaml.__version__.encode())
     hasher.update(load._Loader.__name__.encode())
+    hasher.update(f"\0{_libyaml_version()}\0{sys.version}\0{marshal.version}".encode())
     for source in sources:
         hasher.update(source.read_bytes())
     return hasher.digest()
+
+
+def _libyaml_version() -> str:
+    """A PyYAML built from source links the system's libyaml, whose scanner differs by version."""
+    try:
+        from yaml import _yaml
+    except ImportError:
+        return ""
+    return str(_yaml.get_version_string())
 
 
 def _read_pack(path: Path) -> dict[bytes, bytes]:
