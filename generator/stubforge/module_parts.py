@@ -11,9 +11,11 @@ for a part nested in a class or a function, that head.
 The preamble's imports are the one thing that depends on the whole module (ruff drops the
 unused ones). Each changed part is therefore formatted twice behind the preamble: as it was
 and as it is. Where the preamble comes out the same from both, the part uses the same imports
-as before, and so does the module; otherwise, as on any other doubt (a changed preamble or
-head, parts added, removed or reordered, many changed parts, an unreadable cache), the module
-is rendered and formatted whole.
+as before, and so does the module. The blank lines ruff puts around a part depend on how
+it and its neighbours begin and end: each changed part is also formatted between them, and
+must come out with the blank lines recorded. Otherwise, as on any other doubt (a changed
+preamble or head, parts added, removed or reordered, many changed parts, an unreadable
+cache), the module is rendered and formatted whole.
 """
 
 from __future__ import annotations
