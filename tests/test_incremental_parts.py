@@ -141,7 +141,7 @@ def _modules(env: jinja2.Environment, spec: Spec) -> tuple[dict[str, list[Part]]
     wire = env.get_template("_client_wire.j2").module
     server = env.get_template("_server_parts.j2").module
     parts = {
-        "client.py": client_parts(client, wire, plan.api, HEADER),
+        "client.py": client_parts(client, wire, plan.api, HEADER, own_resources=True),
         "server.py": server_parts(server, plan.api, HEADER),
     }
     return parts, plan.api

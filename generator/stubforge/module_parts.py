@@ -11,9 +11,11 @@ for a part nested in a class or a function, that head.
 The preamble's imports are the one thing that depends on the whole module (ruff drops the
 unused ones). Each changed part is therefore formatted twice behind the preamble: as it was
 and as it is. Where the preamble comes out the same from both, the part uses the same imports
-as before, and so does the module; otherwise, as on any other doubt (a changed preamble or
-head, parts added, removed or reordered, many changed parts, an unreadable cache), the module
-is rendered and formatted whole.
+as before, and so does the module. The blank lines ruff puts around a part depend on how
+it and its neighbours begin and end: each changed part is also formatted between them, and
+must come out with the blank lines recorded. Otherwise, as on any other doubt (a changed
+preamble or head, parts added, removed or reordered, many changed parts, an unreadable
+cache), the module is rendered and formatted whole.
 """
 
 from __future__ import annotations
@@ -233,7 +235,8 @@ _FILE = "_stubforge_part_{}_{}_{}.py"
 def _part_files(
     module: _Module, record: ModuleRecord, changed: list[int], mark: str
 ) -> dict[str, bytes]:
-    """Per changed part, two files behind the preamble (and its head): as it is, as it was."""
+    """Per changed part, two files behind the preamble (and its head): as it is, as it was;
+    and a third with its neighbours, where ruff decides the blank lines around it."""
     files: dict[str, bytes] = {}
     stem = module.name.removesuffix(".py").replace("/", "_")
     for index in changed:
@@ -242,7 +245,17 @@ def _part_files(
             context.append(module.raw(module.head(index)))
         files[_FILE.format(stem, index, "new")] = _marked([*context, module.raw(index)], mark)
         files[_FILE.format(stem, index, "old")] = _marked([*context, record.texts[index]], mark)
+        around = [module.raw(i) for i in _neighbourhood(module, index)]
+        files[_FILE.format(stem, index, "gaps")] = _marked(around, mark)
     return files
+
+
+def _neighbourhood(module: _Module, index: int) -> list[int]:
+    """The parts that decide the blank lines before and after part ``index`` (ruff puts more
+    after a function than after an assignment): the part, the parts on either side, what
+    they are nested in and the preamble, in module order."""
+    found = {0, index - 1, index} | ({index + 1} if index + 1 < len(module.parts) else set())
+    return sorted(found | {module.head(i) for i in found})
 
 
 def _segments(text: str, mark: str, count: int) -> list[str]:
@@ -276,6 +289,12 @@ def _patched(
             # The preamble's imports (or the head) came out otherwise.
             raise _Doubt(f"{module.parts[index].name} changes what the module imports")
         texts[index] = new[-1].rstrip("\n")
+        order = _neighbourhood(module, index)
+        around = _segments(formatted[_FILE.format(stem, index, "gaps")].decode(), mark, len(order))
+        gaps = _gaps(around)
+        for after in (index, index + 1):
+            if after in order and gaps[order.index(after)] != record.gaps[after]:
+                raise _Doubt(f"{module.parts[index].name} changes the blank lines around it")
     return ModuleRecord(module.layout, tuple(module.keys), record.gaps, tuple(texts))
 
 
@@ -284,5 +303,9 @@ def _split(module: _Module, text: str, mark: str) -> ModuleRecord:
     before each."""
     found = _segments(text, mark, len(module.parts))
     texts = [segment.rstrip("\n") for segment in found]
-    gaps = [0] + [len(segment) - len(segment.rstrip("\n")) - 1 for segment in found[:-1]]
-    return ModuleRecord(module.layout, tuple(module.keys), tuple(gaps), tuple(texts))
+    return ModuleRecord(module.layout, tuple(module.keys), tuple(_gaps(found)), tuple(texts))
+
+
+def _gaps(segments: list[str]) -> list[int]:
+    """The blank lines before each segment (none before the first)."""
+    return [0] + [len(text) - len(text.rstrip("\n")) - 1 for text in segments[:-1]]

@@ -269,7 +269,11 @@ def _render(
             if "client.py" in partwise:
                 macros = env.get_template("_client_parts.j2").module
                 wire = env.get_template("_client_wire.j2").module
-                found["client.py"] = client_parts(macros, wire, plan.api, top)
+                own = (
+                    config.templates is None
+                    or not (config.templates / "_client_parts.j2").is_file()
+                )
+                found["client.py"] = client_parts(macros, wire, plan.api, top, own_resources=own)
             if "server.py" in partwise:
                 macros = env.get_template("_server_parts.j2").module
                 found["server.py"] = server_parts(macros, plan.api, top)

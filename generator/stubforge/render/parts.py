@@ -49,18 +49,29 @@ def _call(macros: object, name: str, *args: object) -> Callable[[], str]:
     return lambda: str(getattr(macros, name)(*args))
 
 
-def client_parts(parts: object, wire: object, api: Api, header: str) -> list[Part]:
-    """The parts of ``client.py``, in ``client.py.j2``'s order."""
+def client_parts(
+    parts: object, wire: object, api: Api, header: str, *, own_resources: bool = False
+) -> list[Part]:
+    """The parts of ``client.py``, in ``client.py.j2``'s order. ``own_resources``: the
+    resource classes come from our ``_client_parts.j2``, whose ``resource_class`` reads only
+    the slice ``_resource_inputs`` describes; a replaced one may read anything the node
+    reaches, so its classes are keyed by their whole subtree."""
     digest = _Digests()
     found = [Part("preamble", False, None, _call(parts, "preamble", api, header))]
     found += [
         Part(f"declare {op.python_name}", False, digest(op), _call(wire, "declare", op))
         for op in api.operations
     ]
-    nodes = resource_order(api.root)
+    nodes = resource_order(api.root)  # children before their parent
+    keys: dict[int, str] = {}
+    for node in nodes:
+        if own_resources:
+            keys[id(node)] = _resource_inputs(node, digest)
+        else:
+            keys[id(node)] = _subtree(node, digest, keys)
     for prefix, aw in (("", False), ("Async", True)):
         for node in nodes:
-            inputs = _resource_inputs(node, digest)
+            inputs = keys[id(node)]
             render = _call(parts, "resource_class", node, prefix, aw)
             found.append(Part(f"resource {prefix}{node.class_name}", False, inputs, render))
     for head, aw in (("client_class", False), ("async_client_class", True)):
@@ -78,6 +89,15 @@ def _resource_inputs(node: Resource, digest: _Digests) -> str:
     children = [(c.attribute, c.class_name, c.parameters) for c in node.children]
     operations = [digest(op) for op in node.operations]
     return repr((node.class_name, node.segment, children, operations))
+
+
+def _subtree(node: Resource, digest: _Digests, children_keys: dict[int, str]) -> str:
+    """Everything a resource node reaches: its fields, its operations and its children's
+    subtrees (whose keys ``children_keys`` holds already)."""
+    children = [children_keys[id(child)] for child in node.children]
+    operations = [digest(op) for op in node.operations]
+    own = (node.class_name, node.attribute, node.segment, node.parameters, operations, children)
+    return hashlib.sha256(repr(own).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def server_parts(parts: object, api: Api, header: str) -> list[Part]:
