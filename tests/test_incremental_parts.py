@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from stubforge import pipeline
+from stubforge import module_parts, pipeline
 from stubforge.build import build
 from stubforge.config import load_config
 from stubforge.incremental import CACHE_FOLDER, RenderCache
@@ -220,6 +220,24 @@ def test_a_tampered_parts_record_renders_the_modules_whole(tmp_path: Path) -> No
     formatter = Recorder()
     assert render_modules(_modules(env, spec)[0], store, PRESENT, formatter) == _whole(env, api)
     assert {"client.py", "server.py"} <= set(formatter.names)
+
+
+def test_a_module_that_cannot_be_cut_into_parts_is_written_without_markers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cannot_cut(*args: object) -> None:
+        raise module_parts._Doubt("the formatted module does not cut at its markers")
+
+    monkeypatch.setattr(module_parts, "_split", cannot_cut)
+    spec = load_spec(SPECS / "oai-petstore-expanded.yaml")
+    env = environment(None)
+    parts, api = _modules(env, spec)
+    store = RenderCache(tmp_path / "cache", "toolchain")
+    found = render_modules(parts, store, PRESENT, format_python)
+    assert found == _whole(env, api)
+    assert all(b"stubforge-part-" not in text for text in found.values())
+    store.commit()
+    assert not (tmp_path / "cache" / "parts").exists()  # nothing recorded to reuse
 
 
 def test_a_different_toolchain_renders_the_modules_whole(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ cache), the module is rendered and formatted whole.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from collections.abc import Callable, Mapping
@@ -164,6 +165,7 @@ def render_modules(
     if late:  # doubts found only once the parts were formatted
         formatted |= _format_whole(described, late, mark, {}, present, format_python)
     texts: dict[str, bytes] = {}
+    unsplit: list[str] = []
     for name in modules:
         if name in records:
             texts[name] = records[name].text().encode()
@@ -171,8 +173,10 @@ def render_modules(
         try:
             records[name] = _split(described[name], formatted[name].decode(), mark)
             texts[name] = records[name].text().encode()
-        except _Doubt:  # no record: the module as formatted without markers
-            texts[name] = formatted[name]
+        except _Doubt:  # no record: the module formatted again, without markers
+            unsplit.append(name)
+    if unsplit:
+        texts |= _format_whole(described, unsplit, None, {}, present, format_python)
     if store is not None:
         for name, record in records.items():
             if name not in pending or pending[name][1]:  # an unchanged record stays as it is
@@ -183,22 +187,24 @@ def render_modules(
 def _format_whole(
     described: Mapping[str, _Module],
     names: list[str],
-    mark: str,
+    mark: str | None,
     files: dict[str, bytes],
     present: frozenset[str],
     format_python: Formatter,
 ) -> dict[str, bytes]:
-    """``files`` and the modules ``names`` formatted whole, with markers where they can be
-    placed, in one call; a module whose markers cannot be placed is formatted without."""
+    """``files`` and the modules ``names`` formatted whole, with markers (unless ``mark`` is
+    None) where they can be placed, in one call; a module whose markers cannot be placed is
+    formatted without."""
     files = dict(files)
     plain: dict[str, bytes] = {}
     for name in names:
         module = described[name]
         raws = [module.raw(i) for i in range(len(module.parts))]
-        try:
-            files[name] = _marked(raws, mark)
-        except _Doubt:
-            plain[name] = "".join(f"{raw}\n" for raw in raws).encode()
+        if mark is not None:
+            with contextlib.suppress(_Doubt):
+                files[name] = _marked(raws, mark)
+                continue
+        plain[name] = "".join(f"{raw}\n" for raw in raws).encode()
     everything = {**files, **plain}
     if not everything:
         return {}
