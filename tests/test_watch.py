@@ -128,5 +128,5 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.communicate()
-    assert process.returncode == 0
+    assert process.returncode == 0, rest  # what it printed after the interrupt, if anything
     assert rest.strip() == "stopped"  # no traceback
