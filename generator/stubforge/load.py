@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,8 +230,30 @@ def parse_text(text: str, path: Path) -> Json:
             document = _parse(text, path)
         except RecursionError:
             raise StubforgeError(_too_deep(path)) from None
+        except ValueError as error:
+            if "integer string conversion" not in str(error):
+                raise
+            raise StubforgeError(_too_long_integer(text, path)) from None
         _check_size(document, path, text)
     return document
+
+
+def _too_long_integer(text: str, path: Path) -> Diagnostic:
+    """An integer longer than Python converts (``sys.get_int_max_str_digits``), at its place."""
+    limit = sys.get_int_max_str_digits()
+    for found in re.finditer(r"[0-9][0-9_]*", text):
+        if sum(char.isdigit() for char in found.group()) > limit:
+            line = text.count("\n", 0, found.start()) + 1
+            column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+            where = Location(path, line, column)
+            break
+    else:
+        where = Location(path)
+    return Diagnostic(
+        f"a number with more than {limit} digits, which Python does not read as an integer",
+        where,
+        hint="quote it to make it a string, or shorten it",
+    )
 
 
 MAX_DEPTH = 128  # real specs nest 20 to 40 levels; later steps recurse once or more per level
