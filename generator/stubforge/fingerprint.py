@@ -28,6 +28,11 @@ TOOLS = ("datamodel-code-generator", "ruff", "pydantic", "jinja2", "pyyaml")
 _SKIPPED = frozenset({"__pycache__"})
 
 
+def text_digest(text: str) -> str:
+    """The SHA-256 of ``text`` (lone surrogates included, as a spec may hold them), in hex."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Inputs:
     """The digest of everything the output depends on, the source files it read (relative to

@@ -26,7 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stubforge.config import Config
-from stubforge.fingerprint import folder_digests, generator_folder, template_folder, tool_versions
+from stubforge.fingerprint import (
+    folder_digests,
+    generator_folder,
+    template_folder,
+    text_digest,
+    tool_versions,
+)
 from stubforge.module_parts import Formatter, ModuleRecord
 
 CACHE_FOLDER = ".stubforge-cache"
@@ -135,18 +141,18 @@ class RenderCache:
         try:
             blobs = self.folder / _BLOBS
             blobs.mkdir(parents=True, exist_ok=True)
-            _ignore_in_git(self.folder)
+            ignore_in_git(self.folder)
             index: dict[str, tuple[str, dict[str, str]]] = {}
             for job, (key, files) in entries.items():
                 digests = {}
                 for name, content in files.items():
                     digest = _digest(content)
                     if not (blobs / digest).is_file():
-                        _write_atomically(blobs / digest, content)
+                        write_atomically(blobs / digest, content)
                     digests[name] = digest
                 index[job] = (key, digests)
             data = {job: {"key": key, "files": files} for job, (key, files) in index.items()}
-            _write_atomically(self.folder / _INDEX, json.dumps(data, indent=1).encode())
+            write_atomically(self.folder / _INDEX, json.dumps(data, indent=1).encode())
             kept = {digest for _, files in index.values() for digest in files.values()}
             for blob in blobs.iterdir():
                 if blob.name not in kept and not blob.name.startswith("."):
@@ -190,7 +196,7 @@ class RenderCache:
         try:
             folder = self.folder / _PARTS
             folder.mkdir(parents=True, exist_ok=True)
-            _ignore_in_git(self.folder)
+            ignore_in_git(self.folder)
             body = "".join(record.texts).encode()
             data = {
                 "layout": record.layout,
@@ -200,7 +206,7 @@ class RenderCache:
                 "lengths": [len(text) for text in record.texts],
             }
             head = json.dumps(data, separators=(",", ":")).encode()
-            _write_atomically(folder / _part_file(name), head + b"\n" + body)
+            write_atomically(folder / _part_file(name), head + b"\n" + body)
         except OSError:
             pass
 
@@ -222,8 +228,8 @@ class RenderCache:
                 (self.folder / _VALIDATION).unlink(missing_ok=True)
                 return
             self.folder.mkdir(parents=True, exist_ok=True)
-            _ignore_in_git(self.folder)
-            _write_atomically(self.folder / _VALIDATION, self._validation_key(key).encode())
+            ignore_in_git(self.folder)
+            write_atomically(self.folder / _VALIDATION, self._validation_key(key).encode())
         except OSError:
             pass
 
@@ -261,8 +267,8 @@ class RenderCache:
                 data = {}
             data[job] = {"key": key, "notes": notes, "digest": _digest(key + json.dumps(notes))}
             self.folder.mkdir(parents=True, exist_ok=True)
-            _ignore_in_git(self.folder)
-            _write_atomically(self.folder / _NOTES, json.dumps(data).encode())
+            ignore_in_git(self.folder)
+            write_atomically(self.folder / _NOTES, json.dumps(data).encode())
         except OSError:
             pass
 
@@ -340,14 +346,14 @@ def documentation_blind_digest(document: object) -> str:
     """A digest of ``document`` that ignores the text of ``summary`` and ``description``
     fields, except where such a key names user data (examples, defaults, enums, mappings,
     scopes, link parameters, extensions), whose values validation does check."""
-    return _text_digest(repr(_blanked(document, blind=True)))
+    return text_digest(repr(_blanked(document, blind=True)))
 
 
 def member_blind_digest(key: str, value: object, blind: bool) -> str:
     """The digest of one member of a mapping, ignoring documentation text as
     ``documentation_blind_digest`` does inside a mapping that is (or is not) ``blind``: a
     document read in parts combines the digests of its parts (``load_chunks``)."""
-    return _text_digest(repr(_blanked({key: value}, blind=blind)))
+    return text_digest(repr(_blanked({key: value}, blind=blind)))
 
 
 def blind_within(key: object, value: object, blind: bool) -> bool:
@@ -398,17 +404,15 @@ def _blanked(node: object, *, blind: bool) -> object:
     return node
 
 
-def _text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _ignore_in_git(folder: Path) -> None:
+def ignore_in_git(folder: Path) -> None:
+    """Make the cache folder ignore itself in git."""
     marker = folder / ".gitignore"
     if not marker.is_file():
         marker.write_text("# stubforge's local cache: never committed\n*\n", "utf-8")
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` whole or not at all (a temporary file renamed over it)."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as file:

@@ -33,7 +33,6 @@ import os
 import re
 import signal
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from functools import cache
@@ -489,20 +488,13 @@ def _read_pack(path: Path) -> dict[bytes, bytes]:
 
 def _write_pack(path: Path, entries: dict[bytes, bytes]) -> None:
     """A cache that cannot be written is no error, only a slower next run."""
+    from stubforge.incremental import ignore_in_git, write_atomically
+
     body = marshal.dumps(entries)
     try:
         data = _FORMAT + _salt() + hashlib.sha256(body).digest() + body
         path.parent.mkdir(parents=True, exist_ok=True)
-        marker = path.parent.parent / ".gitignore"
-        if not marker.is_file():
-            marker.write_text("# stubforge's local cache: never committed\n*\n", "utf-8")
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        ignore_in_git(path.parent.parent)
+        write_atomically(path, data)
     except OSError:
         pass

@@ -21,12 +21,12 @@ cache), the module is rendered and formatted whole.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from stubforge.fingerprint import text_digest
 from stubforge.progress import stage
 
 if TYPE_CHECKING:
@@ -69,10 +69,6 @@ class _Doubt(Exception):
     """The parts cannot be shown to give what a full render gives: render in full."""
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 @dataclass
 class _Module:
     name: str
@@ -98,12 +94,12 @@ def _describe(name: str, parts: list[Part], toolchain: str, present: frozenset[s
     raws: list[str | None] = []
     for part in parts:
         raw = part.render() if part.inputs is None else None
-        keys.append(_digest(f"{part.name}\0{part.inputs if raw is None else raw}"))
+        keys.append(text_digest(f"{part.name}\0{part.inputs if raw is None else raw}"))
         raws.append(raw)
     shape = "\0".join(f"{part.name}\1{part.nested}" for part in parts)
     # What sorting imports sees of the package: its top-level modules and folders.
     tops = sorted({file.split("/", 1)[0] for file in present})
-    layout = _digest(f"{toolchain}\0{name}\0{shape}\0{tops}")
+    layout = text_digest(f"{toolchain}\0{name}\0{shape}\0{tops}")
     return _Module(name, parts, layout, keys, raws)
 
 

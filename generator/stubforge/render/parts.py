@@ -10,10 +10,10 @@ heads, which read the whole API, are described by their own rendered text.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from stubforge.fingerprint import text_digest
 from stubforge.ir import Api, Operation, Resource
 from stubforge.render.code import resource_order, route_order
 
@@ -39,7 +39,7 @@ class _Digests:
     def __call__(self, op: Operation) -> str:
         found = self._found.get(id(op))
         if found is None or found[0] is not op:
-            found = (op, hashlib.sha256(repr(op).encode("utf-8", "surrogatepass")).hexdigest())
+            found = (op, text_digest(repr(op)))
             self._found[id(op)] = found
         return found[1]
 
@@ -97,7 +97,7 @@ def _subtree(node: Resource, digest: _Digests, children_keys: dict[int, str]) ->
     children = [children_keys[id(child)] for child in node.children]
     operations = [digest(op) for op in node.operations]
     own = (node.class_name, node.attribute, node.segment, node.parameters, operations, children)
-    return hashlib.sha256(repr(own).encode("utf-8", "surrogatepass")).hexdigest()
+    return text_digest(repr(own))
 
 
 def server_parts(parts: object, api: Api, header: str) -> list[Part]:
