@@ -390,13 +390,8 @@ def _sync(paths: list[Path]) -> None:
         with open(path, "rb") as handle:
             os.fsync(handle.fileno())
 
-    if len(paths) < 8:
-        for path in paths:
-            sync(path)
-        return
     with ThreadPoolExecutor(max_workers=16) as pool:
-        for _ in pool.map(sync, paths):  # an error in one is raised here
-            pass
+        list(pool.map(sync, paths))  # an error in one is raised here
 
 
 def write_tree(out: Path, files: dict[str, bytes]) -> list[str]:
