@@ -243,12 +243,16 @@ def _render(
         ),
         "py.typed": Job("", lambda: {"py.typed": b""}),
     }
+
     # The client and server render in parts (``module_parts.py``), unless a template of their
     # own replaces ours; the other templates are small: their rendered text is their key.
+    def replaced(name: str) -> bool:
+        return config.templates is not None and (config.templates / name).is_file()
+
     partwise = {
         output: name
         for output, name in (("client.py", "client.py.j2"), ("server.py", "server.py.j2"))
-        if config.templates is None or not (config.templates / name).is_file()
+        if not replaced(name)
     }
     for target in TARGETS:
         outputs = [(output, name) for output, name in target.templates if output not in partwise]
@@ -269,10 +273,7 @@ def _render(
             if "client.py" in partwise:
                 macros = env.get_template("_client_parts.j2").module
                 wire = env.get_template("_client_wire.j2").module
-                own = (
-                    config.templates is None
-                    or not (config.templates / "_client_parts.j2").is_file()
-                )
+                own = not replaced("_client_parts.j2")
                 found["client.py"] = client_parts(macros, wire, plan.api, top, own_resources=own)
             if "server.py" in partwise:
                 macros = env.get_template("_server_parts.j2").module
