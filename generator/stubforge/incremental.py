@@ -161,6 +161,13 @@ class RenderCache:
         except OSError:
             pass
 
+    def _save(self, path: Path, content: bytes) -> None:
+        """Write one file of the cache, whole or not at all; an OSError is the caller's to
+        take as a cache not written."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ignore_in_git(self.folder)
+        write_atomically(path, content)
+
     def has_validation(self) -> bool:
         """Whether a clean validation is recorded at all (else no key needs computing)."""
         return (self.folder / _VALIDATION).is_file()
@@ -194,9 +201,6 @@ class RenderCache:
 
     def _store_module(self, name: str, record: ModuleRecord) -> None:
         try:
-            folder = self.folder / _PARTS
-            folder.mkdir(parents=True, exist_ok=True)
-            ignore_in_git(self.folder)
             body = "".join(record.texts).encode()
             data = {
                 "layout": record.layout,
@@ -206,7 +210,7 @@ class RenderCache:
                 "lengths": [len(text) for text in record.texts],
             }
             head = json.dumps(data, separators=(",", ":")).encode()
-            write_atomically(folder / _part_file(name), head + b"\n" + body)
+            self._save(self.folder / _PARTS / _part_file(name), head + b"\n" + body)
         except OSError:
             pass
 
@@ -227,9 +231,7 @@ class RenderCache:
             if not clean:
                 (self.folder / _VALIDATION).unlink(missing_ok=True)
                 return
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore_in_git(self.folder)
-            write_atomically(self.folder / _VALIDATION, self._validation_key(key).encode())
+            self._save(self.folder / _VALIDATION, self._validation_key(key).encode())
         except OSError:
             pass
 
@@ -266,9 +268,7 @@ class RenderCache:
             except (OSError, ValueError):
                 data = {}
             data[job] = {"key": key, "notes": notes, "digest": _digest(key + json.dumps(notes))}
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore_in_git(self.folder)
-            write_atomically(self.folder / _NOTES, json.dumps(data).encode())
+            self._save(self.folder / _NOTES, json.dumps(data).encode())
         except OSError:
             pass
 

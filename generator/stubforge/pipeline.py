@@ -258,26 +258,32 @@ def _render(
         outputs = [(output, name) for output, name in target.templates if output not in partwise]
         for index, (output, name) in enumerate(outputs):
             # A replaced client or server template renders whole, keyed by the whole API.
-            whole = output in ("client.py", "server.py")
-            text = repr((top, plan.api)) if whole else rendered(name)
+            if output in ("client.py", "server.py"):
+                key, text = repr((top, plan.api)), functools.partial(rendered, name)
+            else:
+                key = rendered(name)
+                text = functools.partial(str, key)
             stage_name = target.name if index == 0 else None  # one stage per target
-            jobs[output] = Job(f"{name}\0{text}", _made(output, text, stage_name, rendered))
+            jobs[output] = Job(f"{name}\0{key}", _made(output, text, stage_name))
     if partwise:
 
         def modules(others: frozenset[str], formatter: Formatter) -> dict[str, bytes]:
             from stubforge.module_parts import render_modules
-            from stubforge.render.parts import client_parts, server_parts
+            from stubforge.render.parts import OperationDigests, client_parts, server_parts
 
             env = environment()
+            digest = OperationDigests()  # each operation described once for both modules
             found = {}
             if "client.py" in partwise:
                 macros = env.get_template("_client_parts.j2").module
                 wire = env.get_template("_client_wire.j2").module
                 own = not replaced("_client_parts.j2")
-                found["client.py"] = client_parts(macros, wire, plan.api, top, own_resources=own)
+                found["client.py"] = client_parts(
+                    macros, wire, plan.api, top, digest, own_resources=own
+                )
             if "server.py" in partwise:
                 macros = env.get_template("_server_parts.j2").module
-                found["server.py"] = server_parts(macros, plan.api, top)
+                found["server.py"] = server_parts(macros, plan.api, top, digest)
             return render_modules(found, cache, others, formatter)
 
         jobs["modules"] = Job("", dict, finished=modules, expected=tuple(partwise))
@@ -305,17 +311,15 @@ def _notes(warnings: list[Diagnostic]) -> list[list[str]]:
 
 
 def _made(
-    output: str, text: str, stage_name: str | None, rendered: Callable[[str], str]
+    output: str, text: Callable[[], str], stage_name: str | None
 ) -> Callable[[], dict[str, bytes]]:
-    """How a template's file is made: its text, rendered already where it is the key (a
-    replaced client or server template's key is the API: it renders now)."""
+    """How a template's file is made from its text (rendered already where the text is the
+    key; a replaced client or server template is keyed by the API and renders only here)."""
 
     def make() -> dict[str, bytes]:
         if stage_name is not None:
             stage(stage_name)
-        if output in ("client.py", "server.py"):
-            return {output: rendered(f"{output}.j2").encode()}
-        return {output: text.encode()}
+        return {output: text().encode()}
 
     return make
 

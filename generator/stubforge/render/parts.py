@@ -30,7 +30,7 @@ class Part:
     render: Callable[[], str]
 
 
-class _Digests:
+class OperationDigests:
     """Each operation described once, however many parts render it."""
 
     def __init__(self) -> None:
@@ -50,13 +50,18 @@ def _call(macros: object, name: str, *args: object) -> Callable[[], str]:
 
 
 def client_parts(
-    parts: object, wire: object, api: Api, header: str, *, own_resources: bool = False
+    parts: object,
+    wire: object,
+    api: Api,
+    header: str,
+    digest: OperationDigests,
+    *,
+    own_resources: bool,
 ) -> list[Part]:
     """The parts of ``client.py``, in ``client.py.j2``'s order. ``own_resources``: the
     resource classes come from our ``_client_parts.j2``, whose ``resource_class`` reads only
     the slice ``_resource_inputs`` describes; a replaced one may read anything the node
     reaches, so its classes are keyed by their whole subtree."""
-    digest = _Digests()
     found = [Part("preamble", False, None, _call(parts, "preamble", api, header))]
     found += [
         Part(f"declare {op.python_name}", False, digest(op), _call(wire, "declare", op))
@@ -83,7 +88,7 @@ def client_parts(
     return found
 
 
-def _resource_inputs(node: Resource, digest: _Digests) -> str:
+def _resource_inputs(node: Resource, digest: OperationDigests) -> str:
     """What a resource class reads: its own names, its children's accessors, its operations
     (not the children's classes, which are parts of their own)."""
     children = [(c.attribute, c.class_name, c.parameters) for c in node.children]
@@ -91,7 +96,7 @@ def _resource_inputs(node: Resource, digest: _Digests) -> str:
     return repr((node.class_name, node.segment, children, operations))
 
 
-def _subtree(node: Resource, digest: _Digests, children_keys: dict[int, str]) -> str:
+def _subtree(node: Resource, digest: OperationDigests, children_keys: dict[int, str]) -> str:
     """Everything a resource node reaches: its fields, its operations and its children's
     subtrees (whose keys ``children_keys`` holds already)."""
     children = [children_keys[id(child)] for child in node.children]
@@ -100,9 +105,8 @@ def _subtree(node: Resource, digest: _Digests, children_keys: dict[int, str]) ->
     return text_digest(repr(own))
 
 
-def server_parts(parts: object, api: Api, header: str) -> list[Part]:
+def server_parts(parts: object, api: Api, header: str, digest: OperationDigests) -> list[Part]:
     """The parts of ``server.py``, in ``server.py.j2``'s order."""
-    digest = _Digests()
     found = [Part("preamble", False, None, _call(parts, "preamble", api, header))]
     for head, method in (
         ("api_class", "api_method"),
