@@ -247,7 +247,7 @@ def test_a_flush_that_fails_leaves_the_previous_output(
 
     def disk_full_once(fd: int) -> None:
         calls.append(fd)
-        if len(calls) == 200:
+        if len(calls) == USER_FILES // 2:  # a user file's flush, midway: there are more
             raise OSError(28, "No space left on device")
         real_fsync(fd)
 
