@@ -10,6 +10,7 @@ document markers); every spec of the corpus and the fixtures is compared too.
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 from collections.abc import Iterator
@@ -320,9 +321,7 @@ def _document_of(parsed: load_chunks.Parsed | None, text: str, path: Path) -> An
     """What ``load_spec`` makes of a chunked parse (the whole parse where there is none)."""
     if parsed is None:
         return parse_text(text, path)
-    if not 0 <= parsed.deepest <= load.MAX_DEPTH:
-        load._check_size(parsed.document, path, text)
-    return parsed.document
+    return load.chunked_document(parsed, path, text)
 
 
 def test_chunks_are_used_where_they_are_exact(small_chunks: None, tmp_path: Path) -> None:
@@ -567,16 +566,37 @@ x-notes:
         assert key(changed) != before, changed
 
 
+def test_a_spec_whose_file_name_is_not_utf8_is_read_in_chunks(
+    small_chunks: None, tmp_path: Path
+) -> None:
+    spec = tmp_path / os.fsdecode(b"spec-\xff.yaml")  # a name Linux allows, not UTF-8
+    spec.write_text(PATHS, "utf-8")
+    cache = tmp_path / "cache"
+    for _ in range(2):  # into the cache, then from it
+        assert load_spec(spec, cache).document == yaml.safe_load(PATHS)
+    assert len(list((cache / "yaml").iterdir())) == 1
+
+
 def test_a_parse_in_two_processes_gives_what_one_gives(
     small_chunks: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(load_chunks, "PARALLEL_ABOVE", 0)
     text = PATHS.replace("/b:", "/b0:") + "".join(
         f"  /p{i}:\n    get:\n      summary: s{i}\n" for i in range(50)
-    ).replace("components:", "x: 1\ncomponents:")
+    )
     text = text.replace("paths:\n", "paths:\n" + "".join(f"  /q{i}: {i}\n" for i in range(50)))
     parsed = _chunked(text, tmp_path / "cache")
     assert parsed is not None
     assert parsed.document == yaml.safe_load(text)
-    broken = text.replace("  /q40: 40", "  /q40: [40")  # in the child's half
-    assert _chunked(broken, tmp_path / "cache") is None
+
+    answers: list[list[bytes | None]] = []
+    results = load_chunks._Child.results
+
+    def recorded(child: load_chunks._Child, count: int) -> list[bytes | None]:
+        answers.append(results(child, count))
+        return answers[-1]
+
+    monkeypatch.setattr(load_chunks._Child, "results", recorded)
+    broken = text.replace("summary: s49\n", "summary: [s49\n")  # the text's last: the child's
+    assert _chunked(broken, tmp_path / "cold") is None
+    assert len(answers) == 1 and answers[0][-1] is None  # the child's parse failed, and said so

@@ -117,8 +117,6 @@ def _whole(text: str) -> tuple[str, Any]:
         return "value", load.parse_text(text, PATH)
     except StubforgeError as error:
         return "error", [d.render() for d in error.diagnostics]
-    except ValueError as error:  # a number Python refuses to convert escapes the loader
-        return "error", [repr(error)]
 
 
 def _read(text: str, cache: Path) -> tuple[load_chunks.Parsed | None, tuple[str, Any]]:
@@ -128,11 +126,9 @@ def _read(text: str, cache: Path) -> tuple[load_chunks.Parsed | None, tuple[str,
     if parsed is None:
         return None, _whole(text)
     try:
-        if not 0 <= parsed.deepest <= load.MAX_DEPTH:
-            load._check_size(parsed.document, PATH, text)
+        return parsed, ("value", load.chunked_document(parsed, PATH, text))
     except StubforgeError as error:
         return parsed, ("error", [d.render() for d in error.diagnostics])
-    return parsed, ("value", parsed.document)
 
 
 def _shape(value: Any, seen: dict[int, int] | None = None) -> Any:

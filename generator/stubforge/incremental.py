@@ -161,13 +161,6 @@ class RenderCache:
         except OSError:
             pass
 
-    def _save(self, path: Path, content: bytes) -> None:
-        """Write one file of the cache, whole or not at all; an OSError is the caller's to
-        take as a cache not written."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore_in_git(self.folder)
-        write_atomically(path, content)
-
     def has_validation(self) -> bool:
         """Whether a clean validation is recorded at all (else no key needs computing)."""
         return (self.folder / _VALIDATION).is_file()
@@ -210,7 +203,7 @@ class RenderCache:
                 "lengths": [len(text) for text in record.texts],
             }
             head = json.dumps(data, separators=(",", ":")).encode()
-            self._save(self.folder / _PARTS / _part_file(name), head + b"\n" + body)
+            save(self.folder, self.folder / _PARTS / _part_file(name), head + b"\n" + body)
         except OSError:
             pass
 
@@ -231,7 +224,7 @@ class RenderCache:
             if not clean:
                 (self.folder / _VALIDATION).unlink(missing_ok=True)
                 return
-            self._save(self.folder / _VALIDATION, self._validation_key(key).encode())
+            save(self.folder, self.folder / _VALIDATION, self._validation_key(key).encode())
         except OSError:
             pass
 
@@ -268,7 +261,7 @@ class RenderCache:
             except (OSError, ValueError):
                 data = {}
             data[job] = {"key": key, "notes": notes, "digest": _digest(key + json.dumps(notes))}
-            self._save(self.folder / _NOTES, json.dumps(data).encode())
+            save(self.folder, self.folder / _NOTES, json.dumps(data).encode())
         except OSError:
             pass
 
@@ -402,6 +395,14 @@ def _blanked(node: object, *, blind: bool) -> object:
     if type(node) is list:
         return [_blanked(item, blind=True) for item in node]
     return node
+
+
+def save(folder: Path, path: Path, content: bytes) -> None:
+    """Write one file of the cache ``folder``, whole or not at all; an OSError is the
+    caller's to take as a cache not written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ignore_in_git(folder)
+    write_atomically(path, content)
 
 
 def ignore_in_git(folder: Path) -> None:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 import yaml
@@ -22,6 +22,7 @@ import yaml
 from stubforge.collector import paused
 from stubforge.errors import Diagnostic, Location, StubforgeError
 from stubforge.spec import (
+    SCHEMA_PREFIX,
     escape_token,
     follow_refs,
     holds_references,
@@ -34,6 +35,9 @@ from stubforge.spec import (
     split_pointer,
     unescape_token,
 )
+
+if TYPE_CHECKING:
+    from stubforge.load_chunks import Parsed
 
 __all__ = [
     "Json",
@@ -394,6 +398,14 @@ def _parse_yaml(text: str, path: Path, kind: str = "YAML") -> Json:
         raise StubforgeError(Diagnostic(f"invalid {kind}: {error}", Location(path))) from None
 
 
+def chunked_document(parsed: Parsed, path: Path, text: str) -> Json:
+    """The document of a chunked read, after the size checks a whole parse makes where the
+    chunks did not rule them out (aliases, or deeper than ``MAX_DEPTH``)."""
+    if not 0 <= parsed.deepest <= MAX_DEPTH:
+        _check_size(parsed.document, path, text)
+    return parsed.document
+
+
 def load_spec(path: Path, cache: Path | None = None) -> Spec:
     """Load the spec at ``path`` and join the local files its ``$ref``s point to; with a cache
     folder, a large YAML file is read in chunks, and only the chunks an edit changed are
@@ -406,12 +418,7 @@ def load_spec(path: Path, cache: Path | None = None) -> Spec:
 
         with paused():  # as in ``parse_text``
             parsed = parse_chunked(text, cache, str(path))
-    if parsed is None:
-        document = parse_text(text, path)
-    else:
-        document = parsed.document
-        if not 0 <= parsed.deepest <= MAX_DEPTH:
-            _check_size(document, path, text)
+    document = parse_text(text, path) if parsed is None else chunked_document(parsed, path, text)
     if not isinstance(document, dict):
         raise StubforgeError(
             Diagnostic(
@@ -556,7 +563,7 @@ class _Bundler:
         )
         if is_schema:
             name = self._schema_name(file, inner)
-            local = "#/components/schemas/" + quote(escape_token(name), safe="~")
+            local = SCHEMA_PREFIX + quote(escape_token(name), safe="~")
             self.hoisted[key] = local
             copy = json.loads(json.dumps(resolved))
             schemas = self.spec.document.setdefault("components", {}).setdefault("schemas", {})

@@ -227,12 +227,14 @@ class _Work:
 def parse_chunked(text: str, cache_folder: Path, name: str) -> Parsed | None:
     """The value of YAML ``text`` read in chunks with the cache in ``cache_folder`` (``name``
     tells one spec's chunks from another's), or None where only a whole parse is exact."""
+    from stubforge.fingerprint import text_digest
+
     if len(text) < CHUNKED_ABOVE:
         return None
     nodes = _layout(text)
     if nodes is None or (len(nodes) < 2 and not nodes[0].children):
         return None
-    pack = cache_folder / "yaml" / (hashlib.sha256(name.encode()).hexdigest()[:32] + ".bin")
+    pack = cache_folder / "yaml" / (text_digest(name)[:32] + ".bin")  # any path, surrogates too
     work = _Work(_read_pack(pack))
     keys: dict[int, bytes] = {}
     _plan(text, nodes, True, work, keys)
@@ -488,13 +490,8 @@ def _read_pack(path: Path) -> dict[bytes, bytes]:
 
 def _write_pack(path: Path, entries: dict[bytes, bytes]) -> None:
     """A cache that cannot be written is no error, only a slower next run."""
-    from stubforge.incremental import ignore_in_git, write_atomically
+    from stubforge.incremental import save
 
     body = marshal.dumps(entries)
-    try:
-        data = _FORMAT + _salt() + hashlib.sha256(body).digest() + body
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore_in_git(path.parent.parent)
-        write_atomically(path, data)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        save(path.parent.parent, path, _FORMAT + _salt() + hashlib.sha256(body).digest() + body)

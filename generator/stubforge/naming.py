@@ -18,11 +18,6 @@ RESERVED = frozenset(keyword.kwlist)
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-def words(text: str) -> list[str]:
-    """Split any spec name into ASCII words: camelCase, dots, dashes, spaces, accents."""
-    return list(_words(text))
-
-
 # A large spec names the same few thousand things over and over (every reference to a schema,
 # every parameter of a path): the names are made once per text.
 _NAMES_KEPT = 1 << 16
@@ -30,6 +25,7 @@ _NAMES_KEPT = 1 << 16
 
 @functools.lru_cache(maxsize=_NAMES_KEPT)
 def _words(text: str) -> tuple[str, ...]:
+    """Split any spec name into ASCII words: camelCase, dots, dashes, spaces, accents."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     spaced = _WORD_BOUNDARY.sub(" ", ascii_text)
     return tuple(w for w in _NOT_WORD.split(spaced) if w)

@@ -24,9 +24,8 @@ from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.ir.api import Api
 from stubforge.load import Spec
 from stubforge.python.names import RUNTIME_TYPES
-from stubforge.spec import SCHEMA_PREFIX
 
-__all__ = ["RUNTIME_TYPES", "SCHEMA_PREFIX", "Plan", "build"]
+__all__ = ["RUNTIME_TYPES", "Plan", "build"]
 
 
 @dataclass
