@@ -34,6 +34,7 @@ from stubforge.fingerprint import (
     tool_versions,
 )
 from stubforge.module_parts import Formatter, ModuleRecord
+from stubforge.priority import in_background
 
 CACHE_FOLDER = ".stubforge-cache"
 _INDEX = "render.json"
@@ -336,13 +337,21 @@ def render_files(
         return {file: result[file] for file in files}
 
     finished: dict[str, dict[str, bytes]] = {}
-    for name, job in finishing.items():
-        assert job.finished is not None
-        others = present | expected | frozenset(fresh) | (finishes - owned[name])
-        finished[name] = job.finished(others, formatting)
-    waiting = {file: content for file, content in fresh.items() if file not in formatted}
-    if waiting:
-        formatted |= format_python(waiting, present | expected | finishes)
+
+    def alongside() -> None:
+        for name, job in finishing.items():
+            assert job.finished is not None
+            others = present | expected | frozenset(fresh) | (finishes - owned[name])
+            finished[name] = job.finished(others, formatting)
+        waiting = {file: content for file, content in fresh.items() if file not in formatted}
+        if waiting:
+            formatted.update(format_python(waiting, present | expected | finishes))
+
+    # What overlaps a started job (the model worker) yields to it: it only has to be done first.
+    if started:
+        in_background(alongside)
+    else:
+        alongside()
     for name, finish in started.items():
         made[name] = finish()
     later = {file: content for name in started for file, content in made[name].items()}
