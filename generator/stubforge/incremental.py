@@ -130,6 +130,10 @@ class RenderCache:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
 
+    def recorded(self, job: str) -> bool:
+        """Whether the last render recorded files for ``job`` (which may be reused)."""
+        return job in self._index
+
     def reuse(self, job: str, key: str) -> dict[str, bytes] | None:
         """The files rendered last time for ``job`` from the inputs ``key``, if intact."""
         entry = self._index.get(job)
@@ -295,7 +299,7 @@ def _part_file(module: str) -> str:
 def recorded(config: Config, job: str) -> bool:
     """Whether the last render recorded files for ``job`` (which may be reused), known before
     the toolchain's digest is."""
-    return job in RenderCache(config.root / CACHE_FOLDER, "")._index
+    return RenderCache(config.root / CACHE_FOLDER, "").recorded(job)
 
 
 def render_files(

@@ -233,6 +233,15 @@ def _render(
 
         return render(environment(), name, **context, **extra)
 
+    # With no render of the models recorded to reuse, the worker is sent them now, before the
+    # other jobs' inputs are worked out (the small templates are rendered for their keys).
+    sent = None
+    if worker is not None and (cache is None or not cache.recorded("models")):
+        sent = models_started()
+
+    def models_start() -> Callable[[], dict[str, bytes]]:
+        return sent or models_started()
+
     # Each file's inputs: what it is rendered from, as text that changes whenever they do.
     model_inputs = (
         top,
@@ -246,7 +255,7 @@ def _render(
             repr(model_inputs),
             models,
             models_reused,
-            models_started if worker else None,
+            models_start if worker else None,
             ("models.py",)
             if len(plan.api.models) <= config.split_models_above
             else ("models/__init__.py",),
