@@ -97,3 +97,13 @@ def test_the_files_made_beside_a_started_job_are_made_in_the_background(
     alone = {"modules": jobs["modules"]}
     assert render_files(None, alone, identity) == {"client.py": b"x = 1\n"}
     assert seen["niceness"] == before
+
+
+def test_background_work_sees_the_callers_context() -> None:
+    """The progress display is a context variable: stages said in the background are shown."""
+    from stubforge.progress import observing, stage
+
+    seen: list[str] = []
+    with observing(seen.append):
+        priority.in_background(lambda: stage("format"))
+    assert seen == ["format"]

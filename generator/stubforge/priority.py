@@ -16,6 +16,7 @@ raised for one thread (anything but Linux) the work runs as it always did.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import sys
 import threading
@@ -47,6 +48,9 @@ def in_background(work: Callable[[], T]) -> T:
         return work()
     outcome: list[T] = []
     failure: list[BaseException] = []
+    # The caller's context variables (the progress display's observer among them), which a
+    # new thread would otherwise start without.
+    context = contextvars.copy_context()
 
     def run() -> None:
         thread = threading.get_native_id()
@@ -54,7 +58,7 @@ def in_background(work: Callable[[], T]) -> T:
             current = os.getpriority(os.PRIO_PROCESS, thread)
             os.setpriority(os.PRIO_PROCESS, thread, current + BACKGROUND_NICENESS)
         try:
-            outcome.append(work())
+            outcome.append(context.run(work))
         except BaseException as error:  # handed to the caller, as if raised there
             failure.append(error)
 
