@@ -170,6 +170,33 @@ def test_a_tampered_cache_entry_is_rendered_again(project: Path) -> None:
     assert _tree(project / "pets") == expected
 
 
+def test_each_job_is_kept_in_one_pack_and_a_damaged_pack_is_rendered_again(
+    project: Path,
+) -> None:
+    config = load_config(project, {})
+    pipeline.generate(config)
+    expected = _tree(project / "pets")
+    index = json.loads((project / CACHE_FOLDER / "render.json").read_text("utf-8"))
+    packs = sorted((project / CACHE_FOLDER / "render").iterdir())
+    # One file per job, however many files the job makes, named by the digest of its content.
+    assert {p.name for p in packs} == {entry["pack"] for entry in index.values()}
+    assert all(_sha256(p.read_bytes()) == p.name for p in packs)
+    # A pack cut short, or one whose sizes no longer add up, is not reused: it is made again.
+    for pack in packs:
+        if pack.stat().st_size:
+            pack.write_bytes(pack.read_bytes()[:-1])
+    shutil.rmtree(project / "pets")
+    pipeline.generate(config)
+    assert _tree(project / "pets") == expected
+    assert len(list((project / CACHE_FOLDER / "render").iterdir())) == len(packs)
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
 _PROBE = """
 import json, sys
 from pathlib import Path

@@ -34,14 +34,25 @@ from stubforge.fingerprint import (
     tool_versions,
 )
 from stubforge.module_parts import Formatter, ModuleRecord
+from stubforge.priority import in_background
 
 CACHE_FOLDER = ".stubforge-cache"
 _INDEX = "render.json"
 _VALIDATION = "validation.json"
 _NOTES = "notes.json"
-_BLOBS = "render"
+_PACKS = "render"
 _PARTS = "parts"
-_FORMAT = 2
+_FORMAT = 3
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A job's last render in the index: its key, the digest that names the pack of its
+    files, and each file's name and size in the pack, in order."""
+
+    key: str
+    pack: str
+    files: tuple[tuple[str, int], ...]
 
 
 @dataclass(frozen=True)
@@ -105,30 +116,40 @@ class RenderCache:
     def key(self, job: Job) -> str:
         return _digest(self.toolchain + "\0" + job.inputs)
 
-    def _read_index(self) -> dict[str, tuple[str, dict[str, str]]]:
+    def _read_index(self) -> dict[str, _Entry]:
         try:
             data = json.loads((self.folder / _INDEX).read_bytes())
             return {
-                str(job): (str(entry["key"]), {str(n): str(d) for n, d in entry["files"].items()})
+                str(job): _Entry(
+                    str(entry["key"]),
+                    str(entry["pack"]),
+                    tuple((str(name), int(size)) for name, size in entry["files"]),
+                )
                 for job, entry in data.items()
             }
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return {}
 
+    def recorded(self, job: str) -> bool:
+        """Whether the last render recorded files for ``job`` (which may be reused)."""
+        return job in self._index
+
     def reuse(self, job: str, key: str) -> dict[str, bytes] | None:
         """The files rendered last time for ``job`` from the inputs ``key``, if intact."""
         entry = self._index.get(job)
-        if entry is None or entry[0] != key:
+        if entry is None or entry.key != key:
+            return None
+        try:
+            pack = (self.folder / _PACKS / entry.pack).read_bytes()
+        except OSError:
+            return None
+        if _digest(pack) != entry.pack or len(pack) != sum(size for _, size in entry.files):
             return None
         files: dict[str, bytes] = {}
-        for name, digest in entry[1].items():
-            try:
-                content = (self.folder / _BLOBS / digest).read_bytes()
-            except OSError:
-                return None
-            if _digest(content) != digest:
-                return None
-            files[name] = content
+        start = 0
+        for name, size in entry.files:
+            files[name] = pack[start : start + size]
+            start += size
         return files
 
     def store(self, entries: Mapping[str, tuple[str, dict[str, bytes]]]) -> None:
@@ -137,26 +158,31 @@ class RenderCache:
         self._staged.append(lambda: self._store(recorded))
 
     def _store(self, entries: Mapping[str, tuple[str, dict[str, bytes]]]) -> None:
-        """A cache that cannot be written is no error, only a slower next run."""
+        """A cache that cannot be written is no error, only a slower next run.
+
+        A job's files are kept together in one pack, named by its digest: one file to create
+        for the Graph module's 450 model modules instead of 450 (0.2 s on this machine)."""
         try:
-            blobs = self.folder / _BLOBS
-            blobs.mkdir(parents=True, exist_ok=True)
+            packs = self.folder / _PACKS
+            packs.mkdir(parents=True, exist_ok=True)
             ignore_in_git(self.folder)
-            index: dict[str, tuple[str, dict[str, str]]] = {}
+            index: dict[str, _Entry] = {}
             for job, (key, files) in entries.items():
-                digests = {}
-                for name, content in files.items():
-                    digest = _digest(content)
-                    if not (blobs / digest).is_file():
-                        write_atomically(blobs / digest, content)
-                    digests[name] = digest
-                index[job] = (key, digests)
-            data = {job: {"key": key, "files": files} for job, (key, files) in index.items()}
+                pack = b"".join(files.values())
+                digest = _digest(pack)
+                if not (packs / digest).is_file():
+                    write_atomically(packs / digest, pack)
+                sizes = tuple((name, len(content)) for name, content in files.items())
+                index[job] = _Entry(key, digest, sizes)
+            data = {
+                job: {"key": entry.key, "pack": entry.pack, "files": entry.files}
+                for job, entry in index.items()
+            }
             write_atomically(self.folder / _INDEX, json.dumps(data, indent=1).encode())
-            kept = {digest for _, files in index.values() for digest in files.values()}
-            for blob in blobs.iterdir():
-                if blob.name not in kept and not blob.name.startswith("."):
-                    blob.unlink(missing_ok=True)
+            kept = {entry.pack for entry in index.values()}
+            for pack_file in packs.iterdir():
+                if pack_file.name not in kept and not pack_file.name.startswith("."):
+                    pack_file.unlink(missing_ok=True)
             self._index = index
         except OSError:
             pass
@@ -273,7 +299,7 @@ def _part_file(module: str) -> str:
 def recorded(config: Config, job: str) -> bool:
     """Whether the last render recorded files for ``job`` (which may be reused), known before
     the toolchain's digest is."""
-    return job in RenderCache(config.root / CACHE_FOLDER, "")._index
+    return RenderCache(config.root / CACHE_FOLDER, "").recorded(job)
 
 
 def render_files(
@@ -315,13 +341,21 @@ def render_files(
         return {file: result[file] for file in files}
 
     finished: dict[str, dict[str, bytes]] = {}
-    for name, job in finishing.items():
-        assert job.finished is not None
-        others = present | expected | frozenset(fresh) | (finishes - owned[name])
-        finished[name] = job.finished(others, formatting)
-    waiting = {file: content for file, content in fresh.items() if file not in formatted}
-    if waiting:
-        formatted |= format_python(waiting, present | expected | finishes)
+
+    def alongside() -> None:
+        for name, job in finishing.items():
+            assert job.finished is not None
+            others = present | expected | frozenset(fresh) | (finishes - owned[name])
+            finished[name] = job.finished(others, formatting)
+        waiting = {file: content for file, content in fresh.items() if file not in formatted}
+        if waiting:
+            formatted.update(format_python(waiting, present | expected | finishes))
+
+    # What overlaps a started job (the model worker) yields to it: it only has to be done first.
+    if started:
+        in_background(alongside)
+    else:
+        alongside()
     for name, finish in started.items():
         made[name] = finish()
     later = {file: content for name in started for file, content in made[name].items()}

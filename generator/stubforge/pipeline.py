@@ -25,6 +25,7 @@ from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.fingerprint import fingerprint
 from stubforge.layout import arrange
 from stubforge.load import Spec, load_spec, relative_posix
+from stubforge.priority import lower_this_process
 from stubforge.progress import stage
 from stubforge.write import MANIFEST, Drift, Manifest, compare, digest, with_record, write_tree
 
@@ -79,23 +80,29 @@ def _validation_key(spec: Spec, strict: bool) -> str:
     return f"{strict}\0{blind}"
 
 
-def _validate_in_child(spec: Spec, strict: bool, keyed: bool) -> tuple[list[Diagnostic], str]:
+def _validate_in_child(
+    spec: Spec, strict: bool, keyed: bool, background: bool
+) -> tuple[list[Diagnostic], str]:
     """The spec's diagnostics and, unless the parent has it (``keyed``), its validation key,
-    computed here beside the render instead of before it."""
+    computed here beside the render instead of before it; in the ``background`` (see
+    ``priority.py``) when the model worker renders beside it."""
     from stubforge.validate import validate_spec
+
+    if background:
+        lower_this_process()
 
     return validate_spec(spec, strict=strict), "" if keyed else _validation_key(spec, strict)
 
 
 def _start_validation(
-    spec: Spec, strict: bool, keyed: bool
+    spec: Spec, strict: bool, keyed: bool, background: bool
 ) -> tuple[ProcessPoolExecutor | None, Future[tuple[list[Diagnostic], str]] | None]:
     """Validate in a forked process: it shares the loaded spec for free, and validation (with
     its imports) then overlaps rendering. Not with other threads running, where fork is unsafe."""
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return None, None
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    return pool, pool.submit(_validate_in_child, spec, strict, keyed)
+    return pool, pool.submit(_validate_in_child, spec, strict, keyed, background)
 
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:
@@ -103,7 +110,8 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
     from stubforge.render.model_worker import ModelWorker
 
     # Without a recorded render the models are certainly rendered: the worker warms up now.
-    worker = ModelWorker.claim(early=not recorded(config, "models"))
+    rendering_models = not recorded(config, "models")
+    worker = ModelWorker.claim(early=rendering_models)
     try:
         cache = RenderCache.of(config)
     except BaseException:
@@ -118,7 +126,9 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         known_clean = bool(validation_key) and cache.validated(validation_key)
         pending = None
         if not known_clean:
-            pool, pending = _start_validation(spec, config.strict, bool(validation_key))
+            pool, pending = _start_validation(
+                spec, config.strict, bool(validation_key), rendering_models
+            )
         if known_clean:
             warnings = list(spec.warnings)
         elif pending is None:
@@ -223,6 +233,15 @@ def _render(
 
         return render(environment(), name, **context, **extra)
 
+    # With no render of the models recorded to reuse, the worker is sent them now, before the
+    # other jobs' inputs are worked out (the small templates are rendered for their keys).
+    sent = None
+    if worker is not None and (cache is None or not cache.recorded("models")):
+        sent = models_started()
+
+    def models_start() -> Callable[[], dict[str, bytes]]:
+        return sent or models_started()
+
     # Each file's inputs: what it is rendered from, as text that changes whenever they do.
     model_inputs = (
         top,
@@ -236,7 +255,7 @@ def _render(
             repr(model_inputs),
             models,
             models_reused,
-            models_started if worker else None,
+            models_start if worker else None,
             ("models.py",)
             if len(plan.api.models) <= config.split_models_above
             else ("models/__init__.py",),
