@@ -10,6 +10,7 @@ the files whose own inputs changed are rendered again (``incremental.py``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import threading
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import stubforge
+from stubforge.collector import frozen
 from stubforge.config import Config
 from stubforge.errors import Diagnostic, StubforgeError
 from stubforge.fingerprint import fingerprint
@@ -118,8 +120,10 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
         worker.close()
         raise
     pool: ProcessPoolExecutor | None = None
+    held = contextlib.ExitStack()
     try:
         spec = load(config)
+        held.enter_context(frozen())
         stage("validate")
         # Only a recorded validation can spare this one: without, the key waits (see below).
         validation_key = _validation_key(spec, config.strict) if cache.has_validation() else ""
@@ -154,6 +158,7 @@ def render_output(config: Config) -> tuple[Output, list[Path]]:
             warnings, child_key = pending.result()
             validation_key = validation_key or child_key
     finally:
+        held.close()
         worker.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
