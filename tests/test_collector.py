@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from stubforge.collector import paused
+from stubforge.collector import frozen, paused
 from stubforge.errors import StubforgeError
 from stubforge.load import parse_text
 
@@ -51,3 +51,55 @@ def test_left_off_when_it_was_off() -> None:
     finally:
         if was:
             gc.enable()
+
+
+def test_what_was_made_before_is_left_out_of_collections_inside_and_given_back_after() -> None:
+    assert gc.get_freeze_count() == 0
+    tree = {"paths": [{"k": [index]} for index in range(1000)]}
+    with frozen():
+        assert gc.get_freeze_count() >= 1000  # the tree among them: no collection walks it
+        made_inside: list[object] = []
+        made_inside.append(made_inside)  # a cycle made inside is still collected inside
+        del made_inside
+        assert gc.collect() >= 1
+    assert gc.get_freeze_count() == 0
+    assert gc.is_tracked(tree)
+
+
+def test_a_freeze_made_by_someone_else_is_left_as_it_was() -> None:
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with frozen():
+            pass
+        assert gc.get_freeze_count() == before
+    finally:
+        gc.unfreeze()
+
+
+def test_the_objects_are_given_back_when_the_block_fails() -> None:
+    with pytest.raises(KeyError), frozen():
+        raise KeyError("x")
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_generation_builds_with_the_loaded_spec_frozen_and_gives_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stubforge.build
+    from stubforge import pipeline
+    from stubforge.config import load_config
+    from tests.conftest import SPEC
+
+    seen: list[int] = []
+    real = stubforge.build.build
+
+    def build(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_freeze_count())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stubforge.build, "build", build)
+    config = load_config(tmp_path, {"spec": str(SPEC), "out": str(tmp_path / "out")})
+    assert pipeline.generate(config) == []
+    assert seen and seen[0] > 0
+    assert gc.get_freeze_count() == 0

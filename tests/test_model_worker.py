@@ -19,6 +19,7 @@ from stubforge.render import models as rendering
 from stubforge.render.model_schema import may_default_to_model
 from stubforge.render.model_worker import ModelWorker
 from stubforge.render.split_models import model_files
+from tests.conftest import SPEC
 from tests.test_model_schema import spec_text
 
 HEADER = "# header"
@@ -208,3 +209,24 @@ def test_the_worker_loads_neither_the_builder_nor_the_templates() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == ""
+
+
+def test_the_models_are_sent_before_the_templates_are_loaded(tmp_path: Path) -> None:
+    """On a large spec the worker's render is the critical path: what runs before the schema
+    document is sent delays the whole run, and Jinja is not needed until after."""
+    code = (
+        "import sys\n"
+        "from stubforge.render.model_worker import ModelWorker\n"
+        "from stubforge.cli import main\n"
+        "real = ModelWorker.render\n"
+        "def render(self, *args):\n"
+        "    print('jinja2' in sys.modules, file=sys.stderr)\n"
+        "    return real(self, *args)\n"
+        "ModelWorker.render = render\n"
+        f"sys.exit(main(['generate', '-q', '--spec', {str(SPEC)!r}, '--out', 'out']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert done.stderr.strip() == "False"
+    assert (tmp_path / "out" / "models.py").is_file()

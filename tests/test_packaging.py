@@ -54,3 +54,28 @@ def test_the_version_is_the_one_in_pyproject_read_from_the_metadata() -> None:
 def test_the_version_is_written_nowhere_in_the_source() -> None:
     for path in (ROOT / "generator" / "stubforge").rglob("*.py"):
         assert f'"{VERSION}"' not in path.read_text("utf-8"), path
+
+
+def test_the_command_returns_mains_exit_code_with_the_heap_left_to_the_system(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``stubforge`` (the console script and ``python -m stubforge``) runs ``cli.run``: the
+    exit code of ``main``, and what the run made frozen, so the collector does not walk it
+    once more at exit."""
+    import gc
+
+    from stubforge import cli
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    assert scripts == {"stubforge": "stubforge.cli:run"}
+    assert "run()" in (ROOT / "generator" / "stubforge" / "__main__.py").read_text("utf-8")
+    spec = str(ROOT / "spec" / "openapi.yaml")
+    before = gc.get_freeze_count()
+    try:
+        monkeypatch.setattr(sys, "argv", ["stubforge", "validate", "--spec", spec])
+        assert cli.run() == 0
+        assert gc.get_freeze_count() > before
+        monkeypatch.setattr(sys, "argv", ["stubforge", "validate", "--spec", spec + ".missing"])
+        assert cli.run() == 2
+    finally:
+        gc.unfreeze()

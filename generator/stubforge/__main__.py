@@ -1,3 +1,3 @@
-from stubforge.cli import main
+from stubforge.cli import run
 
-raise SystemExit(main())
+raise SystemExit(run())

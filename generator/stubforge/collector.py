@@ -23,3 +23,23 @@ def paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """Leave the objects made so far out of the collector's walks inside the block
+    (``gc.freeze``), and hand them back after. Where something else froze objects already (a
+    process that freezes before it forks), nothing is done, so that is left as it was.
+
+    A loaded spec is a tree of hundreds of thousands of containers that lives as long as the
+    run and makes no cycles. Parsed with the collector paused, it was then walked by the first
+    collections after, one generation at a time (two full collections during the Graph
+    module's build, 0.03 s on the way to the model worker)."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -74,9 +74,36 @@ def format_python(files: dict[str, bytes], present: Iterable[str] = ()) -> dict[
     python = {name: content for name, content in files.items() if name.endswith(".py")}
     if not python:
         return files
+    scratch = _scratch()
+    try:
+        return {**files, **_formatted(python, present, scratch)}
+    except OSError:
+        if scratch is None:
+            raise
+        return {**files, **_formatted(python, present, None)}  # a full memory folder, say
+
+
+def _scratch() -> str | None:
+    """Where ruff formats the files: a memory-backed folder where the system has one, unless
+    a temporary folder is named (``TMPDIR``, ``TEMP``, ``TMP``); None for the default.
+
+    Ruff writes every file it changes back: on a disk-backed ``/tmp`` that is most of its
+    formatting time (the Graph module's 450 model modules: 0.07 s of 0.18 on this machine,
+    against 0.03 in memory)."""
+    if any(os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP")):
+        return None
+    shm = "/dev/shm"
+    if sys.platform == "linux" and os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
+        return shm
+    return None
+
+
+def _formatted(
+    python: dict[str, bytes], present: Iterable[str], scratch: str | None
+) -> dict[str, bytes]:
     ruff = _ruff()
     settings = ["--isolated", "--line-length", "100", "--target-version", "py311", "--no-cache"]
-    with tempfile.TemporaryDirectory(prefix="stubforge-format-") as folder:
+    with tempfile.TemporaryDirectory(prefix="stubforge-format-", dir=scratch) as folder:
         root = Path(folder)
         for top in {name.split("/", 1)[0] for name in present if name.endswith(".py")}:
             if top.endswith(".py"):
@@ -121,7 +148,7 @@ def format_python(files: dict[str, bytes], present: Iterable[str] = ()) -> dict[
                         hint="a template produced invalid Python; run with --templates pointing at the defaults to compare",
                     )
                 )
-        return {**files, **{name: (root / name).read_bytes() for name in python}}
+        return {name: (root / name).read_bytes() for name in python}
 
 
 @dataclass

@@ -20,6 +20,7 @@ import jinja2
 import stubforge
 from stubforge.ir import Operation, Resource, Response
 from stubforge.render.invisible import NOT_PLAIN as _NOT_PLAIN
+from stubforge.render.invisible import comment as comment
 from stubforge.render.invisible import escape_char as _escape_char
 from stubforge.render.invisible import unsafe as _unsafe
 from stubforge.render.template_cache import template_cache
@@ -74,14 +75,6 @@ def docstring(value: object) -> str:
             out.append(char)
     escaped = "".join(out).replace('"', '\\"')
     return escaped.strip()
-
-
-def comment(value: object) -> str:
-    """One line of text that is safe after ``#``."""
-    text = " ".join(str(value).split())
-    if not _NOT_PLAIN.search(text):
-        return text
-    return "".join(_escape_char(c) if _unsafe(c) else c for c in text)
 
 
 def ident(value: object) -> str:

@@ -1,7 +1,8 @@
 """Characters a reader cannot see, escaped wherever generated code holds text.
 
 Kept apart from the template filters (``code.py``, which loads Jinja) so that the model worker
-can escape its output without loading the template machinery.
+can escape its output, and the pipeline write the files' header, without loading the template
+machinery.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 import tokenize
 import unicodedata
 
-__all__ = ["NOT_PLAIN", "escape_char", "escape_invisible", "unsafe"]
+__all__ = ["NOT_PLAIN", "comment", "escape_char", "escape_invisible", "unsafe"]
 
 
 def escape_char(char: str) -> str:
@@ -62,3 +63,11 @@ def escape_invisible(source: str) -> str:
         done = end
     pieces.append(source[done:])
     return "".join(pieces)
+
+
+def comment(value: object) -> str:
+    """One line of text that is safe after ``#``."""
+    text = " ".join(str(value).split())
+    if not NOT_PLAIN.search(text):
+        return text
+    return "".join(escape_char(c) if unsafe(c) else c for c in text)
