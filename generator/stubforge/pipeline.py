@@ -88,7 +88,7 @@ def _validate_in_child(
 ) -> tuple[list[Diagnostic], str]:
     """The spec's diagnostics and, unless the parent has it (``keyed``), its validation key,
     computed here beside the render instead of before it; in the ``background`` (see
-    ``priority.py``) when the model worker renders beside it."""
+    ``priority.py``) when the models will certainly be rendered beside it (none recorded)."""
     from stubforge.validate import validate_spec
 
     if background:
