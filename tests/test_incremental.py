@@ -181,14 +181,24 @@ def test_each_job_is_kept_in_one_pack_and_a_damaged_pack_is_rendered_again(
     # One file per job, however many files the job makes, named by the digest of its content.
     assert {p.name for p in packs} == {entry["pack"] for entry in index.values()}
     assert all(_sha256(p.read_bytes()) == p.name for p in packs)
-    # A pack cut short, or one whose sizes no longer add up, is not reused: it is made again.
+    # A pack cut short is not reused: its files are made again, and the pack written again.
     for pack in packs:
         if pack.stat().st_size:
             pack.write_bytes(pack.read_bytes()[:-1])
     shutil.rmtree(project / "pets")
     pipeline.generate(config)
     assert _tree(project / "pets") == expected
-    assert len(list((project / CACHE_FOLDER / "render").iterdir())) == len(packs)
+    assert sorted((project / CACHE_FOLDER / "render").iterdir()) == packs
+    assert all(_sha256(p.read_bytes()) == p.name for p in packs)
+    # An index whose sizes no longer match its pack is not trusted either.
+    index_file = project / CACHE_FOLDER / "render.json"
+    for entry in index.values():
+        if entry["files"]:
+            entry["files"][0][1] += 1
+    index_file.write_text(json.dumps(index), "utf-8")
+    shutil.rmtree(project / "pets")
+    pipeline.generate(config)
+    assert _tree(project / "pets") == expected
 
 
 def _sha256(data: bytes) -> str:

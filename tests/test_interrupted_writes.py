@@ -257,3 +257,36 @@ def test_a_flush_that_fails_leaves_the_previous_output(
     assert code != 0
     assert tree(previous) == before
     assert leftovers(previous) == []
+
+
+def _validates_slowly(*args: object) -> tuple[list[object], str]:
+    time.sleep(30)
+    return [], ""
+
+
+def test_ctrl_c_ends_the_validation_process_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C reaches the whole process group: the forked validation process must end at once
+    and quietly, whether it is validating or waiting in its pool, and leave the message to the
+    run (which returns 130)."""
+    from stubforge import pipeline
+    from stubforge.load import load_spec
+
+    spec = load_spec(SPEC)
+    for task in (_validates_slowly, None):
+        if task is not None:
+            monkeypatch.setattr(pipeline, "_validate_in_child", task)
+        pool, pending = pipeline._start_validation(spec, False, True, False)
+        assert pool is not None and pending is not None
+        if task is None:
+            pending.result(timeout=60)  # done: the process now waits in its pool for more
+        else:
+            time.sleep(0.5)  # validating
+        [process] = pool._processes.values()
+        assert process.pid is not None
+        os.kill(process.pid, signal.SIGINT)
+        process.join(timeout=10)
+        assert process.exitcode == -signal.SIGINT
+        pool.shutdown(cancel_futures=True)
+        assert "Traceback" not in capfd.readouterr().err

@@ -100,6 +100,7 @@ class RenderCache:
         self.folder = folder
         self.toolchain = toolchain
         self._index = self._read_index()
+        self._damaged: set[str] = set()
         self._staged: list[Callable[[], None]] = []
 
     def commit(self) -> None:
@@ -143,7 +144,10 @@ class RenderCache:
             pack = (self.folder / _PACKS / entry.pack).read_bytes()
         except OSError:
             return None
-        if _digest(pack) != entry.pack or len(pack) != sum(size for _, size in entry.files):
+        if _digest(pack) != entry.pack:
+            self._damaged.add(entry.pack)  # written again at the next store
+            return None
+        if len(pack) != sum(size for _, size in entry.files):
             return None
         files: dict[str, bytes] = {}
         start = 0
@@ -170,7 +174,7 @@ class RenderCache:
             for job, (key, files) in entries.items():
                 pack = b"".join(files.values())
                 digest = _digest(pack)
-                if not (packs / digest).is_file():
+                if digest in self._damaged or not (packs / digest).is_file():
                     write_atomically(packs / digest, pack)
                 sizes = tuple((name, len(content)) for name, content in files.items())
                 index[job] = _Entry(key, digest, sizes)

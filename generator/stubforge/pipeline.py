@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -87,7 +88,7 @@ def _validate_in_child(
 ) -> tuple[list[Diagnostic], str]:
     """The spec's diagnostics and, unless the parent has it (``keyed``), its validation key,
     computed here beside the render instead of before it; in the ``background`` (see
-    ``priority.py``) when the model worker renders beside it."""
+    ``priority.py``) when the models will certainly be rendered beside it (none recorded)."""
     from stubforge.validate import validate_spec
 
     if background:
@@ -103,8 +104,16 @@ def _start_validation(
     its imports) then overlaps rendering. Not with other threads running, where fork is unsafe."""
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return None, None
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(
+        1, mp_context=multiprocessing.get_context("fork"), initializer=_ended_by_interrupt
+    )
     return pool, pool.submit(_validate_in_child, spec, strict, keyed, background)
+
+
+def _ended_by_interrupt() -> None:
+    """Ctrl-C reaches the whole process group: the validation process ends at once, without
+    the traceback Python would print from its pool's loop; the run itself says it stopped."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def render_output(config: Config) -> tuple[Output, list[Path]]:

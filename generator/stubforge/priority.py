@@ -18,12 +18,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-__all__ = ["BACKGROUND_NICENESS", "in_background", "lower_this_process"]
+__all__ = ["BACKGROUND_NICENESS", "in_background", "lower_this_process", "stoppable"]
 
 T = TypeVar("T")
 
@@ -63,10 +64,43 @@ def in_background(work: Callable[[], T]) -> T:
             failure.append(error)
 
     # A daemon: an interrupt reaches the waiting thread, and the run ends without waiting for
-    # this one (its ruff, in the same process group, is interrupted too).
+    # this one; the processes it started are stopped.
     helper = threading.Thread(target=run, name="stubforge-background", daemon=True)
     helper.start()
-    helper.join()
-    if failure:
-        raise failure[0]
-    return outcome[0]
+    try:
+        helper.join()
+    except BaseException:
+        _stop_started()
+        raise
+    try:
+        if failure:
+            raise failure[0]
+        return outcome[0]
+    finally:
+        failure.clear()  # the error's traceback holds this frame: no cycle left behind
+
+
+_started: set[subprocess.Popen[str]] = set()
+_started_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def stoppable(process: subprocess.Popen[str]) -> Iterator[None]:
+    """Within the block, ``process`` is killed if the wait for background work is interrupted
+    (``in_background``): Python interrupts only the main thread, which would otherwise leave
+    the process running after the run has ended."""
+    with _started_lock:
+        _started.add(process)
+    try:
+        yield
+    finally:
+        with _started_lock:
+            _started.discard(process)
+
+
+def _stop_started() -> None:
+    with _started_lock:
+        running = list(_started)
+    for process in running:
+        with contextlib.suppress(OSError):
+            process.kill()

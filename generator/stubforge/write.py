@@ -7,11 +7,13 @@ that dies midway leaves the previous output as it was. A manifest records what w
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -25,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from stubforge.config import MANIFEST as MANIFEST
 from stubforge.errors import Diagnostic, Location, StubforgeError
+from stubforge.priority import stoppable
 
 _SKIP_DIRS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
 
@@ -74,33 +77,48 @@ def format_python(files: dict[str, bytes], present: Iterable[str] = ()) -> dict[
     python = {name: content for name, content in files.items() if name.endswith(".py")}
     if not python:
         return files
-    scratch = _scratch()
+    scratch = _scratch(sum(map(len, python.values())))
+    if scratch is not None:
+        with contextlib.suppress(OSError):  # a memory folder gone full, say: the default then
+            return {**files, **_formatted(python, present, scratch)}
     try:
-        return {**files, **_formatted(python, present, scratch)}
-    except OSError:
-        if scratch is None:
-            raise
-        return {**files, **_formatted(python, present, None)}  # a full memory folder, say
+        return {**files, **_formatted(python, present, None)}
+    except OSError as error:
+        raise StubforgeError(
+            Diagnostic(
+                f"the generated code cannot be formatted: {error}",
+                hint="ruff formats a copy of the package in the temporary folder: free some "
+                "space there, or name another folder with TMPDIR",
+            )
+        ) from error
 
 
-def _scratch() -> str | None:
-    """Where ruff formats the files: a memory-backed folder where the system has one, unless
-    a temporary folder is named (``TMPDIR``, ``TEMP``, ``TMP``); None for the default.
+def _scratch(size: int) -> str | None:
+    """Where ruff formats ``size`` bytes of files: a memory-backed folder where the system has
+    one with room to spare, unless a temporary folder is named (``TMPDIR``, ``TEMP``, ``TMP``);
+    None for the default.
 
-    Ruff writes every file it changes back: on a disk-backed ``/tmp`` that is most of its
+    Ruff writes back every file it changes: on a disk-backed ``/tmp`` that is most of its
     formatting time (the Graph module's 450 model modules: 0.07 s of 0.18 on this machine,
     against 0.03 in memory)."""
     if any(os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP")):
         return None
     shm = "/dev/shm"
-    if sys.platform == "linux" and os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK):
-        return shm
-    return None
+    if sys.platform != "linux" or not os.path.isdir(shm) or not os.access(shm, os.W_OK | os.X_OK):
+        return None
+    try:
+        room = os.statvfs(shm)
+    except OSError:
+        return None
+    # Ruff's rewrites may grow the files: room for a few times their size, beside others' use.
+    return shm if room.f_bavail * room.f_frsize >= 4 * size + (16 << 20) else None
 
 
 def _formatted(
     python: dict[str, bytes], present: Iterable[str], scratch: str | None
 ) -> dict[str, bytes]:
+    """The files formatted by ruff in a temporary folder under ``scratch``. OSError when ruff
+    could not write one of them back (a full folder): it may have left it cut short."""
     ruff = _ruff()
     settings = ["--isolated", "--line-length", "100", "--target-version", "py311", "--no-cache"]
     with tempfile.TemporaryDirectory(prefix="stubforge-format-", dir=scratch) as folder:
@@ -123,32 +141,50 @@ def _formatted(
                 "--select",
                 "E,F,W,I,B,UP,SIM,RUF",
                 "--quiet",
-                "--output-format",
-                "concise",
+                "--statistics",
                 "--exit-zero",
                 ".",
             ],
             [ruff, "format", *settings, "."],
         ):
-            # What ``check`` prints is what it leaves (long lines, mostly): megabytes unread,
-            # one line each (the default shows each with its source: a third of its time).
-            result = subprocess.run(
-                command,
-                cwd=root,
-                stdout=subprocess.DEVNULL if command[1] == "check" else subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                check=False,
-            )
+            # ``check`` counts what it leaves (long lines, mostly) by rule instead of listing
+            # it (megabytes, a third of its time): an E902 among the counts is a file it could
+            # not write back, which it reports with success.
+            result = _run(command, root)
+            if command[1] == "check" and re.search(r"\bE902\b", result.stdout):
+                raise OSError(f"ruff could not write the files it fixed: {result.stdout.strip()}")
             if result.returncode != 0:
+                message = (result.stderr + result.stdout).strip()[:2000]
+                if "os error" in message:
+                    raise OSError(message)
                 raise StubforgeError(
                     Diagnostic(
-                        "the generated code does not format: "
-                        + (result.stderr + (result.stdout or "")).strip()[:2000],
+                        "the generated code does not format: " + message,
                         hint="a template produced invalid Python; run with --templates pointing at the defaults to compare",
                     )
                 )
         return {name: (root / name).read_bytes() for name in python}
+
+
+def _run(command: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
+    """Run ruff in ``folder``; killed if the wait for the background work that started it is
+    interrupted (``priority.stoppable``)."""
+    with (
+        subprocess.Popen(
+            command,
+            cwd=folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as process,
+        stoppable(process),
+    ):
+        try:
+            stdout, stderr = process.communicate()
+        except BaseException:
+            process.kill()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 @dataclass
