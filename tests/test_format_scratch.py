@@ -90,20 +90,27 @@ def test_a_temporary_folder_ruff_cannot_write_in_is_a_clear_error(
     assert diagnostic.hint is not None and "TMPDIR" in diagnostic.hint
 
 
+def _folders_made(monkeypatch: pytest.MonkeyPatch, *, refusing: bool = False) -> list[str | None]:
+    """The folder each temporary folder is made in (None: the default); with ``refusing``,
+    one made anywhere else fails as a full folder would."""
+    used: list[str | None] = []
+    real = tempfile.TemporaryDirectory
+
+    def making(*args: Any, dir: str | None = None, **kwargs: Any) -> Any:
+        used.append(dir)
+        if refusing and dir is not None:
+            raise OSError(28, "No space left on device")
+        return real(*args, dir=dir, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", making)
+    return used
+
+
 def test_a_scratch_folder_that_cannot_be_made_is_given_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     default = _formatted_in(None, monkeypatch)
-    used: list[str | None] = []
-    real = tempfile.TemporaryDirectory
-
-    def full(*args: Any, dir: str | None = None, **kwargs: Any) -> Any:
-        used.append(dir)
-        if dir is not None:
-            raise OSError(28, "No space left on device")
-        return real(*args, dir=dir, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(tempfile, "TemporaryDirectory", full)
+    used = _folders_made(monkeypatch, refusing=True)
     assert _formatted_in(str(tmp_path), monkeypatch) == default
     assert used == [str(tmp_path), None]
 
@@ -124,13 +131,6 @@ def test_memory_is_used_only_with_room_to_spare(monkeypatch: pytest.MonkeyPatch)
     if room > 64 << 20:
         assert write._scratch(1 << 20) == "/dev/shm"
     assert write._scratch(room) is None  # four times the files would not fit
-    used: list[str | None] = []
-    real = tempfile.TemporaryDirectory
-
-    def recording(*args: Any, dir: str | None = None, **kwargs: Any) -> Any:
-        used.append(dir)
-        return real(*args, dir=dir, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(tempfile, "TemporaryDirectory", recording)
+    used = _folders_made(monkeypatch)
     write.format_python(dict(FILES))
     assert used == [write._scratch(sum(map(len, FILES.values())))]
