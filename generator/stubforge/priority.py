@@ -4,7 +4,7 @@ On a large spec the model worker's render is the critical path of a run: the val
 the client and server templates and ruff formatting them all finish long before it, and only
 have to be done by the time it answers. With more busy processes than cores the scheduler
 shares the cores evenly, and the worker loses part of one to work that could have waited (on
-two cores, a third of the Graph module's render, 0.3 s). That overlapping work is made nicer
+two cores, 0.3 s of the Graph module's 3.3 s render). That overlapping work is made nicer
 (POSIX niceness, raised by ``BACKGROUND_NICENESS``; a process cannot lower it again): on a free
 core it runs as fast as before, against the worker it yields. The main thread keeps its own
 priority, for what follows the worker's answer (formatting and writing the models).
